@@ -1,0 +1,27 @@
+"""sync_kernel: run synchronous notebook code on Pyodide's single event loop.
+
+The codemod rewrites blocking calls in a cell (``time.sleep``, ``asyncio.run``,
+``input``) into their awaited forms, makes the functions that now await
+``async def`` and awaits their callers, following names across cells::
+
+    >>> import sync_kernel
+    >>> result = sync_kernel.transform("import time\\ntime.sleep(1)\\n")
+    >>> print(result.code, end="")
+    import time
+    await __asyncio__.sleep(1)
+
+This package is pure standard library so it runs, and is tested, on CPython.
+"""
+
+from __future__ import annotations
+
+from .notes import Note
+from .session import Session, TransformResult
+
+
+def transform(source: str) -> TransformResult:
+    """Rewrite one cell with a fresh :class:`Session` (no namespace, no input hook)."""
+    return Session().transform(source)
+
+
+__all__ = ["Note", "Session", "TransformResult", "transform"]

@@ -1,0 +1,138 @@
+/**
+ * The contract between the worker runtime and whoever drives it.
+ *
+ * The runtime (Pyodide + IPython + the codemod) runs in a module Worker in the
+ * browser and in a `worker_threads` Worker under Node. The main-thread side
+ * (the JupyterLite kernel, or the headless runner) calls the runtime through
+ * comlink and receives everything the running code produces as
+ * {@link RuntimeEvent}s, one typed channel, stamped with the parent header of
+ * the request they belong to.
+ *
+ * This file holds types only, so both sides can import it without pulling in
+ * the other's code.
+ */
+import type { KernelMessage } from '@jupyterlab/services';
+
+/**
+ * Something the running code produced: an IOPub message (streams, displays,
+ * results, errors, comms) or a stdin `input_request`.
+ *
+ * `msgType` is the Jupyter message type to publish and `content` is exactly
+ * that message's content, so the main thread forwards it without looking
+ * inside.
+ */
+export type RuntimeEvent =
+  | { msgType: 'stream'; content: KernelMessage.IStreamMsg['content'] }
+  | { msgType: 'display_data'; content: KernelMessage.IDisplayDataMsg['content'] }
+  | {
+      msgType: 'update_display_data';
+      content: KernelMessage.IUpdateDisplayDataMsg['content'];
+    }
+  | { msgType: 'execute_result'; content: KernelMessage.IExecuteResultMsg['content'] }
+  | { msgType: 'error'; content: KernelMessage.IErrorMsg['content'] }
+  | { msgType: 'clear_output'; content: KernelMessage.IClearOutputMsg['content'] }
+  | { msgType: 'input_request'; content: KernelMessage.IInputRequestMsg['content'] }
+  | {
+      msgType: 'comm_open' | 'comm_msg' | 'comm_close';
+      content: KernelMessage.ICommMsgMsg['content'];
+      metadata: KernelMessage.ICommMsgMsg['metadata'];
+      buffers: KernelMessage.ICommMsgMsg['buffers'];
+    };
+
+/** A {@link RuntimeEvent} with the header of the request it answers. */
+export interface StampedEvent {
+  event: RuntimeEvent;
+  /**
+   * The header of the request that was running (or ran last) when the event
+   * was produced; `undefined` before the first request.
+   */
+  parentHeader: KernelMessage.IHeader | undefined;
+}
+
+/** Receives the runtime's events on the main thread (a comlink proxy). */
+export type RuntimeEventHandler = (stamped: StampedEvent) => void;
+
+/** Where the runtime finds its files and how it behaves. */
+export interface RuntimeOptions {
+  /** The base URL of the JupyterLite site (`IWorkerKernel.IOptions.baseUrl`). */
+  baseUrl: string;
+  /**
+   * Where Pyodide's own files (`pyodide.mjs`, `pyodide.asm.wasm`,
+   * `python_stdlib.zip`) are: a URL in the browser, a URL or directory path
+   * under Node. Always local to the site; never a CDN.
+   */
+  pyodideUrl: string;
+  /**
+   * Where the pinned Python wheels (IPython, its dependencies, `sync_kernel`)
+   * and their lock file are: a URL in the browser, a URL or path under Node.
+   */
+  wheelsUrl: string;
+  /**
+   * Base URL for Pyodide distribution packages (numpy, pandas, ...) that
+   * cells load on demand. Defaults to Pyodide's CDN for the bundled version.
+   */
+  packageBaseUrl?: string;
+  /** Directory of the notebook in the virtual filesystem (the cell's cwd). */
+  location?: string;
+  /** Rewrite cells with the codemod (`%transform on`); default `true`. */
+  transform?: boolean;
+}
+
+/**
+ * What the runtime exposes over comlink. Mirrors `IWorkerKernel` from
+ * `@jupyterlite/services` (one method per kernel request, each given the
+ * request's content and parent header) plus what a running cell needs:
+ * replies and interrupts reach Python at its next `await`.
+ */
+export interface IRuntime {
+  /**
+   * Load Pyodide, install the wheels, import the shell and wire outputs.
+   * Rejects with the name of the step that failed.
+   */
+  initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler): Promise<void>;
+  execute(
+    content: KernelMessage.IExecuteRequestMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']>;
+  complete(
+    content: KernelMessage.ICompleteRequestMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.ICompleteReplyMsg['content']>;
+  inspect(
+    content: KernelMessage.IInspectRequestMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.IInspectReplyMsg['content']>;
+  isComplete(
+    content: KernelMessage.IIsCompleteRequestMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.IIsCompleteReplyMsg['content']>;
+  commInfo(
+    content: KernelMessage.ICommInfoRequestMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.ICommInfoReplyMsg['content']>;
+  /** Answer the pending `input()`; the cell resumes at its `await`. */
+  inputReply(
+    content: KernelMessage.IInputReplyMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<void>;
+  /** Cancel the running cell at its next `await` (raises `KeyboardInterrupt`). */
+  interrupt(): Promise<void>;
+}
+
+/** The MIME type of the codemod's notes, shown under a rewritten cell. */
+export const NOTES_MIME_TYPE = 'application/vnd.sync-kernel.notes+json';
+
+/** One thing the codemod did (or refused to do) to a cell. */
+export interface INote {
+  /** 1-based line in the cell, as the user wrote it. */
+  line: number;
+  /** 0-based column. */
+  col: number;
+  kind: 'rewrite' | 'async-def' | 'await-call' | 'kept-blocking' | 'internal';
+  /** A short human sentence. */
+  message: string;
+  /** The source text before the edit. */
+  before: string;
+  /** The source text after the edit. */
+  after: string;
+}
