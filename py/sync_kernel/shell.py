@@ -210,7 +210,10 @@ class SyncShell(InteractiveShell):
         self.display_notes(notes)
 
     def _showtraceback(self, etype: type[BaseException], evalue: BaseException, stb: list[str]) -> None:
-        content = {"ename": etype.__name__, "evalue": str(evalue), "traceback": stb}
+        name = etype.__name__
+        if issubclass(etype, SyntaxError) and name.startswith("_"):
+            name = "SyntaxError"  # Python 3.13+'s private _IncompleteInputError
+        content = {"ename": name, "evalue": str(evalue), "traceback": stb}
         self.last_error = content
         self.outputs.send("error", content)
 

@@ -112,7 +112,10 @@ def test_error_in_a_function_from_an_earlier_cell_shows_that_cells_source(harnes
     assert "return x / 0" in text and "line 3" in text and "half(3)" in text
 
 
-def test_syntax_error_reports_the_line(harness: Harness) -> None:
+def test_syntax_errors_are_reported_as_syntaxerror_with_the_line(harness: Harness) -> None:
+    reply, _ = harness.run("x = 1\ny = = 2\n")
+    assert reply["status"] == "error" and reply["ename"] == "SyntaxError"
+    assert "y = = 2" in plain(reply["traceback"]) and "line 2" in plain(reply["traceback"])
     reply, _ = harness.run("x = 1\ny = (\n")
     assert reply["status"] == "error" and reply["ename"] == "SyntaxError"
 

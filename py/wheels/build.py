@@ -59,8 +59,13 @@ PYODIDE_ENV = {
     "extra": "",
 }
 
-#: The package the runtime asks for; it depends on everything else.
+#: The package the runtime asks for; it depends on everything else except :data:`ON_DEMAND`.
 KERNEL_PACKAGE = "sync-kernel"
+
+#: Pinned and in the lock file, but not installed at start-up: jedi alone costs more
+#: to unpack (its typeshed stubs) than everything else together, and IPython's own
+#: completer works without it. ``import jedi`` in a cell loads it from the lock file.
+ON_DEMAND = frozenset({"jedi", "parso"})
 
 
 @dataclass(frozen=True)
@@ -234,8 +239,10 @@ def main(argv: list[str] | None = None) -> None:
         check_closed(wheels, provided)
         version = json.loads((REPO / "package.json").read_text())["version"]
         kernel = inspect_wheel(build_kernel_wheel(out, version, [str(p) for p in pins[:1]]))
-        lock = {w.key: lock_entry(w, depends(w, provided)) for w in wheels}
-        lock[KERNEL_PACKAGE] = lock_entry(kernel, sorted(provided))
+        # ON_DEMAND packages stay out of every dependency list (IPython requires jedi,
+        # but runs without it), so nothing pulls them in at start-up.
+        lock = {w.key: lock_entry(w, [d for d in depends(w, provided) if d not in ON_DEMAND]) for w in wheels}
+        lock[KERNEL_PACKAGE] = lock_entry(kernel, sorted(set(provided) - ON_DEMAND))
         name = "sync-kernel-lock.json"
     keep = {Path(str(entry["file_name"])).name for entry in lock.values()}
     for stale in out.glob("*.whl"):
