@@ -67,6 +67,8 @@ export class Runtime implements IRuntime {
   private onEvent: RuntimeEventHandler = () => undefined;
   private parent: KernelMessage.IHeader | undefined;
   private lock: LockFile | undefined;
+  /** Deliveries of events not yet acknowledged by the main thread (see {@link publish}). */
+  private readonly undelivered = new Set<Promise<unknown>>();
   /** How long each boot step took, in milliseconds (for the benchmark and diagnostics). */
   readonly bootTimes: Record<string, number> = {};
 
@@ -123,6 +125,7 @@ export class Runtime implements IRuntime {
     this.parent = parent;
     await this.loadImportedPackages(content.code);
     const reply = await this.python().execute(JSON.stringify(content));
+    await this.delivered();
     return JSON.parse(reply);
   }
 
@@ -218,8 +221,27 @@ export class Runtime implements IRuntime {
     }
   }
 
+  /**
+   * Send one event. Through comlink the handler is a proxy on its own message
+   * port, which is not ordered with the port replies travel on, so each
+   * delivery is tracked and {@link delivered} waits for them before a reply.
+   */
   private publish(event: RuntimeEvent): void {
-    this.onEvent({ event, parentHeader: this.parent });
+    const delivery: unknown = this.onEvent({ event, parentHeader: this.parent });
+    if (delivery instanceof Promise) {
+      this.undelivered.add(delivery);
+      delivery.then(
+        () => this.undelivered.delete(delivery),
+        () => this.undelivered.delete(delivery),
+      );
+    }
+  }
+
+  /** Resolves once the main thread has received every event published so far. */
+  private async delivered(): Promise<void> {
+    while (this.undelivered.size > 0) {
+      await Promise.allSettled([...this.undelivered]);
+    }
   }
 
   private python(): PythonKernel {
