@@ -1,13 +1,14 @@
 """Keep the kernel's event loop current whatever a cell does.
 
 Pyodide runs every task on one loop that lives as long as the page. Its
-``WebLoopPolicy`` makes each ``asyncio.new_event_loop()`` the new default and
-lets ``asyncio.set_event_loop`` replace it, after which code outside a task
-(and the kernel) would look at a loop nobody drives. :func:`protect` makes
-those calls leave the kernel's loop current: ``new_event_loop()`` still
-returns a fresh loop (code may use it), ``set_event_loop`` is ignored, and the
-loop's ``close()``/``stop()`` stay no-ops (they already are on Pyodide's
-``WebLoop``).
+``WebLoopPolicy`` makes each ``asyncio.new_event_loop()`` the new default, and
+a new ``WebLoop`` even makes itself the *running* loop, so the cell that asked
+for it can no longer be resumed ("Cannot enter into task"); and
+``asyncio.set_event_loop`` replaces the default. :func:`protect` makes those
+calls leave the kernel's loop current: ``new_event_loop()`` still returns a
+fresh loop (code may use it) but the running and default loops stay the
+kernel's, ``set_event_loop`` is ignored, and the loop's ``close()``/``stop()``
+stay no-ops (they already are on Pyodide's ``WebLoop``).
 
 Example::
 
@@ -35,7 +36,9 @@ def protect(loop: asyncio.AbstractEventLoop, policy: Any) -> None:
     original_set(loop)
 
     def new_event_loop() -> asyncio.AbstractEventLoop:
+        running = asyncio.events._get_running_loop()
         fresh = original_new()
+        asyncio.events._set_running_loop(running)
         original_set(loop)
         return fresh
 

@@ -20,6 +20,7 @@ os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="ipython-"))
 
 from sync_kernel.inputs import Blocking  # noqa: E402
 from sync_kernel.kernel import Kernel, install_io  # noqa: E402
+from sync_kernel.loopguard import current_policy, protect  # noqa: E402
 
 T = TypeVar("T")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -67,6 +68,7 @@ class Harness:
 def make_harness(blocking: Blocking | None = None, transform: bool = True) -> tuple[Harness, Callable[[], None]]:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    protect(loop, current_policy())
     harness = Harness(loop)
     harness.kernel = Kernel(harness.emit, blocking=blocking, transform=transform)
 

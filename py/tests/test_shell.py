@@ -323,3 +323,10 @@ def test_complete_inspect_and_is_complete(harness: Harness) -> None:
     assert found["found"] and "Return the number of items" in found["data"]["text/plain"]
     assert json.loads(harness.kernel.is_complete(json.dumps({"code": "for i in x:"})))["status"] == "incomplete"
     assert json.loads(harness.kernel.is_complete(json.dumps({"code": "x = 1"})))["status"] == "complete"
+
+
+def test_cells_cannot_replace_or_close_the_kernel_loop(harness: Harness) -> None:
+    harness.run("import asyncio\nkernel_loop = asyncio.get_running_loop()\nother = asyncio.new_event_loop()\nasyncio.set_event_loop(other)")
+    reply, events = harness.run("await asyncio.sleep(0)\nprint(asyncio.get_running_loop() is kernel_loop)")
+    assert reply["status"] == "ok" and stream_text(events) == "True\n"
+    harness.run("other.close()")
