@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import doctest
 import importlib
 
@@ -12,5 +13,10 @@ import pytest
 @pytest.mark.parametrize("name", ["streams", "outputs", "inputs", "loopguard"])
 def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"sync_kernel.{name}")
-    result = doctest.testmod(module)
+    had_underscore = hasattr(builtins, "_")
+    try:
+        result = doctest.testmod(module)
+    finally:
+        if not had_underscore and hasattr(builtins, "_"):
+            del builtins._  # doctest's displayhook sets it; IPython then stops updating `_`
     assert result.attempted > 0 and result.failed == 0
