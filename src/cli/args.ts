@@ -22,8 +22,11 @@ export class UsageError extends Error {
 
 /** Parse `process.argv.slice(2)`; `undefined` means help was asked for. */
 export function parseArguments(args: string[]): RunArguments | undefined {
-  if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
+  if (args.includes('--help') || args.includes('-h')) {
     return undefined;
+  }
+  if (args.length === 0) {
+    throw new UsageError('no command given');
   }
   const [command, ...rest] = args;
   if (command !== 'run') {

@@ -13,11 +13,14 @@ export const REPO = resolve(__dirname, '..', '..');
 /** Whether this jest run has WebAssembly stack switching (JSPI). */
 export const JSPI = process.execArgv.includes('--experimental-wasm-stack-switching');
 
-export type ExecuteReply = KernelMessage.IExecuteReplyMsg['content'] & {
+/** An execute reply, with the error fields optional so tests can read them directly. */
+export interface ExecuteReply {
+  status: 'ok' | 'error' | 'aborted';
+  execution_count: number;
   ename?: string;
   evalue?: string;
   traceback?: string[];
-};
+}
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
@@ -67,7 +70,7 @@ export class TestKernel {
   async run(code: string): Promise<{ reply: ExecuteReply; events: RuntimeEvent[] }> {
     const parent = header();
     const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
-    const reply = (await this.runtime.call((r) => r.execute(content, parent))) as ExecuteReply;
+    const reply = await this.runtime.call((r) => r.execute(content, parent) as Promise<ExecuteReply>);
     const events = this.stamped.filter((s) => s.parentHeader?.msg_id === parent.msg_id).map((s) => s.event);
     return { reply, events };
   }
