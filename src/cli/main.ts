@@ -166,7 +166,7 @@ async function runCells(kernel: NodeRuntime, nb: Notebook, args: RunArguments, r
     const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
     const reply = await withTimeout<ExecuteReply>(
       kernel,
-      kernel.call((r) => r.execute(content, header('execute_request', `cell-${number}`)) as Promise<ExecuteReply>),
+      kernel.call((r) => r.execute(content, header('execute_request', `cell-${number}`))),
       args.timeout,
       number,
     );

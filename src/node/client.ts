@@ -44,8 +44,11 @@ export class RuntimeDiedError extends Error {
 export interface NodeRuntime {
   /** The runtime's API; prefer {@link NodeRuntime.call}, which notices a dead worker. */
   runtime: Remote<IRuntime>;
-  /** `request` raced against the worker's death. */
-  call<T>(request: (runtime: Remote<IRuntime>) => Promise<T>): Promise<T>;
+  /**
+   * `request` raced against the worker's death. The runtime is typed as the
+   * plain {@link IRuntime} (comlink's `Remote` mapping splits union replies).
+   */
+  call<T>(request: (runtime: IRuntime) => Promise<T>): Promise<T>;
   /** Rejects with {@link RuntimeDiedError} when the worker exits or throws. */
   died: Promise<never>;
   /** Stop the worker (idempotent). */
@@ -74,8 +77,8 @@ export async function startRuntime(
   });
   died.catch(() => undefined);
   const runtime = wrap<IRuntime>(nodeEndpoint(worker));
-  const call = <T>(request: (runtime: Remote<IRuntime>) => Promise<T>): Promise<T> =>
-    Promise.race([request(runtime), died]);
+  const call = <T>(request: (runtime: IRuntime) => Promise<T>): Promise<T> =>
+    Promise.race([request(runtime as unknown as IRuntime), died]);
   const terminate = async (): Promise<void> => {
     if (!stopping) {
       stopping = true;
@@ -90,7 +93,7 @@ export async function startRuntime(
     ...options,
   };
   try {
-    await call((r) => r.initialize(fullOptions, proxy(onEvent)));
+    await Promise.race([runtime.initialize(fullOptions, proxy(onEvent)), died]);
   } catch (error) {
     await terminate();
     throw error;

@@ -70,7 +70,7 @@ export class TestKernel {
   async run(code: string): Promise<{ reply: ExecuteReply; events: RuntimeEvent[] }> {
     const parent = header();
     const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
-    const reply = await this.runtime.call((r) => r.execute(content, parent) as Promise<ExecuteReply>);
+    const reply = (await this.runtime.call((r) => r.execute(content, parent))) as ExecuteReply;
     const events = this.stamped.filter((s) => s.parentHeader?.msg_id === parent.msg_id).map((s) => s.event);
     return { reply, events };
   }
