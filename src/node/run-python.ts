@@ -88,9 +88,10 @@ async function main(): Promise<number> {
       throw new Error(`could not install ${missing.join(', ')}: ${errors.join('; ')}`);
     }
   }
+  const { NODEFS } = (pyodide.FS as unknown as { filesystems: { NODEFS: unknown } }).filesystems;
   for (const dir of new Set([process.cwd(), repoRoot])) {
     pyodide.FS.mkdirTree(dir);
-    pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: dir }, dir);
+    pyodide.FS.mount(NODEFS as Parameters<typeof pyodide.FS.mount>[0], { root: dir }, dir);
   }
   pyodide.FS.chdir(process.cwd());
   const sysPath = pyodide.pyimport('sys').path as PyProxy & { insert(index: number, path: string): void };
