@@ -45,14 +45,21 @@ export class BootError extends Error {
   }
 }
 
-/** The Python `sync_kernel.kernel.Kernel` as seen from here (methods take and return JSON). */
-interface PythonKernel extends PyProxy {
-  execute(request: string): Promise<string>;
-  complete(request: string): string;
-  inspect(request: string): string;
-  is_complete(request: string): string;
-  input_reply(value: string, eof: boolean): void;
-  interrupt(): boolean;
+/** A Python callable as seen from here. */
+type PyCallable<A extends unknown[], R> = PyProxy & ((...args: A) => R) & { callPromising(...args: A): Promise<R> };
+
+/**
+ * The methods of the Python `sync_kernel.kernel.Kernel` (JSON in, JSON out),
+ * each held as one proxy for the kernel's lifetime.
+ */
+interface PythonKernel {
+  /** The reply JSON, or (if the cell awaited) a Python future of it. */
+  execute: PyCallable<[string], string | (PyProxy & PromiseLike<string>)>;
+  complete: PyCallable<[string], string>;
+  inspect: PyCallable<[string], string>;
+  is_complete: PyCallable<[string], string>;
+  input_reply: PyCallable<[string, boolean], void>;
+  interrupt: PyCallable<[], boolean>;
 }
 
 /** The default base URL of Pyodide's distribution packages (numpy, pandas, ...). */
@@ -64,6 +71,8 @@ export function defaultPackageBaseUrl(version: string): string {
 export class Runtime implements IRuntime {
   private pyodide: PyodideAPI | undefined;
   private kernel: PythonKernel | undefined;
+  /** Whether this engine has WebAssembly stack switching (JSPI). */
+  private jspi = false;
   private onEvent: RuntimeEventHandler = () => undefined;
   private parent: KernelMessage.IHeader | undefined;
   private lock: LockFile | undefined;
@@ -109,12 +118,22 @@ export class Runtime implements IRuntime {
       const emit = (msgType: string, content: string): void =>
         this.publish({ msgType, content: JSON.parse(content) } as RuntimeEvent);
       const start = (module as PyProxy & { start: PyProxy }).start;
-      this.kernel = start.callKwargs(emit, {
+      const kernel = start.callKwargs(emit, {
         transform: options.transform ?? true,
         location: options.location ?? null,
-      }) as PythonKernel;
+      }) as PyProxy & PythonKernel;
+      this.kernel = {
+        execute: kernel.execute,
+        complete: kernel.complete,
+        inspect: kernel.inspect,
+        is_complete: kernel.is_complete,
+        input_reply: kernel.input_reply,
+        interrupt: kernel.interrupt,
+      };
+      // `kernel` is never destroyed: the method proxies above are borrowed from it.
       start.destroy();
       module?.destroy();
+      this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
     });
   }
 
@@ -124,7 +143,21 @@ export class Runtime implements IRuntime {
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
     this.parent = parent;
     await this.loadImportedPackages(content.code);
-    const reply = await this.python().execute(JSON.stringify(content));
+    const execute = this.python().execute;
+    const request = JSON.stringify(content);
+    // With JSPI the cell is entered through an async entry point, so Pyodide's
+    // stack switching (run_sync, its time.sleep) works inside it.
+    const started = this.jspi ? await execute.callPromising(request) : execute(request);
+    let reply: string;
+    if (typeof started === 'string') {
+      reply = started;
+    } else {
+      try {
+        reply = await started;
+      } finally {
+        started.destroy();
+      }
+    }
     await this.delivered();
     return JSON.parse(reply);
   }

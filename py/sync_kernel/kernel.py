@@ -5,7 +5,7 @@ Jupyter message ``content``), so nothing on either side holds proxies of the
 other's objects. Everything the running code produces goes out through
 ``emit(msg_type, content_json)`` (see :mod:`sync_kernel.outputs`).
 
-Each cell runs as its own task on the running loop. :meth:`Kernel.interrupt`
+Each cell runs as its own task on the running loop, started eagerly. :meth:`Kernel.interrupt`
 cancels that task, which raises at the cell's next ``await`` (every rewritten
 ``time.sleep`` and ``input()`` is one) and is reported as ``KeyboardInterrupt``.
 
@@ -15,7 +15,8 @@ Example (host CPython; in Pyodide the runtime calls :func:`start`)::
     >>> sent = []
     >>> async def main():
     ...     kernel = Kernel(lambda kind, content: sent.append((kind, json.loads(content))))
-    ...     return json.loads(await kernel.execute(json.dumps({"code": "print(6 * 7)"})))
+    ...     reply = kernel.execute(json.dumps({"code": "print(6 * 7)"}))
+    ...     return json.loads(reply if isinstance(reply, str) else await reply)
     >>> reply = asyncio.run(main())  # doctest: +SKIP
     >>> reply["status"], sent[0]  # doctest: +SKIP
     ('ok', ('stream', {'name': 'stdout', 'text': '42\\n'}))
@@ -29,12 +30,14 @@ import getpass
 import json
 import os
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Coroutine, TypeVar
 
 from .inputs import Blocking
 from .loopguard import current_policy, protect
 from .outputs import Emit, Outputs
 from .shell import SyncShell
+
+T = TypeVar("T")
 
 
 class Kernel:
@@ -54,37 +57,50 @@ class Kernel:
 
     # -- requests -------------------------------------------------------------
 
-    async def execute(self, request: str) -> str:
-        """Run an ``execute_request`` (its content as JSON); returns the reply content as JSON."""
+    def execute(self, request: str) -> str | asyncio.Future[str]:
+        """Run an ``execute_request`` (its content as JSON).
+
+        Returns the reply content as JSON — at once if the cell finished
+        without waiting (the cell's task starts eagerly, so a cell that never
+        awaits costs no trip through the event loop), else a future of it.
+        """
         content = json.loads(request)
         shell = self.shell
         shell.interrupt_requested = False
         shell.input_hook.allowed = bool(content.get("allow_stdin", True))
         silent = bool(content.get("silent", False))
         store_history = bool(content.get("store_history", not silent))
-        task = asyncio.get_running_loop().create_task(
-            shell.run_cell_request(str(content.get("code", "")), silent=silent, store_history=store_history)
-        )
+        loop = asyncio.get_event_loop()
+        cell = shell.run_cell_request(str(content.get("code", "")), silent=silent, store_history=store_history)
+        task = _start_task(loop, cell)
+        if task.done():
+            return self._reply(task, content)
         self._running = task
-        try:
-            await asyncio.wait([task])
-        finally:
+        reply: asyncio.Future[str] = loop.create_future()
+
+        def finished(task: asyncio.Task[Any]) -> None:
             self._running = None
+            reply.set_result(self._reply(task, content))
+
+        task.add_done_callback(finished)
+        return reply
+
+    def _reply(self, task: asyncio.Task[Any], content: dict[str, Any]) -> str:
+        shell = self.shell
         if task.cancelled():
             self.outputs.flush()
             shell.show_interrupted()
             return json.dumps(self._error_reply())
         result = task.result()
-        if result.success:
-            expressions = content.get("user_expressions") or {}
-            reply = {
-                "status": "ok",
-                "execution_count": self._count(),
-                "payload": [],
-                "user_expressions": shell.user_expressions(expressions) if expressions else {},
-            }
-        else:
-            reply = self._error_reply()
+        if not result.success:
+            return json.dumps(self._error_reply(), default=str)
+        expressions = content.get("user_expressions") or {}
+        reply = {
+            "status": "ok",
+            "execution_count": self._count(),
+            "payload": [],
+            "user_expressions": shell.user_expressions(expressions) if expressions else {},
+        }
         return json.dumps(reply, default=str)
 
     def complete(self, request: str) -> str:
@@ -158,6 +174,13 @@ class Kernel:
     def _error_reply(self) -> dict[str, Any]:
         error = self.shell.last_error or {"ename": "KeyboardInterrupt", "evalue": "", "traceback": []}
         return {"status": "error", "execution_count": self._count(), **error}
+
+
+def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """A task for ``coro`` that runs at once up to its first suspension (Python 3.12+)."""
+    if sys.version_info >= (3, 12):
+        return asyncio.Task(coro, loop=loop, eager_start=True)  # type: ignore[call-arg]
+    return loop.create_task(coro)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

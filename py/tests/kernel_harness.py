@@ -49,8 +49,13 @@ class Harness:
         """Execute one cell; returns the reply and the events it produced."""
         assert self.kernel is not None
         start = len(self.events)
-        reply = self.until(self.kernel.execute(json.dumps({"code": code, **request})))
-        return json.loads(reply), self.events[start:]
+        kernel = self.kernel
+
+        async def execute() -> str:
+            reply = kernel.execute(json.dumps({"code": code, **request}))
+            return reply if isinstance(reply, str) else await reply
+
+        return json.loads(self.until(execute())), self.events[start:]
 
     def until(self, awaitable: Awaitable[T]) -> T:
         """Run the loop until ``awaitable`` is done, with the kernel's streams and input installed.
