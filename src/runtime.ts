@@ -145,18 +145,24 @@ export class Runtime implements IRuntime {
     await this.loadImportedPackages(content.code);
     const execute = this.python().execute;
     const request = JSON.stringify(content);
-    // With JSPI the cell is entered through an async entry point, so Pyodide's
-    // stack switching (run_sync, its time.sleep) works inside it.
-    const started = this.jspi ? await execute.callPromising(request) : execute(request);
     let reply: string;
-    if (typeof started === 'string') {
-      reply = started;
-    } else {
-      try {
-        reply = await started;
-      } finally {
-        started.destroy();
+    try {
+      // With JSPI the cell is entered through an async entry point, so Pyodide's
+      // stack switching (run_sync, its time.sleep) works inside it.
+      const started = this.jspi ? await execute.callPromising(request) : execute(request);
+      if (typeof started === 'string') {
+        reply = started;
+      } else {
+        try {
+          reply = await started;
+        } finally {
+          started.destroy();
+        }
       }
+    } catch (error) {
+      // Python errors in cells come back as error replies; anything else
+      // (os._exit, a fatal Pyodide error) means the interpreter is gone.
+      throw error instanceof Error && error.name === 'PythonError' ? error : new Error(`the kernel died: ${describe(error)}`);
     }
     await this.delivered();
     return JSON.parse(reply);
