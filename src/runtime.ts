@@ -32,6 +32,19 @@ export interface RuntimeEnvironment {
   importPyodide(pyodideUrl: string): Promise<PyodideModule>;
   /** Read and parse the JSON file at a URL (browser) or path (Node). */
   readJson(url: string): Promise<unknown>;
+  /** Read a binary file; `undefined` if there is none at that URL or path. */
+  readOptionalBytes(url: string): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Where the compiled standard-library modules go in Pyodide's filesystem
+ * (`RUNTIME_PATH` in `py/wheels/stdlib_pyc.py`, which compiles them for it).
+ */
+const STDLIB_PYC_PATH = '/lib/sync-kernel-stdlib.zip';
+
+/** The file name of the compiled standard library for one Pyodide version. */
+export function stdlibPycFile(pyodideVersion: string): string {
+  return `stdlib-pyc-${pyodideVersion}.zip`;
 }
 
 /** `initialize` failed: `step` names the boot step, `cause` says why. */
@@ -88,9 +101,15 @@ export class Runtime implements IRuntime {
     let pyodideModule: PyodideModule | undefined;
     let pyodideLock: LockFile | undefined;
     let ourLock: LockFile | undefined;
+    let stdlibPyc: Promise<Uint8Array | undefined> = Promise.resolve(undefined);
     await this.step('read lock files', async () => {
+      const imported = this.env.importPyodide(options.pyodideUrl);
+      // Optional: only a zip built for this very Pyodide is used (see STDLIB_PYC_PATH).
+      stdlibPyc = imported
+        .then((module) => this.env.readOptionalBytes(joinUrl(options.wheelsUrl, stdlibPycFile(module.version))))
+        .catch(() => undefined);
       [pyodideModule, pyodideLock, ourLock] = await Promise.all([
-        this.env.importPyodide(options.pyodideUrl),
+        imported,
         this.env.readJson(joinUrl(options.pyodideUrl, 'pyodide-lock.json')) as Promise<LockFile>,
         this.env.readJson(joinUrl(options.wheelsUrl, KERNEL_LOCK_FILE)) as Promise<LockFile>,
       ]);
@@ -110,6 +129,15 @@ export class Runtime implements IRuntime {
     });
     const pyodide = this.pyodide as PyodideAPI;
     await this.step('install wheels', () => this.installKernelPackages(pyodide, lock));
+    await this.step('add compiled standard library', async () => {
+      const bytes = await stdlibPyc;
+      if (bytes) {
+        pyodide.FS.writeFile(STDLIB_PYC_PATH, bytes);
+        const path = pyodide.pyimport('sys').path as PyProxy & { insert(index: number, entry: string): void };
+        path.insert(0, STDLIB_PYC_PATH);
+        path.destroy();
+      }
+    });
     let module: PyProxy | undefined;
     await this.step('import shell', async () => {
       module = pyodide.pyimport('sync_kernel.kernel');
