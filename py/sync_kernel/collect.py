@@ -425,6 +425,11 @@ class Collector:
             self.enter(scope, Host("lambda"), node.args, node.body)
         elif isinstance(node, _COMPREHENSIONS):
             self.visit_comprehension(node)
+        elif isinstance(node, ast.IfExp):
+            # Either branch flows into the same place as the whole expression.
+            self.visit_expr(node.test, "value")
+            self.visit_expr(node.body, role)
+            self.visit_expr(node.orelse, role)
         else:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):

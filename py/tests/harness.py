@@ -67,11 +67,15 @@ def _error(exc: BaseException, index: int) -> tuple[str, str, int | None]:
 
 
 def _data(namespace: dict[str, Any]) -> dict[str, str]:
-    return {
-        name: repr(value)
-        for name, value in namespace.items()
-        if not name.startswith("_") and isinstance(value, _DATA)
-    }
+    """Plain data left in the namespace, by repr (skipping reprs that show memory addresses)."""
+    found = {}
+    for name, value in namespace.items():
+        if name.startswith("_") or not isinstance(value, _DATA):
+            continue
+        text = repr(value)
+        if " at 0x" not in text:
+            found[name] = text
+    return found
 
 
 class _Answers:
