@@ -281,7 +281,7 @@ class Collector:
             top_index=self.top_index,
             function=ref,
         )
-        self.enter(scope, Host("function", ref), node.args, node.body, cls, ref)
+        self.enter(scope, Host("function", ref), node.args, node.body, cls)
 
     def visit_arguments_outside(self, args: ast.arguments) -> None:
         """Defaults and annotations of a signature run where the ``def`` is."""
@@ -298,7 +298,6 @@ class Collector:
         args: ast.arguments,
         body: list[ast.stmt] | ast.expr,
         cls: ClassRef | None = None,
-        ref: FunctionRef | None = None,
     ) -> None:
         outer = (self.scope, self.host, self.class_stack)
         self.scope, self.host = scope, host
@@ -316,21 +315,6 @@ class Collector:
                 self.visit_expr(body, "value")
         finally:
             self.scope, self.host, self.class_stack = outer
-        if ref is not None and self._yields(body):
-            self.out.generators.add(ref)
-
-    @staticmethod
-    def _yields(body: list[ast.stmt] | ast.expr) -> bool:
-        """Whether the function's own code yields (nested scopes do not count)."""
-        stack: list[ast.AST] = list(body) if isinstance(body, list) else [body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.Yield, ast.YieldFrom)):
-                return True
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                continue
-            stack.extend(ast.iter_child_nodes(node))
-        return False
 
     def visit_class(self, node: ast.ClassDef) -> None:
         for decorator in node.decorator_list:
@@ -425,6 +409,11 @@ class Collector:
             self.enter(scope, Host("lambda"), node.args, node.body)
         elif isinstance(node, _COMPREHENSIONS):
             self.visit_comprehension(node)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            if self.host.kind == "function" and self.host.function is not None:
+                self.out.generators.add(self.host.function)
+            if node.value is not None:
+                self.visit_expr(node.value, "value")
         elif isinstance(node, ast.IfExp):
             # Either branch flows into the same place as the whole expression.
             self.visit_expr(node.test, "value")

@@ -121,6 +121,7 @@ class Evaluator:
         self._decorated: set[int] = set()
         self._top_index = -1
         self._local_classes = {id(cls) for cls in collected.classes}
+        self._definitions: dict[int, Bind] | None = None
         #: ``(base, subclass)`` links to classes of earlier cells, recorded when the cell is remembered.
         self.new_subclasses: list[tuple[ClassRef, ClassRef]] = []
 
@@ -354,11 +355,13 @@ class Evaluator:
             ref.stays_sync = f"is decorated with @{unknown[0]}"
 
     def _defining_context(self, ref: FunctionRef | ClassRef) -> tuple[Scope, Globals]:
-        for bind in self.c.binds:
-            if bind.ref is ref:
-                where = bind.where or bind.scope
-                return where, self.globals_for(where, bind.container)
-        return self.c.module, self.final_env.get
+        if self._definitions is None:
+            self._definitions = {id(bind.ref): bind for bind in self.c.binds if bind.ref is not None}
+        bind = self._definitions.get(id(ref))
+        if bind is None:
+            return self.c.module, self.final_env.get
+        where = bind.where or bind.scope
+        return where, self.globals_for(where, bind.container)
 
     def _class_values(self, ref: ClassRef, scope: Scope, globals_: Globals) -> Values:
         self._settle_class(ref, scope, globals_)

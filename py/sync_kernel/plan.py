@@ -160,6 +160,7 @@ class Planner:
         self.local = set(collected.functions)
         self._parent: dict[FunctionRef, FunctionRef] = {}
         self._families_by_name: dict[str, set[FunctionRef]] = {}
+        self._members: dict[FunctionRef, list[FunctionRef]] | None = None
         self._build_families(prior_classes)
         # Only names and attributes that can hold something we track are worth evaluating.
         self.names = interesting_names | {bind.name for bind in collected.binds}
@@ -210,7 +211,11 @@ class Planner:
         return found
 
     def members(self, root: FunctionRef) -> list[FunctionRef]:
-        found = [ref for ref in self.c.functions if self.family(ref) is root]
+        if self._members is None:
+            self._members = {}
+            for ref in self.c.functions:
+                self._members.setdefault(self.family(ref), []).append(ref)
+        found = self._members.get(root, [])
         return found if root in found else [root, *found]
 
     def worth_evaluating(self, node: ast.expr) -> bool:

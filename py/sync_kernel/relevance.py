@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 
 from .source import SourceText
 from .values import TRIGGER_NAMES
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
+#: Stands for "any name": a star import from a module we cannot see may bind anything.
+_EVERYTHING = "*"
 
 
 def _first_line(statement: ast.stmt) -> int:
@@ -35,11 +38,20 @@ def _bound_names(statement: ast.stmt) -> set[str]:
         return {statement.name}
     if isinstance(statement, ast.ClassDef):
         names = {statement.name}
-        for node in ast.walk(statement):
+        stack: list[ast.stmt] = list(statement.body)
+        while stack:  # methods, also those of nested classes
+            node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 names.add(node.name)
+            elif isinstance(node, ast.ClassDef):
+                stack.extend(node.body)
         return names
     names: set[str] = set()
+    if isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names):
+        module = sys.modules.get(statement.module or "") if not statement.level else None
+        if module is None:
+            return {_EVERYTHING}
+        return set(getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")])
     for node in ast.walk(statement):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)
@@ -60,6 +72,8 @@ def relevant_statements(
         for s in statements
     ]
     wanted = set(TRIGGER_NAMES) | seeds
+    # Classes a chosen class derives from: their code may call its methods, so it must be seen.
+    bases: set[str] = set()
     chosen = [False] * len(statements)
     changed = True
     while changed:
@@ -68,8 +82,11 @@ def relevant_statements(
             if chosen[index]:
                 continue
             star = isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names)
-            if star or words[index] & wanted:
+            base = isinstance(statement, ast.ClassDef) and statement.name in bases
+            if star or base or _EVERYTHING in wanted or words[index] & wanted:
                 chosen[index] = True
                 wanted |= _bound_names(statement)
+                if isinstance(statement, ast.ClassDef):
+                    bases |= {b.id for b in statement.bases if isinstance(b, ast.Name)}
                 changed = True
     return [(index, statement) for index, statement in enumerate(statements) if chosen[index]]

@@ -67,11 +67,10 @@ LOOP_FACTORIES = frozenset({GET_EVENT_LOOP, NEW_EVENT_LOOP, GET_RUNNING_LOOP})
 #: Class decorators that return the class they are given.
 TRANSPARENT_CLASS_DECORATORS = frozenset({DATACLASS, TOTAL_ORDERING})
 
-#: Identifiers whose presence makes a statement worth analysing.
-TRIGGER_NAMES = frozenset(
-    {"time", "asyncio", "getpass", "input", "sleep", "run", "Runner", "run_until_complete"}
-    | {name.split(".")[-1] for name in LOOP_FACTORIES | {SET_EVENT_LOOP, GETPASS}}
-)
+#: Identifiers whose presence makes a statement worth analysing. A bare ``sleep`` or
+#: ``run`` only matters once an import that names ``time`` or ``asyncio`` (or an
+#: earlier cell, through the session's seeds) has bound it.
+TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input"})
 
 
 @dataclass(frozen=True)

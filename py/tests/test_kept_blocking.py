@@ -274,3 +274,25 @@ def test_default_values_and_decorator_arguments_are_awaited_at_module_level():
         """
     )
     assert "def add(x, y=await slow_default()):" in outcome.results[0].code
+
+
+def test_a_base_class_without_blocking_calls_is_still_analysed():
+    outcome = assert_same_behaviour(
+        """
+        class Animal:
+            def speak(self):
+                return "..."
+            def greet(self):
+                return "I say " + self.speak()
+        import time
+        class Dog(Animal):
+            def speak(self):
+                time.sleep(0.001)
+                return "woof"
+        print(Dog().greet(), Animal().greet())
+        """
+    )
+    code = outcome.results[0].code
+    assert "async def speak(self):\n        return \"...\"" in code
+    assert "return \"I say \" + await self.speak()" in code
+    assert "print(await Dog().greet(), await Animal().greet())" in code
