@@ -14,6 +14,7 @@ the function to code that cannot await it gets the twin instead.
 from __future__ import annotations
 
 import ast
+import bisect
 from dataclasses import dataclass
 
 from .collect import CallSite
@@ -58,6 +59,7 @@ class Rewriter:
         self.plan = plan
         self.input_hook = input_hook
         self.groups: list[_Group] = []
+        self._twin_edits: _EditIndex | None = None
 
     # ---- edit builders -----------------------------------------------------------------
 
@@ -156,7 +158,7 @@ class Rewriter:
     def notes(self) -> list[Note]:
         """One note per change, plus the refusals, in source order."""
         notes: list[Note] = []
-        all_edits = self.edits()
+        index = _EditIndex(self.edits())
         for group in self.groups:
             if group.kind == "async-def":
                 assert isinstance(group.node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -165,12 +167,7 @@ class Rewriter:
             else:
                 before = self.src.segment(group.node)
                 start, end = self.src.start(group.node), self.src.end(group.node)
-                inside = [
-                    Edit(e.start - start, e.end - start, e.new, e.order)
-                    for e in all_edits
-                    if start <= e.start and e.end <= end
-                ]
-                after = apply_edits(before, inside)
+                after = apply_edits(before, index.within(start, end))
             notes.append(self._note(group.node, group.kind, group.message, before, after))
         for kept in self.plan.kept:
             notes.append(self._note(kept.node, "kept-blocking", kept.message, self.src.segment(kept.node), ""))
@@ -187,18 +184,36 @@ class Rewriter:
     def twin_source(self, ref: FunctionRef) -> str:
         """The original ``def`` of ``ref``, with loop fixes and calls to async functions made blocking."""
         assert ref.node is not None
-        node = ref.node
-        start = self.src.offset(node.lineno, 0)
-        end = self.src.end(node)
-        edits: list[Edit] = []
-        for neutral in self.plan.neutral:
-            edits.extend(self._neutral_edits(neutral))
-        for site in [*self.plan.awaits, *self.plan.settles]:
-            edits.extend(self._wrap_blocking(site.node.func))
-        for twin in self.plan.twins:
-            edits.extend(self._wrap_blocking(twin))
-        inside = [Edit(e.start - start, e.end - start, e.new, e.order) for e in edits if start <= e.start and e.end <= end]
-        return apply_edits(self.src.text[start:end], inside)
+        if self._twin_edits is None:
+            edits: list[Edit] = []
+            for neutral in self.plan.neutral:
+                edits.extend(self._neutral_edits(neutral))
+            for site in [*self.plan.awaits, *self.plan.settles]:
+                edits.extend(self._wrap_blocking(site.node.func))
+            for twin in self.plan.twins:
+                edits.extend(self._wrap_blocking(twin))
+            self._twin_edits = _EditIndex(edits)
+        start = self.src.offset(ref.node.lineno, 0)
+        end = self.src.end(ref.node)
+        return apply_edits(self.src.text[start:end], self._twin_edits.within(start, end))
+
+
+class _EditIndex:
+    """Edits sorted by start, to find those inside a span without scanning them all."""
+
+    def __init__(self, edits: list[Edit]) -> None:
+        self.edits = sorted(edits, key=lambda e: (e.start, e.end))
+        self.starts = [e.start for e in self.edits]
+
+    def within(self, start: int, end: int) -> list[Edit]:
+        """The edits inside ``[start, end]``, shifted to count from ``start``."""
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_right(self.starts, end)
+        return [
+            Edit(e.start - start, e.end - start, e.new, e.order)
+            for e in self.edits[first:last]
+            if e.end <= end
+        ]
 
 
 def _callee_name(call: ast.Call) -> str:

@@ -141,7 +141,7 @@ class Session:
             return TransformResult(source, [Note(1, 0, "internal", f"conflicting edits: {error}")], source)
         notes = rewriter.notes()
         if code != source:
-            problem = _compile_problem(code, tree, statements)
+            problem = _compile_problem(source, code, tree, statements)
             if problem:
                 note = Note(1, 0, "internal", f"the rewritten cell would not compile ({problem}); it runs as written")
                 return TransformResult(source, [note], source)
@@ -162,21 +162,25 @@ class Session:
         self.memory.remember(bound, collected.classes, evaluator.final_env.poisoned)
 
 
-def _compile_problem(code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]) -> str | None:
-    """Compile the rewritten statements (only those, to stay cheap); the error, if any."""
+def _compile_problem(
+    source: str, code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]
+) -> str | None:
+    """Compile the rewritten statements once (others blanked, to stay cheap); the error, if any."""
     has_future = any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in tree.body)
-    text = SourceText(code)
     if has_future:
-        chunks = [code]
+        checked = code
     else:
-        chunks = []
+        original = SourceText(source).split_lines()
+        rewritten = SourceText(code).split_lines()
+        keep = [False] * len(rewritten)
         for _, statement in statements:
             first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))])
             last = statement.end_lineno or statement.lineno
-            chunks.append("\n" * (first - 1) + text.lines(first, last))
-    for chunk in chunks:
-        try:
-            compile(chunk, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-        except SyntaxError as error:
-            return f"{error.msg}, line {error.lineno}"
+            if rewritten[first - 1 : last] != original[first - 1 : last]:
+                keep[first - 1 : last] = [True] * (last - first + 1)
+        checked = "".join(line if kept else "\n" for line, kept in zip(rewritten, keep))
+    try:
+        compile(checked, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except SyntaxError as error:
+        return f"{error.msg}, line {error.lineno}"
     return None

@@ -23,6 +23,14 @@ class SourceText:
         self.text = text
         self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
+    def split_lines(self) -> list[str]:
+        """The lines (with their line breaks) as Python's tokenizer numbers them."""
+        starts = self._line_starts
+        lines = [self.text[a:b] for a, b in zip(starts, starts[1:])]
+        if starts[-1] < len(self.text):
+            lines.append(self.text[starts[-1] :])
+        return lines
+
     def offset(self, lineno: int, col: int) -> int:
         """The string offset of ``(lineno, col)``, with ``col`` in UTF-8 bytes."""
         start = self._line_starts[lineno - 1]
