@@ -53,6 +53,10 @@ class CallSite:
     wrap: bool = False
     #: The user already wrote ``await`` on this call.
     awaited: bool = False
+    #: The (sync) ``for`` loop or comprehension clause iterating directly over this call.
+    loop: ast.For | ast.comprehension | None = None
+    #: For a comprehension clause: the comprehension expression it belongs to.
+    comprehension: ast.expr | None = None
 
 
 @dataclass(eq=False)
@@ -76,6 +80,8 @@ class Collected:
     loads: list[Load] = field(default_factory=list)
     #: Functions whose own body yields (generators).
     generators: set[FunctionRef] = field(default_factory=set)
+    #: Generators an async generator cannot replace: they use ``yield from`` or ``return value``.
+    plain_generators: set[FunctionRef] = field(default_factory=set)
     #: Module-level binds grouped by the node they are applied at.
     binds_at: dict[int, list[Bind]] = field(default_factory=dict)
 
@@ -169,7 +175,7 @@ class Collector:
             else:
                 self.visit_expr(node.target, "receiver")
         elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self.visit_expr(node.iter, "value")
+            self.visit_iterable(node.iter, node if isinstance(node, ast.For) else None, None)
             self.bind_target(node.target, None)
             self.visit_body(node.body)
             self.visit_body(node.orelse)
@@ -230,6 +236,8 @@ class Collector:
             self.bind(node.name.id, "unknown")  # type: ignore[attr-defined]
             self.visit_annotation(node.value)  # type: ignore[attr-defined]
         else:
+            if isinstance(node, ast.Return) and node.value is not None and self.host.function is not None:
+                self.out.plain_generators.add(self.host.function)  # matters only if it yields too
             # Expr, Return, If, While, Raise, Assert, ...: their expressions and bodies.
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
@@ -412,6 +420,8 @@ class Collector:
         elif isinstance(node, (ast.Yield, ast.YieldFrom)):
             if self.host.kind == "function" and self.host.function is not None:
                 self.out.generators.add(self.host.function)
+                if isinstance(node, ast.YieldFrom):
+                    self.out.plain_generators.add(self.host.function)
             if node.value is not None:
                 self.visit_expr(node.value, "value")
         elif isinstance(node, ast.IfExp):
@@ -426,10 +436,19 @@ class Collector:
                 elif isinstance(child, ast.keyword):
                     self.visit_expr(child.value, "value")
 
+    def visit_iterable(self, iterable: ast.expr, loop: ast.For | ast.comprehension | None, owner: ast.expr | None) -> None:
+        """Visit what a ``for`` iterates over, noting a call iterated directly."""
+        first_call = len(self.out.calls)
+        self.visit_expr(iterable, "value")
+        if loop is not None and isinstance(iterable, ast.Call):
+            site = self.out.calls[first_call]
+            site.loop, site.comprehension = loop, owner
+
     def visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         generators = node.generators
         # The first iterable runs in the enclosing scope.
-        self.visit_expr(generators[0].iter, "value")
+        first = generators[0]
+        self.visit_iterable(first.iter, None if first.is_async else first, node)
         scope = Scope("comprehension", node, self.scope, top_index=self.top_index)
         for generator in generators:
             for target in ast.walk(generator.target):
@@ -447,7 +466,7 @@ class Collector:
         try:
             for index, generator in enumerate(generators):
                 if index:
-                    self.visit_expr(generator.iter, "value")
+                    self.visit_iterable(generator.iter, None if generator.is_async else generator, node)
                 for condition in generator.ifs:
                     self.visit_expr(condition, "value")
             if isinstance(node, ast.DictComp):

@@ -225,12 +225,8 @@ def _same_function(obj: object, ref: FunctionRef) -> bool:
     if not isinstance(obj, types.FunctionType):
         return False
     code = obj.__code__
-    is_coroutine = bool(code.co_flags & inspect.CO_COROUTINE)
-    return (
-        code.co_name == ref.name
-        and code.co_firstlineno == ref.lineno
-        and is_coroutine == (ref.converted or ref.user_async)
-    )
+    is_async = bool(code.co_flags & (inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR))
+    return code.co_name == ref.name and code.co_firstlineno == ref.lineno and is_async == (ref.converted or ref.user_async)
 
 
 def _builtin(name: str) -> Values:

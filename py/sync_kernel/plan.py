@@ -87,6 +87,8 @@ class Plan:
     neutral: list[Neutral] = field(default_factory=list)
     #: Calls to ``async`` functions to prefix with ``await``.
     awaits: list[CallSite] = field(default_factory=list)
+    #: Calls to async generators whose ``for`` becomes ``async for``.
+    async_fors: list[CallSite] = field(default_factory=list)
     #: Callees or values to wrap with the blocking twin (earlier cells' async functions).
     twins: list[ast.expr] = field(default_factory=list)
     #: Calls that may or may not return a coroutine of ours: awaited through ``settle``.
@@ -133,6 +135,7 @@ class _Use:
     node: ast.AST
     host: Host
     site: CallSite | None = None
+    root: FunctionRef | None = None
 
 
 def _is_dunder(name: str) -> bool:
@@ -209,6 +212,16 @@ class Planner:
                     found.append(sub)
                     stack.append(sub)
         return found
+
+    def is_generator(self, root: FunctionRef | None) -> bool:
+        """Whether a family's functions are generators (for earlier cells: remembered)."""
+        if root is None:
+            return False
+        return any(ref in self.c.generators or ref.generator for ref in self.members(root))
+
+    @staticmethod
+    def family_of_use(use: _Use) -> FunctionRef | None:
+        return use.root
 
     def members(self, root: FunctionRef) -> list[FunctionRef]:
         if self._members is None:
@@ -327,7 +340,7 @@ class Planner:
                         uses.setdefault(root, []).append(_Use("ambiguous", site.node, site.host, site))
                 else:
                     root = families.pop()
-                    uses.setdefault(root, []).append(_Use("call", site.node, site.host, site))
+                    uses.setdefault(root, []).append(_Use("call", site.node, site.host, site, root))
                     calls_in.append((root, site))
         for name, site in ambiguous_names:
             for ref in self._families_by_name.get(name, ()):
@@ -357,11 +370,13 @@ class Planner:
         )
         for ref in plan.converted:
             ref.converted = True
+            ref.generator = ref in self.c.generators
         for root, site in calls_in:
             if root not in async_set or site.awaited or id(site.node) in run_arguments:
                 continue
-            if self.awaitable(site.host, async_set):
-                plan.awaits.append(site)
+            generator = self.is_generator(root)
+            if self.awaitable(site.host, async_set) and (not generator or _async_iterable(site)):
+                (plan.async_fors if generator else plan.awaits).append(site)
             else:
                 plan.twins.append(site.node.func)
         self._plan_prior_uses(plan, uses, async_set, value_loads, ambiguous_names)
@@ -452,11 +467,14 @@ class Planner:
         """Why a family can never be async, whatever its uses (a predicate)."""
         if root not in self.local:
             return None  # fixed by its cell
-        for ref in self.members(root):
+        members = self.members(root)
+        if len({ref in self.c.generators for ref in members}) > 1:
+            return "is overridden by a generator (or overrides one)"
+        for ref in members:
             if ref.stays_sync:
                 return ref.stays_sync
-            if ref in self.c.generators:
-                return "is a generator"
+            if ref in self.c.plain_generators and ref in self.c.generators:
+                return "is a generator that uses `yield from` or returns a value"
             if _is_dunder(ref.name):
                 return "is a special method, which cannot be async"
             if ref.cls is not None and ref.cls.open:
@@ -522,11 +540,22 @@ class Planner:
             return f"may be called on {where} through a name the codemod cannot follow"
         if use.site is not None and use.site.awaited:
             return None
+        if self.is_generator(self.family_of_use(use)):
+            assert use.site is not None
+            if use.site.loop is None:
+                return f"is a generator called on {where} outside a `for` loop, so it cannot become async"
+            if isinstance(use.site.comprehension, ast.GeneratorExp):
+                return f"is a generator iterated by a generator expression on {where}"
         if self.awaitable(use.host, async_set):
             return None
         if use.host.kind == "function" and use.host.function is not None:
             return f"is called on {where} from `{use.host.function.name}`, which stays blocking"
         return f"is called from {use.host.describe()} on {where}"
+
+
+def _async_iterable(site: CallSite) -> bool:
+    """Whether the ``for`` over this call can become ``async for``."""
+    return site.loop is not None and not isinstance(site.comprehension, ast.GeneratorExp)
 
 
 def _one_argument(node: ast.Call) -> bool:

@@ -31,6 +31,8 @@ class FunctionRef:
     cls: ClassRef | None = None
     #: Set when the codemod made this function ``async def``; final once its cell is done.
     converted: bool = False
+    #: A converted generator (now an async generator: iterate it with ``async for``).
+    generator: bool = False
     #: Why it must stay synchronous, if it must: a predicate with the function as subject
     #: ("is decorated with @cache"), else ``None``.
     stays_sync: str | None = None

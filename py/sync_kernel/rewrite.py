@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 from dataclasses import dataclass
 
 from .collect import CallSite
@@ -27,6 +28,9 @@ from .source import Edit, SourceText, apply_edits
 ASYNCIO_NAME = "__asyncio__"
 #: The name the session gives its runtime support object in the user namespace.
 SUPPORT_NAME = "__sync__"
+
+#: A ``for`` keyword, or a comment (whose words must not be mistaken for it).
+_FOR_OR_COMMENT = re.compile(r"#[^\r\n]*|\bfor\b")
 
 #: Longest snippet shown in a note's ``before``/``after``.
 MAX_SNIPPET = 80
@@ -51,6 +55,8 @@ class _Group:
     kind: NoteKind
     message: str
     edits: list[Edit]
+    #: Text shown as ``before`` when it is not the node's own source (``for x in gen()``).
+    before: str | None = None
 
 
 class Rewriter:
@@ -140,6 +146,14 @@ class Rewriter:
                 _Group(site.node, "await-call", f"`{name}` is async now, so the call is awaited",
                        self._await(site.node, site.wrap))
             )
+        for site in plan.async_fors:
+            name = _callee_name(site.node)
+            start = self._for_keyword(site)
+            header = self.src.text[start : self.src.end(site.node)]
+            self.groups.append(
+                _Group(site.node, "await-call", f"`{name}` is an async generator now, so the loop is `async for`",
+                       [Edit(start, start, "async ")], before=header)
+            )
         for site in plan.settles:
             name = _callee_name(site.node)
             self.groups.append(
@@ -151,6 +165,28 @@ class Rewriter:
                 _Group(node, "kept-blocking", f"`{_snippet(ast.unparse(node))}` is async but cannot be awaited here, so its blocking version runs",
                        self._wrap_blocking(node))
             )
+
+    def _for_keyword(self, site: CallSite) -> int:
+        """Offset of the ``for`` keyword of the loop or comprehension clause over ``site``."""
+        loop = site.loop
+        if isinstance(loop, ast.For):
+            return self.src.start(loop)
+        assert isinstance(loop, ast.comprehension) and site.comprehension is not None
+        # A comprehension clause has no position: its `for` is the last keyword before its target.
+        owner = site.comprehension
+        search_from = self.src.start(owner)
+        for generator in owner.generators:  # type: ignore[attr-defined]
+            if generator is loop:
+                break
+            search_from = self.src.end(generator.ifs[-1] if generator.ifs else generator.iter)
+        else:
+            raise AssertionError("the clause belongs to its comprehension")
+        if search_from == self.src.start(owner):
+            element = owner.value if isinstance(owner, ast.DictComp) else owner.elt  # type: ignore[attr-defined]
+            search_from = self.src.end(element)
+        between = self.src.text[search_from : self.src.start(loop.target)]
+        keyword = [m.start() for m in _FOR_OR_COMMENT.finditer(between) if m.group() == "for"]
+        return search_from + keyword[-1]
 
     def edits(self) -> list[Edit]:
         return [edit for group in self.groups for edit in group.edits]
@@ -164,6 +200,8 @@ class Rewriter:
                 assert isinstance(group.node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 before = f"def {group.node.name}"
                 after = f"async def {group.node.name}"
+            elif group.before is not None:
+                before, after = group.before, "async " + group.before
             else:
                 before = self.src.segment(group.node)
                 start, end = self.src.start(group.node), self.src.end(group.node)
@@ -188,7 +226,7 @@ class Rewriter:
             edits: list[Edit] = []
             for neutral in self.plan.neutral:
                 edits.extend(self._neutral_edits(neutral))
-            for site in [*self.plan.awaits, *self.plan.settles]:
+            for site in [*self.plan.awaits, *self.plan.settles, *self.plan.async_fors]:
                 edits.extend(self._wrap_blocking(site.node.func))
             for twin in self.plan.twins:
                 edits.extend(self._wrap_blocking(twin))
