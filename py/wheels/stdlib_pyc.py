@@ -11,6 +11,10 @@ imports the shell; zipimport then loads the bytecode, and tracebacks still find
 the sources. The file name carries the Pyodide version, and the runtime only
 uses a zip built for its own Pyodide.
 
+It also writes, next to the zip, ``imported-modules.txt``: the files of the
+installed wheels that the same warm-up imported (``IPython/core/shell.py``, ...),
+so ``pycompile.py`` compiles only those and the wheels stay small to unpack.
+
 Usage (in Pyodide)::
 
     python stdlib_pyc.py OUT.zip
@@ -20,8 +24,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import site
 import sys
 import zipfile
+from pathlib import Path
 from importlib._bootstrap_external import _code_to_hash_pyc  # type: ignore[attr-defined]
 
 #: Where the runtime writes the zip in Pyodide's filesystem (compiled file names point there).
@@ -60,6 +66,18 @@ def imported_members(source_zip: str, already: set[str]) -> list[str]:
     return sorted(set(members))
 
 
+def imported_site_files() -> list[str]:
+    """Files under site-packages (relative paths) whose modules are imported now."""
+    prefixes = [p.rstrip("/") + "/" for p in site.getsitepackages()]
+    files = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        for prefix in prefixes:
+            if path.startswith(prefix) and path.endswith(".py"):
+                files.add(path[len(prefix) :])
+    return sorted(files)
+
+
 def write_zip(out: str, source_zip: str, members: list[str]) -> None:
     """Write the members' sources and bytecode (compiled as living at :data:`RUNTIME_PATH`)."""
     with zipfile.ZipFile(source_zip) as stdlib, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -81,7 +99,9 @@ def main(argv: list[str]) -> int:
     warm_up()
     members = imported_members(source_zip, already)
     write_zip(argv[0], source_zip, members)
-    print(f"{argv[0]}: {len(members)} standard-library modules compiled")
+    site_files = imported_site_files()
+    (Path(argv[0]).parent / "imported-modules.txt").write_text("".join(f"{name}\n" for name in site_files))
+    print(f"{argv[0]}: {len(members)} standard-library modules compiled; {len(site_files)} wheel modules imported")
     return 0
 
 
