@@ -218,6 +218,12 @@ describe('the event loop and the engine', () => {
     expect(plain(reply.traceback)).not.toMatch(/asyncio\/tasks\.py|sync_kernel/);
   });
 
+  test("a background task's output goes to the cell running when it prints", async () => {
+    await kernel.run('import asyncio\nasync def later():\n    await asyncio.sleep(0.3)\n    print("from the background")\nbackground = asyncio.create_task(later())');
+    const { events } = await kernel.run('await asyncio.sleep(0.6)\nprint("done")');
+    expect(streamText(events)).toBe('from the background\ndone\n');
+  });
+
   test('user code cannot close or replace the kernel loop', async () => {
     await kernel.run('import asyncio\nkernel_loop = asyncio.get_running_loop()\nasyncio.get_event_loop().close()\nasyncio.set_event_loop(asyncio.new_event_loop())');
     const { reply, events } = await kernel.run(
