@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import symtable
 from dataclasses import dataclass, field
 from typing import Any, MutableMapping
 
@@ -25,6 +24,7 @@ from .memory import Memory
 from .notes import Note
 from .plan import Planner, PlanningError
 from .relevance import relevant_statements
+from .scopes import symbol_table
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .source import EditConflict, SourceText, apply_edits
 from .support import Runner, Support
@@ -112,13 +112,7 @@ class Session:
         statements = relevant_statements(tree, text, seeds)
         if not statements:
             return TransformResult(source, [], source)
-        try:
-            table: symtable.SymbolTable | None = symtable.symtable(source, "<cell>", "exec")
-        except SyntaxError:
-            # e.g. `return` outside a function: the kernel will report it when compiling.
-            return TransformResult(source, [], source)
-
-        collected = Collector(tree, table).collect(statements)
+        collected = Collector(tree, symbol_table(text, tree)).collect(statements)
         evaluator = Evaluator(collected, initial)
         evaluator.run(statements)
         planner = Planner(
