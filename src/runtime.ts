@@ -128,6 +128,10 @@ export class Runtime implements IRuntime {
       });
     });
     const pyodide = this.pyodide as PyodideAPI;
+    // Python's sys.stdout/stderr become the kernel's batched streams; this only
+    // catches what bypasses them (C code writing to file descriptors 1 and 2).
+    pyodide.setStdout({ batched: (line: string) => this.publishStream('stdout', `${line}\n`) });
+    pyodide.setStderr({ batched: (line: string) => this.publishStream('stderr', `${line}\n`) });
     await this.step('install wheels', () => this.installKernelPackages(pyodide, lock));
     await this.step('add compiled standard library', async () => {
       const bytes = await stdlibPyc;
@@ -284,7 +288,7 @@ export class Runtime implements IRuntime {
       errorCallback: (message: string) => errors.push(message),
     });
     if (errors.length > 0) {
-      this.publish({ msgType: 'stream', content: { name: 'stderr', text: `${errors.join('\n')}\n` } });
+      this.publishStream('stderr', `${errors.join('\n')}\n`);
     }
   }
 
@@ -302,6 +306,10 @@ export class Runtime implements IRuntime {
         () => this.undelivered.delete(delivery),
       );
     }
+  }
+
+  private publishStream(name: 'stdout' | 'stderr', text: string): void {
+    this.publish({ msgType: 'stream', content: { name, text } });
   }
 
   /** Resolves once the main thread has received every event published so far. */

@@ -58,6 +58,12 @@ describe('outputs', () => {
     expect(clear.msgType === 'clear_output' && clear.content.wait).toBe(true);
   });
 
+  test('output written straight to file descriptors 1 and 2 is shown too', async () => {
+    const { events } = await kernel.run('import os\nos.write(1, b"to fd 1\\n")\nos.write(2, b"to fd 2\\n")');
+    expect(streamText(events)).toBe('to fd 1\n');
+    expect(streamText(events, 'stderr')).toBe('to fd 2\n');
+  });
+
   test('In, Out and _ work as in IPython', async () => {
     const first = await kernel.run('6 * 7');
     const { events } = await kernel.run(`(_ * 2, Out[${first.reply.execution_count}], In[${first.reply.execution_count}])`);

@@ -44,7 +44,8 @@ def _matches(nodeid: str, key: str) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         (dropped if any(_matches(item.nodeid, key) for key in CANNOT_RUN) else kept).append(item)
         for key, reason in KNOWN_FAILURES.items():
