@@ -32,9 +32,10 @@ describe('outputs', () => {
     expect(reply.status).toBe('ok');
     expect(streamText(events)).toBe(`${Array.from({ length: 1000 }, (_, i) => `${i}\n`).join('')}end\n`);
     expect(streamText(events, 'stderr')).toBe('err\n');
-    const streams = events.filter((e) => e.msgType === 'stream');
-    expect(streams.length).toBeLessThanOrEqual(5);
-    expect(streams.map((e) => (e.msgType === 'stream' ? e.content.name : ''))).toEqual(['stdout', 'stderr', 'stdout']);
+    const names = events.flatMap((e) => (e.msgType === 'stream' ? [e.content.name] : []));
+    expect(names.length).toBeLessThanOrEqual(5);
+    // Batches may be cut by time, but stdout and stderr interleave as printed.
+    expect(names.filter((name, i) => name !== names[i - 1])).toEqual(['stdout', 'stderr', 'stdout']);
   });
 
   test('the last expression is an execute_result with rich reprs and the execution count', async () => {
