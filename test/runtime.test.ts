@@ -226,8 +226,10 @@ describe('the event loop and the engine', () => {
   });
 
   test("a background task's output goes to the cell running when it prints", async () => {
-    await kernel.run('import asyncio\nasync def later():\n    await asyncio.sleep(0.3)\n    print("from the background")\nbackground = asyncio.create_task(later())');
-    const { events } = await kernel.run('await asyncio.sleep(0.6)\nprint("done")');
+    await kernel.run(
+      'import asyncio\ngo = asyncio.Event()\nasync def later():\n    await go.wait()\n    print("from the background")\nbackground = asyncio.create_task(later())',
+    );
+    const { events } = await kernel.run('go.set()\nawait background\nprint("done")');
     expect(streamText(events)).toBe('from the background\ndone\n');
   });
 
