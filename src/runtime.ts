@@ -221,6 +221,8 @@ export class Runtime implements IRuntime {
     pyodide.setStdout({ batched: (line: string) => this.publishStream('stdout', `${line}\n`) });
     pyodide.setStderr({ batched: (line: string) => this.publishStream('stderr', `${line}\n`) });
     this.pyodide = pyodide;
+    // Pyodide exposes whether the engine can switch stacks only on its internal
+    // module object; `callPromising` throws where it cannot, so ask first.
     this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
     return pyodide;
   }

@@ -91,6 +91,10 @@ class Kernel:
             self.outputs.flush()
             shell.show_interrupted()
             return json.dumps(self._error_reply())
+        failure = task.exception()
+        if failure is not None:  # a bug in the kernel, not in the cell: show it, stay alive
+            shell.showtraceback((type(failure), failure, failure.__traceback__))
+            return json.dumps(self._error_reply(), default=str)
         result = task.result()
         if not result.success:
             return json.dumps(self._error_reply(), default=str)

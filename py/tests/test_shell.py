@@ -341,3 +341,20 @@ def test_user_expressions_and_silent_requests(harness: Harness) -> None:
     reply, events = harness.run("x", silent=True)
     assert reply["status"] == "ok" and events == []
     assert harness.run("1")[0]["execution_count"] == count + 1
+
+
+def test_a_failure_inside_the_kernel_is_an_error_reply_not_a_dead_kernel(harness: Harness) -> None:
+    assert harness.kernel is not None
+    shell = harness.kernel.shell
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise LookupError("the kernel itself failed")
+
+    shell.run_cell_async = broken  # type: ignore[method-assign]
+    try:
+        reply, events = harness.run("1 + 1")
+    finally:
+        del shell.run_cell_async
+    assert (reply["status"], reply["ename"], reply["evalue"]) == ("error", "LookupError", "the kernel itself failed")
+    assert [e.msg_type for e in events] == ["error"]
+    assert harness.run("1 + 1")[0]["status"] == "ok"
