@@ -156,15 +156,15 @@ class Collector:
         elif isinstance(node, ast.ClassDef):
             self.visit_class(node)
         elif isinstance(node, ast.Assign):
-            alias = all(isinstance(t, ast.Name) for t in node.targets)
-            self.visit_expr(node.value, "alias" if alias else "value")
+            simple = all(isinstance(t, ast.Name) for t in node.targets)
+            self.visit_expr(node.value, "alias" if simple else "value")
             for target in node.targets:
                 self.bind_target(target, node.value if isinstance(target, ast.Name) else None)
         elif isinstance(node, ast.AnnAssign):
             self.visit_annotation(node.annotation)
             if node.value is not None:
-                alias = isinstance(node.target, ast.Name)
-                self.visit_expr(node.value, "alias" if alias else "value")
+                simple = isinstance(node.target, ast.Name)
+                self.visit_expr(node.value, "alias" if simple else "value")
                 self.bind_target(node.target, node.value)
             elif not isinstance(node.target, ast.Name):
                 self.visit_expr(node.target, "receiver")

@@ -26,32 +26,31 @@ _EVERYTHING = "*"
 
 
 def _first_line(statement: ast.stmt) -> int:
-    decorators = getattr(statement, "decorator_list", None)
-    if decorators:
-        return min(statement.lineno, *(d.lineno for d in decorators))
-    return statement.lineno
+    decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(d.lineno for d in decorators)])
 
 
 def _bound_names(statement: ast.stmt) -> set[str]:
     """Names a top-level statement binds (and the method names of a class)."""
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return {statement.name}
+    names: set[str] = set()
     if isinstance(statement, ast.ClassDef):
-        names = {statement.name}
+        names.add(statement.name)
         stack: list[ast.stmt] = list(statement.body)
         while stack:  # methods, also those of nested classes
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.ClassDef):
-                stack.extend(node.body)
+            member = stack.pop()
+            if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.add(member.name)
+            elif isinstance(member, ast.ClassDef):
+                stack.extend(member.body)
         return names
-    names: set[str] = set()
     if isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names):
         module = sys.modules.get(statement.module or "") if not statement.level else None
         if module is None:
             return {_EVERYTHING}
-        return set(getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")])
+        exported: list[str] = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
+        return set(exported)
     for node in ast.walk(statement):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)

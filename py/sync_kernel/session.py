@@ -37,13 +37,13 @@ class TransformResult:
 
     code: str
     notes: list[Note] = field(default_factory=list)
-    #: The source as given.
-    source: str = ""
+    #: The cell as written (``None``: the same as ``code``).
+    source: str | None = None
 
     @property
     def changed(self) -> bool:
         """Whether ``code`` differs from the cell as written."""
-        return self.code != self.source
+        return self.source is not None and self.code != self.source
 
 
 class Session:

@@ -20,7 +20,6 @@ cell (its task cancelled at an ``await``) reports ``KeyboardInterrupt``.
 from __future__ import annotations
 
 import asyncio
-import copy
 import linecache
 import re
 import sys
@@ -147,7 +146,7 @@ class SyncShell(InteractiveShell):
             preprocessing_exc = sys.exc_info()
         code = cell
         if preprocessing_exc is None and self.transform_enabled:
-            result = self._rewrite(self.session, cell)
+            result = self._rewrite(cell)
             code = result.code
             if not _TRANSFORM_MAGIC.match(raw_cell):
                 self.last_transform = CellTransform(raw_cell, code, result.notes)
@@ -167,20 +166,16 @@ class SyncShell(InteractiveShell):
             self.history_manager.parsed_cell = None
             self.outputs.flush()
 
-    def _rewrite(self, session: Session, cell: str) -> TransformResult:
+    def _rewrite(self, cell: str, remember: bool = True) -> TransformResult:
         try:
-            return session.transform(cell, namespace=self.user_ns)
+            return self.session.transform(cell, namespace=self.user_ns, remember=remember)
         except Exception as error:  # the codemod promises never to raise; say so if it does
             note = Note(1, 0, "internal", f"the cell was run unchanged: the rewriter failed ({error!r})")
-            return TransformResult(code=cell, notes=[note])
+            return TransformResult(code=cell, notes=[note], source=cell)
 
     def preview_transform(self, body: str) -> TransformResult:
         """Rewrite ``body`` as the next cell would be, without changing the session's memory."""
-        try:
-            session = copy.deepcopy(self.session)
-        except Exception:  # a session holding live objects may not copy: preview without memory
-            session = Session(input_hook=INPUT_HOOK_NAME)
-        return self._rewrite(session, self.transform_cell(body))
+        return self._rewrite(self.transform_cell(body), remember=False)
 
     # -- outputs --------------------------------------------------------------
 

@@ -164,7 +164,9 @@ def desktop_asyncio() -> Iterator[None]:
         return
     from pyodide import webloop  # type: ignore[import-not-found]
 
-    class PrivatePolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,name-defined]
+    class PrivatePolicy(asyncio.events._BaseDefaultEventLoopPolicy):  # type: ignore[misc,name-defined]
+        """New loops are private ones (the private base class: the public one is deprecated in 3.14)."""
+
         def new_event_loop(self) -> asyncio.AbstractEventLoop:
             return PrivateLoop()
 

@@ -244,11 +244,11 @@ class StubSession:
 
     CALL = re.compile(r"(?<!def )\bwait\(")
 
-    def transform(self, source: str, namespace: Any = None) -> TransformResult:
+    def transform(self, source: str, namespace: Any = None, *, remember: bool = True) -> TransformResult:
         if not self.CALL.search(source) or "run_cell_magic" in source:
-            return TransformResult(code=source)
+            return TransformResult(code=source, source=source)
         note = Note(1, 0, "rewrite", "awaited", "wait(", "await wait(")
-        return TransformResult(code=self.CALL.sub("await wait(", source), notes=[note])
+        return TransformResult(code=self.CALL.sub("await wait(", source), notes=[note], source=source)
 
 
 @pytest.fixture
@@ -358,3 +358,12 @@ def test_a_failure_inside_the_kernel_is_an_error_reply_not_a_dead_kernel(harness
     assert (reply["status"], reply["ename"], reply["evalue"]) == ("error", "LookupError", "the kernel itself failed")
     assert [e.msg_type for e in events] == ["error"]
     assert harness.run("1 + 1")[0]["status"] == "ok"
+
+
+def test_cell_magic_knows_what_earlier_cells_converted(harness: Harness) -> None:
+    harness.run("import time\ndef work():\n    time.sleep(0)\n    return 1")
+    _, events = harness.run("%%transform\nprint(work())")
+    assert events[0].content["data"] == {"text/plain": "print(await work())"}
+    # The preview changed nothing: the next cell is rewritten (and runs) as usual.
+    _, events = harness.run("print(work())")
+    assert stream_text(events) == "1\n"
