@@ -18,8 +18,9 @@ import contextlib
 import json
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from .session import Session
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import symtable
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from .records import ClassRef, FunctionNode, FunctionRef
 from .scopes import Host, Scope
@@ -20,7 +20,7 @@ BindKind = Literal["value", "enter", "def", "class", "import", "star", "param", 
 #: How an expression is used by its parent.
 Role = Literal["value", "alias", "callee", "receiver"]
 #: The node a binding is applied at in module-level flow.
-Container = Union[ast.stmt, ast.excepthandler, ast.match_case]
+Container = ast.stmt | ast.excepthandler | ast.match_case
 
 
 @dataclass(eq=False)
@@ -379,9 +379,7 @@ class Collector:
 
     def visit_expr(self, node: ast.expr, role: Role) -> None:
         if isinstance(node, ast.Call):
-            self.out.calls.append(
-                CallSite(node, self.scope, self.host, self.stmt, wrap=role in ("callee", "receiver"))
-            )
+            self.out.calls.append(CallSite(node, self.scope, self.host, self.stmt, wrap=role in ("callee", "receiver")))
             self.visit_expr(node.func, "callee")
             for arg in node.args:
                 self.visit_expr(arg, "value")
@@ -436,7 +434,9 @@ class Collector:
                 elif isinstance(child, ast.keyword):
                     self.visit_expr(child.value, "value")
 
-    def visit_iterable(self, iterable: ast.expr, loop: ast.For | ast.comprehension | None, owner: ast.expr | None) -> None:
+    def visit_iterable(
+        self, iterable: ast.expr, loop: ast.For | ast.comprehension | None, owner: ast.expr | None
+    ) -> None:
         """Visit what a ``for`` iterates over, noting a call iterated directly."""
         first_call = len(self.out.calls)
         self.visit_expr(iterable, "value")

@@ -49,7 +49,7 @@ class KernelDisplayPublisher(DisplayPublisher):
 
     outputs: Outputs | None = None
 
-    def publish(  # type: ignore[override]
+    def publish(
         self,
         data: dict[str, Any],
         metadata: dict[str, Any] | None = None,

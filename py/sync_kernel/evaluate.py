@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from .collect import Bind, Collected
 from .records import ClassRef, FunctionRef
@@ -320,7 +320,9 @@ class Evaluator:
             return frozenset({Cls(bind.self_of)})
         return ONLY_UNKNOWN
 
-    def _decorator_names(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, scope: Scope, globals_: Globals) -> list[str | None]:
+    def _decorator_names(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, scope: Scope, globals_: Globals
+    ) -> list[str | None]:
         """Each decorator's catalogue name (``None`` for one we do not know)."""
         names: list[str | None] = []
         for decorator in node.decorator_list:
@@ -347,7 +349,7 @@ class Evaluator:
         names = self._decorator_names(node, scope, globals_)
         unknown = [
             ast.unparse(decorator)
-            for decorator, name in zip(node.decorator_list, names)
+            for decorator, name in zip(node.decorator_list, names, strict=True)
             if name not in (STATICMETHOD, CLASSMETHOD)
         ]
         if ref.cls is not None and STATICMETHOD in names:
@@ -380,7 +382,7 @@ class Evaluator:
         if scope is None or globals_ is None:
             scope, globals_ = self._defining_context(ref)
         node = ref.node
-        for decorator, name in zip(node.decorator_list, self._decorator_names(node, scope, globals_)):
+        for decorator, name in zip(node.decorator_list, self._decorator_names(node, scope, globals_), strict=True):
             if name not in TRANSPARENT_CLASS_DECORATORS and ref.open is None:
                 ref.open = f"is decorated with @{ast.unparse(decorator)}"
         for keyword in node.keywords:

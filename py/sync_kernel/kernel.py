@@ -30,7 +30,8 @@ import getpass
 import json
 import os
 import sys
-from typing import Any, Callable, Coroutine, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from .inputs import Blocking
 from .loopguard import current_policy, protect
@@ -99,7 +100,7 @@ class Kernel:
         if not result.success:
             return json.dumps(self._error_reply(), default=str)
         expressions = content.get("user_expressions") or {}
-        reply = {
+        reply: dict[str, Any] = {
             "status": "ok",
             "execution_count": self._count(),
             "payload": [],

@@ -33,7 +33,8 @@ Example (with a stand-in policy that, like Pyodide's, makes each new loop curren
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def protect(loop: asyncio.AbstractEventLoop, policy: Any) -> Callable[[], None]:
@@ -47,7 +48,7 @@ def protect(loop: asyncio.AbstractEventLoop, policy: Any) -> Callable[[], None]:
 
     def new_event_loop() -> asyncio.AbstractEventLoop:
         running = asyncio.events._get_running_loop()
-        fresh = original_new()
+        fresh: asyncio.AbstractEventLoop = original_new()
         asyncio.events._set_running_loop(running)
         original_set(loop)
         return fresh

@@ -24,7 +24,8 @@ import sys
 import time
 import types
 import weakref
-from typing import Any, Mapping, Union
+from collections.abc import Mapping
+from typing import Any
 
 from .records import ClassRef, FunctionRef
 from .values import (
@@ -45,7 +46,7 @@ from .values import (
     Values,
 )
 
-Ref = Union[FunctionRef, ClassRef]
+Ref = FunctionRef | ClassRef
 
 
 class Registry:
@@ -156,11 +157,7 @@ class Memory:
                 cache[name] = cached
             return cached
 
-        seeds = {
-            name
-            for name, value in list(namespace.items())
-            if self.classify(value, known, module) != UNKNOWN
-        }
+        seeds = {name for name, value in list(namespace.items()) if self.classify(value, known, module) != UNKNOWN}
         return from_namespace, seeds | self._method_names()
 
     def classify(self, obj: object, known: dict[int, Value], module: str | None = None) -> Value:
@@ -237,7 +234,9 @@ def _same_function(obj: object, ref: FunctionRef) -> bool:
         return False
     code = obj.__code__
     is_async = bool(code.co_flags & (inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR))
-    return code.co_name == ref.name and code.co_firstlineno == ref.lineno and is_async == (ref.converted or ref.user_async)
+    return (
+        code.co_name == ref.name and code.co_firstlineno == ref.lineno and is_async == (ref.converted or ref.user_async)
+    )
 
 
 #: Names through which code can call a method whose name it does not spell out.

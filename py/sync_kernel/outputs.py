@@ -20,7 +20,8 @@ Example::
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .streams import BatchedStream, CallSoon
 

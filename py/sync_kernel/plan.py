@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from .collect import CallSite, Collected, Load
 from .evaluate import Evaluator
@@ -121,7 +121,7 @@ class MaybeBlocking:
     target: str
 
 
-Classified = Union[Blocking, Neutral, Calls, UnknownMethod, MaybeBlocking, None]
+Classified = Blocking | Neutral | Calls | UnknownMethod | MaybeBlocking | None
 
 #: Catalogue names whose calls block.
 BLOCKING_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
@@ -340,7 +340,9 @@ class Planner:
                 ambiguous_names.append((kind.name, site))
             elif isinstance(kind, MaybeBlocking):
                 callee = ast.unparse(site.node.func)
-                plan.kept.append(Kept(site.node, f"could not tell whether `{callee}` is {kind.target}, so it is left as is"))
+                plan.kept.append(
+                    Kept(site.node, f"could not tell whether `{callee}` is {kind.target}, so it is left as is")
+                )
             elif isinstance(kind, Calls):
                 families = {self.family(ref) for ref in kind.refs}
                 if not kind.certain or len(families) > 1:
@@ -372,7 +374,9 @@ class Planner:
             if self.awaitable(item.site.host, async_set):
                 plan.rewrites.append(item)
             else:
-                plan.kept.append(Kept(item.site.node, f"{item.target} stays blocking because {self.why_not(item.site.host)}"))
+                plan.kept.append(
+                    Kept(item.site.node, f"{item.target} stays blocking because {self.why_not(item.site.host)}")
+                )
         plan.converted = sorted(
             (ref for ref in self.c.functions if self.family(ref) in async_set and not ref.user_async),
             key=lambda ref: ref.lineno,
@@ -558,7 +562,11 @@ class Planner:
         if ref.cls is None:
             return "." not in ref.qualname and final.get(ref.name) == frozenset({Func(ref)})
         cls = ref.cls
-        return "." not in cls.qualname and cls.methods.get(ref.name) is ref and final.get(cls.name) == frozenset({Cls(cls)})
+        return (
+            "." not in cls.qualname
+            and cls.methods.get(ref.name) is ref
+            and final.get(cls.name) == frozenset({Cls(cls)})
+        )
 
     def _violation(self, use: _Use, async_set: set[FunctionRef]) -> str | None:
         """Why ``use`` cannot be awaited (a predicate), or ``None`` if it can."""

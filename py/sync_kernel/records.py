@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
-FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 #: How a function is bound where it is defined.
 Binding = Literal["function", "method", "staticmethod", "classmethod"]

@@ -61,15 +61,10 @@ def _bound_names(statement: ast.stmt) -> set[str]:
     return names
 
 
-def relevant_statements(
-    tree: ast.Module, source: SourceText, seeds: set[str]
-) -> list[tuple[int, ast.stmt]]:
+def relevant_statements(tree: ast.Module, source: SourceText, seeds: set[str]) -> list[tuple[int, ast.stmt]]:
     """The ``(index, statement)`` pairs of ``tree.body`` that may need the codemod."""
     statements = tree.body
-    words = [
-        set(_IDENTIFIER.findall(source.lines(_first_line(s), s.end_lineno or s.lineno)))
-        for s in statements
-    ]
+    words = [set(_IDENTIFIER.findall(source.lines(_first_line(s), s.end_lineno or s.lineno))) for s in statements]
     wanted = set(TRIGGER_NAMES) | seeds
     # Classes a chosen class derives from: their code may call its methods, so it must be seen.
     bases: set[str] = set()

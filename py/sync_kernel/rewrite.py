@@ -128,38 +128,61 @@ class Rewriter:
             assert ref.node is not None
             start = self.src.start(ref.node)
             self.groups.append(
-                _Group(ref.node, "async-def", f"`{ref.name}` now waits without blocking, so it is async",
-                       [Edit(start, start, "async ")])
+                _Group(
+                    ref.node,
+                    "async-def",
+                    f"`{ref.name}` now waits without blocking, so it is async",
+                    [Edit(start, start, "async ")],
+                )
             )
         for item in plan.rewrites:
             message = _MESSAGES[item.kind]
             self.groups.append(_Group(item.site.node, "rewrite", message, self._blocking_edits(item)))
         for neutral in plan.neutral:
-            self.groups.append(_Group(neutral.site.node, "rewrite", _MESSAGES[neutral.target], self._neutral_edits(neutral)))
+            self.groups.append(
+                _Group(neutral.site.node, "rewrite", _MESSAGES[neutral.target], self._neutral_edits(neutral))
+            )
         for site in plan.awaits:
             name = _callee_name(site.node)
             self.groups.append(
-                _Group(site.node, "await-call", f"`{name}` is async now, so the call is awaited",
-                       self._await(site.node, site.wrap))
+                _Group(
+                    site.node,
+                    "await-call",
+                    f"`{name}` is async now, so the call is awaited",
+                    self._await(site.node, site.wrap),
+                )
             )
         for site in plan.async_fors:
             name = _callee_name(site.node)
             start = self._for_keyword(site)
             header = self.src.text[start : self.src.end(site.node)]
             self.groups.append(
-                _Group(site.node, "await-call", f"`{name}` is an async generator now, so the loop is `async for`",
-                       [Edit(start, start, "async ")], before=header)
+                _Group(
+                    site.node,
+                    "await-call",
+                    f"`{name}` is an async generator now, so the loop is `async for`",
+                    [Edit(start, start, "async ")],
+                    before=header,
+                )
             )
         for site in plan.settles:
             name = _callee_name(site.node)
             self.groups.append(
-                _Group(site.node, "await-call", f"awaited if `{name}` turns out to be async",
-                       self._await(site.node, site.wrap, f"await {SUPPORT_NAME}.settle(", ")"))
+                _Group(
+                    site.node,
+                    "await-call",
+                    f"awaited if `{name}` turns out to be async",
+                    self._await(site.node, site.wrap, f"await {SUPPORT_NAME}.settle(", ")"),
+                )
             )
         for node in plan.twins:
             self.groups.append(
-                _Group(node, "kept-blocking", f"`{_snippet(ast.unparse(node))}` is async but cannot be awaited here, so its blocking version runs",
-                       self._wrap_blocking(node))
+                _Group(
+                    node,
+                    "kept-blocking",
+                    f"`{_snippet(ast.unparse(node))}` is async but cannot be awaited here, so its blocking version runs",
+                    self._wrap_blocking(node),
+                )
             )
 
     def _for_keyword(self, site: CallSite) -> int:
@@ -241,11 +264,7 @@ class _EditIndex:
         """The edits inside ``[start, end]``, shifted to count from ``start``."""
         first = bisect.bisect_left(self.starts, start)
         last = bisect.bisect_right(self.starts, end)
-        return [
-            Edit(e.start - start, e.end - start, e.new, e.order)
-            for e in self.edits[first:last]
-            if e.end <= end
-        ]
+        return [Edit(e.start - start, e.end - start, e.new, e.order) for e in self.edits[first:last] if e.end <= end]
 
 
 def _callee_name(call: ast.Call) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import symtable
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from .records import ClassRef, FunctionRef
 from .source import Edit, SourceText, apply_edits
@@ -40,9 +40,7 @@ def _scope_tables(table: symtable.SymbolTable) -> list[symtable.SymbolTable]:
     found: list[symtable.SymbolTable] = []
     for child in table.get_children():
         kind = _table_type(child)
-        if kind not in _SCOPE_TABLE_TYPES or (
-            kind == "function" and child.get_name() in _COMPREHENSION_TABLES
-        ):
+        if kind not in _SCOPE_TABLE_TYPES or (kind == "function" and child.get_name() in _COMPREHENSION_TABLES):
             found.extend(_scope_tables(child))
         else:
             found.append(child)
@@ -113,7 +111,7 @@ class Host:
         }[self.kind]
 
 
-ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.expr]
+ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef | ast.expr
 
 #: Where a name resolves: its kind and the scope that holds it.
 Resolution = tuple[Literal["global", "local", "comprehension"], "Scope"]

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import ast
 import asyncio
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Any, MutableMapping
+from typing import Any
 
 from .collect import Collected, Collector
 from .evaluate import Evaluator
@@ -24,8 +25,8 @@ from .memory import Memory
 from .notes import Note
 from .plan import Planner, PlanningError
 from .relevance import relevant_statements
-from .scopes import symbol_table
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
+from .scopes import symbol_table
 from .source import EditConflict, SourceText, apply_edits
 from .support import Runner, Support
 from .values import BUILTIN_TARGETS
@@ -105,7 +106,9 @@ class Session:
                     self._namespace = namespace
             return self._transform(source, tree, namespace, remember)
         except Exception as error:  # the contract: never break the user's cell
-            note = Note(1, 0, "internal", f"the codemod failed ({type(error).__name__}: {error}); the cell runs as written")
+            note = Note(
+                1, 0, "internal", f"the codemod failed ({type(error).__name__}: {error}); the cell runs as written"
+            )
             return TransformResult(source, [note], source)
 
     def _transform(
@@ -165,9 +168,7 @@ class Session:
         self.memory.remember(bound, collected.classes, evaluator.final_env.poisoned)
 
 
-def _compile_problem(
-    source: str, code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]
-) -> str | None:
+def _compile_problem(source: str, code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]) -> str | None:
     """Compile the rewritten statements once (others blanked, to stay cheap); the error, if any."""
     has_future = any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in tree.body)
     if has_future:
@@ -181,7 +182,7 @@ def _compile_problem(
             last = statement.end_lineno or statement.lineno
             if rewritten[first - 1 : last] != original[first - 1 : last]:
                 keep[first - 1 : last] = [True] * (last - first + 1)
-        checked = "".join(line if kept else "\n" for line, kept in zip(rewritten, keep))
+        checked = "".join(line if kept else "\n" for line, kept in zip(rewritten, keep, strict=True))
     try:
         compile(checked, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except SyntaxError as error:

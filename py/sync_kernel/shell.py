@@ -129,7 +129,7 @@ class SyncShell(InteractiveShell):
 
     def init_history(self) -> None:
         self.history_manager = CellHistoryManager(shell=self, parent=self)
-        self.configurables.append(self.history_manager)
+        self.configurables.append(self.history_manager)  # type: ignore[arg-type]  # IPython types it too narrowly
 
     # -- running cells --------------------------------------------------------
 
@@ -199,9 +199,7 @@ class SyncShell(InteractiveShell):
 
     def show_transform(self, code: str, notes: list[Note]) -> None:
         """Show rewritten code as plain text, then all its notes."""
-        self.outputs.send(
-            "display_data", {"data": {"text/plain": code.rstrip("\n")}, "metadata": {}, "transient": {}}
-        )
+        self.outputs.send("display_data", {"data": {"text/plain": code.rstrip("\n")}, "metadata": {}, "transient": {}})
         self.display_notes(notes)
 
     def _showtraceback(self, etype: type[BaseException], evalue: BaseException, stb: list[str]) -> None:
@@ -212,7 +210,7 @@ class SyncShell(InteractiveShell):
         self.last_error = content
         self.outputs.send("error", content)
 
-    def showtraceback(  # type: ignore[override]
+    def showtraceback(
         self,
         exc_tuple: tuple[Any, Any, Any] | None = None,
         filename: str | None = None,
@@ -250,8 +248,8 @@ class SyncShell(InteractiveShell):
     def system(self, cmd: str) -> None:
         raise NotImplementedError("shell commands (!cmd) are not available in the browser")
 
-    system_piped = system  # type: ignore[assignment]
-    system_raw = system  # type: ignore[assignment]
+    system_piped = system
+    system_raw = system
 
 
 def trim_trailing_frames(tb: types.TracebackType | None, internal_dirs: tuple[str, ...]) -> types.TracebackType | None:

@@ -27,7 +27,7 @@ class SourceText:
     def split_lines(self) -> list[str]:
         """The lines (with their line breaks) as Python's tokenizer numbers them."""
         starts = self._line_starts
-        lines = [self.text[a:b] for a, b in zip(starts, starts[1:])]
+        lines = [self.text[a:b] for a, b in zip(starts, starts[1:], strict=False)]
         if starts[-1] < len(self.text):
             lines.append(self.text[starts[-1] :])
         return lines

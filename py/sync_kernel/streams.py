@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import io
 import time
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 
 class CallSoon(Protocol):
@@ -73,7 +74,7 @@ class BatchedStream(io.TextIOBase):
         self.sibling: BatchedStream | None = None
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return self._name
 
     @property
@@ -86,7 +87,7 @@ class BatchedStream(io.TextIOBase):
     def isatty(self) -> bool:
         return False
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         parts = self._parts
@@ -99,8 +100,7 @@ class BatchedStream(io.TextIOBase):
         self._size += len(text)
         self._writes += 1
         if self._size >= self._max_chars or (
-            self._writes % self._check_every == 0
-            and time.monotonic() - self._first_write >= self._max_delay
+            self._writes % self._check_every == 0 and time.monotonic() - self._first_write >= self._max_delay
         ):
             self.flush()
         return len(text)

@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import types
-from typing import TYPE_CHECKING, Any, Callable, Coroutine
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .memory import Registry
@@ -40,9 +41,7 @@ class Runner:
         self.close()
 
     def run(self, coro: Coroutine[Any, Any, Any], *, context: Any = None) -> Any:
-        raise RuntimeError(
-            "Runner.run() cannot block in the browser; write `await` before the coroutine instead"
-        )
+        raise RuntimeError("Runner.run() cannot block in the browser; write `await` before the coroutine instead")
 
     def get_loop(self) -> asyncio.AbstractEventLoop:
         return asyncio.get_event_loop()

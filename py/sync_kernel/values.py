@@ -10,7 +10,7 @@ one kind of thing; anything ambiguous is left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .records import ClassRef, FunctionRef
@@ -172,9 +172,21 @@ class Unbound:
     """No binding yet: using the name would raise ``NameError``."""
 
 
-Value = Union[
-    Module, Target, Loop, Runner, BoundAttr, Func, Cls, Instance, Method, LiveClass, Foreign, Unknown, Unbound
-]
+Value = (
+    Module
+    | Target
+    | Loop
+    | Runner
+    | BoundAttr
+    | Func
+    | Cls
+    | Instance
+    | Method
+    | LiveClass
+    | Foreign
+    | Unknown
+    | Unbound
+)
 Values = frozenset[Value]
 
 UNKNOWN: Value = Unknown()

@@ -22,8 +22,9 @@ import sys
 import textwrap
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import sync_kernel
 from sync_kernel.session import TransformResult

@@ -14,17 +14,17 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="ipython-"))
 
+from harness import desktop_asyncio  # noqa: E402  (the codemod tests' harness, next to this file)
 from sync_kernel.inputs import Blocking  # noqa: E402
 from sync_kernel.kernel import Kernel, install_io  # noqa: E402
 from sync_kernel.loopguard import current_policy, protect  # noqa: E402
-
-from harness import desktop_asyncio  # noqa: E402  (the codemod tests' harness, next to this file)
 
 T = TypeVar("T")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

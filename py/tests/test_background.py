@@ -1,12 +1,10 @@
 """Other tasks keep running while a rewritten ``time.sleep`` waits (and are starved by the original)."""
 
 import ast
-import asyncio
 import inspect
 
-from harness import cells_of, run_loop
-
 import sync_kernel
+from harness import cells_of, run_loop
 
 CELLS = cells_of(
     """

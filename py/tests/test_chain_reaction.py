@@ -204,7 +204,7 @@ def test_methods_behave_the_same():
 
 
 def test_overriding_methods_are_decided_together():
-    result, = rewrite(
+    (result,) = rewrite(
         """
         import time
         class Base:
@@ -219,7 +219,7 @@ def test_overriding_methods_are_decided_together():
         print(Slow().run(), Base().run())
         """
     )
-    assert "async def step(self):\n        return \"base\"" in result.code
+    assert 'async def step(self):\n        return "base"' in result.code
     assert "async def run(self):\n        return await self.step()" in result.code
     assert_same_behaviour(
         """

@@ -1,8 +1,7 @@
 """Across cells: what earlier cells bound and converted is remembered; the live namespace settles the rest."""
 
-from harness import INPUT_HOOK, assert_same_behaviour, cells_of, run_original, run_rewritten, rewrite
-
 import sync_kernel
+from harness import INPUT_HOOK, assert_same_behaviour, cells_of, rewrite, run_original, run_rewritten
 
 
 def codes(outcome):
@@ -137,7 +136,7 @@ def test_the_namespace_settles_what_an_earlier_cell_left_ambiguous():
     expected = run_original(cells)
     actual = run_rewritten(cells)
     assert actual.behaviour() == expected.behaviour()
-    assert codes(actual)[1] == "await __asyncio__.sleep(0.001)\nprint(\"waited\")\n"
+    assert codes(actual)[1] == 'await __asyncio__.sleep(0.001)\nprint("waited")\n'
     # Without the namespace the session cannot know, and leaves the call alone.
     from_memory = run_rewritten(cells, use_namespace=False)
     assert codes(from_memory)[1] == cells[1]
@@ -277,7 +276,7 @@ def test_calls_through_unknown_receivers_in_the_same_cell_are_settled_at_run_tim
     first = codes(actual)[0]
     assert "    async def move(self, name):\n        await __asyncio__.sleep(0.001)" in first
     assert "    print(await __sync__.settle(vehicle.move(str(i))))" in first
-    assert "    def move(self, name):\n        return name + \" drove\"" in first  # Car.move needs no change
+    assert '    def move(self, name):\n        return name + " drove"' in first  # Car.move needs no change
     # Without the live namespace nothing can be recognised at run time: `move` stays blocking.
     (from_memory, _) = [r.code for r in run_rewritten(cells, use_namespace=False).results]
     assert "await __sync__.settle" not in from_memory and "async def move" not in from_memory
@@ -330,4 +329,7 @@ def test_a_plain_base_class_that_calls_the_method_keeps_it_blocking():
     actual = run_rewritten(cells)
     assert actual.behaviour() == expected.behaviour()
     (note,) = [n for n in actual.results[1].notes if n.kind == "kept-blocking"]
-    assert note.message == "time.sleep stays blocking because `speak` is a method of `Dog`, whose base `Animal` may call it"
+    assert (
+        note.message
+        == "time.sleep stays blocking because `speak` is a method of `Dog`, whose base `Animal` may call it"
+    )

@@ -1,6 +1,6 @@
 """Generators that block become async generators when every use is a ``for`` that can become ``async for``."""
 
-from harness import assert_rewrites, assert_same_behaviour, cells_of, run_original, run_rewritten, rewrite
+from harness import assert_rewrites, assert_same_behaviour, cells_of, rewrite, run_original, run_rewritten
 
 
 def test_generator_iterated_by_for_loops_becomes_an_async_generator():

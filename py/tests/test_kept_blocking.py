@@ -293,6 +293,6 @@ def test_a_base_class_without_blocking_calls_is_still_analysed():
         """
     )
     code = outcome.results[0].code
-    assert "async def speak(self):\n        return \"...\"" in code
-    assert "return \"I say \" + await self.speak()" in code
+    assert 'async def speak(self):\n        return "..."' in code
+    assert 'return "I say " + await self.speak()' in code
     assert "print(await Dog().greet(), await Animal().greet())" in code

@@ -6,8 +6,9 @@ import builtins
 import doctest
 import importlib
 
-import kernel_harness  # noqa: F401  (puts py/ on sys.path)
 import pytest
+
+import kernel_harness  # noqa: F401  (puts py/ on sys.path)
 from harness import desktop_asyncio
 
 

@@ -1,7 +1,6 @@
 """Notes are data: exact records, one per edit, in source order, with short human messages."""
 
 from harness import rewrite
-
 from sync_kernel import Note
 
 
@@ -20,11 +19,21 @@ def test_a_refusal_and_a_rewrite_give_exact_notes():
     )
     assert result.notes == [
         Note(
-            5, 8, "kept-blocking",
+            5,
+            8,
+            "kept-blocking",
             "time.sleep stays blocking because `countdown` is called from a lambda on line 8",
-            "time.sleep(1)", "",
+            "time.sleep(1)",
+            "",
         ),
-        Note(7, 11, "rewrite", "asks for input without blocking", 'input("Your name? ")', 'await __input__("Your name? ")'),
+        Note(
+            7,
+            11,
+            "rewrite",
+            "asks for input without blocking",
+            'input("Your name? ")',
+            'await __input__("Your name? ")',
+        ),
     ]
 
 

@@ -1,8 +1,7 @@
 """Every original line keeps its number and untouched code keeps its text."""
 
-from harness import assert_same_behaviour, cells_of, rewrite
-
 import sync_kernel
+from harness import assert_same_behaviour, cells_of, rewrite
 
 
 def test_untouched_lines_keep_comments_and_formatting():
@@ -21,7 +20,7 @@ def test_untouched_lines_keep_comments_and_formatting():
     (result,) = rewrite(source)
     before, after = source.splitlines(), result.code.splitlines()
     assert len(before) == len(after)
-    changed = {i for i, (a, b) in enumerate(zip(before, after)) if a != b}
+    changed = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
     assert changed == {1, 3, 7}
     assert after[3] == "    await __asyncio__.sleep( n )  # nap"
     assert after[7] == "await work( 0 )"

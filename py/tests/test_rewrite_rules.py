@@ -2,7 +2,6 @@
 
 from harness import assert_rewrites, assert_same_behaviour, kinds, rewrite
 
-
 # ---- time.sleep ------------------------------------------------------------------------------
 
 

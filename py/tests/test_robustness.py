@@ -2,9 +2,8 @@
 
 import sys
 
-from harness import rewrite
-
 import sync_kernel
+from harness import rewrite
 from sync_kernel import plan as plan_module
 
 

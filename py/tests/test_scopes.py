@@ -9,7 +9,7 @@ def rewritten_lines(source):
     (result,) = rewrite(source)
     return [
         number
-        for number, (old, new) in enumerate(zip(source.splitlines(), result.code.splitlines()), start=1)
+        for number, (old, new) in enumerate(zip(source.splitlines(), result.code.splitlines(), strict=True), start=1)
         if old != new
     ]
 

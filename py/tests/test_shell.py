@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from kernel_harness import Event, Harness, make_harness, plain, stream_text
 
+from kernel_harness import Event, Harness, make_harness, plain, stream_text
 from sync_kernel.inputs import Blocking
 from sync_kernel.notes import Note
 from sync_kernel.session import TransformResult
@@ -32,7 +32,9 @@ def types_of(events: list[Event]) -> list[str]:
 
 
 def test_last_expression_is_an_execute_result_with_rich_reprs(harness: Harness) -> None:
-    harness.run("class Box:\n    def _repr_html_(self):\n        return '<b>box</b>'\n    def __repr__(self):\n        return 'Box()'")
+    harness.run(
+        "class Box:\n    def _repr_html_(self):\n        return '<b>box</b>'\n    def __repr__(self):\n        return 'Box()'"
+    )
     reply, events = harness.run("Box()")
     assert reply["status"] == "ok"
     results = [e for e in events if e.msg_type == "execute_result"]
@@ -146,7 +148,9 @@ def answer_input_with(harness: Harness, value: str | None) -> list[dict[str, Any
 
 def test_input_and_getpass_are_answered_through_input_requests(harness: Harness) -> None:
     requests = answer_input_with(harness, "Ada")
-    reply, events = harness.run("name = await __input__('Name? ')\nsecret = await __input__.getpass()\nprint(name, secret)")
+    reply, events = harness.run(
+        "name = await __input__('Name? ')\nsecret = await __input__.getpass()\nprint(name, secret)"
+    )
     assert reply["status"] == "ok"
     assert requests == [{"prompt": "Name? ", "password": False}, {"prompt": "Password: ", "password": True}]
     assert stream_text(events) == "Ada Ada\n"
@@ -185,7 +189,6 @@ def test_blocking_input_with_stack_switching_waits_through_run_sync() -> None:
     harness, close = make_harness(blocking=Blocking(run_sync, lambda: True), transform=False)
     try:
         assert harness.kernel is not None
-        harness.kernel.shell.input_hook.reply  # the hook answers synchronously below
         harness.kernel.shell.input_hook._ask = _answer_at_once  # type: ignore[method-assign]
         reply, events = harness.run("print(input('x? '))")
         assert reply["status"] == "ok", reply
@@ -327,7 +330,9 @@ def test_complete_inspect_and_is_complete(harness: Harness) -> None:
 
 
 def test_cells_cannot_replace_or_close_the_kernel_loop(harness: Harness) -> None:
-    harness.run("import asyncio\nkernel_loop = asyncio.get_running_loop()\nother = asyncio.new_event_loop()\nasyncio.set_event_loop(other)")
+    harness.run(
+        "import asyncio\nkernel_loop = asyncio.get_running_loop()\nother = asyncio.new_event_loop()\nasyncio.set_event_loop(other)"
+    )
     reply, events = harness.run("await asyncio.sleep(0)\nprint(asyncio.get_running_loop() is kernel_loop)")
     assert reply["status"] == "ok" and stream_text(events) == "True\n"
     harness.run("other.close()")

@@ -8,7 +8,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import sweep  # noqa: E402
 
 #: Files known to contain blocking calls, so the sample always exercises rewriting.
-WITH_BLOCKING_CALLS = ("turtledemo/penrose.py", "imaplib.py", "asyncio/__main__.py", "test/test_asyncio/test_runners.py")
+WITH_BLOCKING_CALLS = (
+    "turtledemo/penrose.py",
+    "imaplib.py",
+    "asyncio/__main__.py",
+    "test/test_asyncio/test_runners.py",
+)
 
 
 def test_sample_of_the_standard_library():

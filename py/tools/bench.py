@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,7 +45,7 @@ def make_cell(lines: int, blocking: bool) -> str:
     return "import time\n" + "".join(blocks)
 
 
-def best_of(action, text: str, repeat: int) -> float:
+def best_of(action: Callable[[str], object], text: str, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()

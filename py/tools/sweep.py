@@ -143,9 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter()
     report = sweep(files)
     wall = time.perf_counter() - wall
-    print(f"Python {sys.version.split()[0]} standard library: {len(files)} files under {sysconfig.get_paths()['stdlib']}")
-    print(f"| files | unparsable | changed | edits | kept blocking | failures | transform time | wall time |")
-    print(f"|---|---|---|---|---|---|---|---|")
+    print(
+        f"Python {sys.version.split()[0]} standard library: {len(files)} files under {sysconfig.get_paths()['stdlib']}"
+    )
+    print("| files | unparsable | changed | edits | kept blocking | failures | transform time | wall time |")
+    print("|---|---|---|---|---|---|---|---|")
     print(
         f"| {report.files} | {report.unparsable} | {report.changed} | {report.edits} | {report.kept} "
         f"| {len(report.failures)} | {report.seconds:.1f} s | {wall:.1f} s |"

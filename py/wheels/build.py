@@ -102,9 +102,25 @@ def download(pins: list[Requirement], out: Path) -> None:
     if not missing:
         return
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--only-binary=:all:", "--platform", "any", "--python-version", "3.14",
-         "--implementation", "py", "-d", str(out), *missing],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            "any",
+            "--python-version",
+            "3.14",
+            "--implementation",
+            "py",
+            "-d",
+            str(out),
+            *missing,
+        ],
         check=True,
     )
 
@@ -129,8 +145,7 @@ def inspect_wheel(path: Path) -> Wheel:
             {
                 n.split("/", 1)[0].removesuffix(".py")
                 for n in names
-                if (n.endswith(".py") or "/" in n)
-                and not n.split("/", 1)[0].endswith((".dist-info", ".data"))
+                if (n.endswith(".py") or "/" in n) and not n.split("/", 1)[0].endswith((".dist-info", ".data"))
             }
         )
     requires = tuple(Requirement(r) for r in metadata.get_all("Requires-Dist") or [])
@@ -169,9 +184,14 @@ def build_kernel_wheel(out: Path, version: str, requires: list[str]) -> Path:
     dist_info = f"sync_kernel-{version}.dist-info"
     path = out / f"sync_kernel-{version}-py3-none-any.whl"
     metadata = "\n".join(
-        ["Metadata-Version: 2.1", "Name: sync-kernel", f"Version: {version}",
-         "Summary: Run synchronous notebook code on Pyodide's event loop",
-         *(f"Requires-Dist: {r}" for r in requires), ""]
+        [
+            "Metadata-Version: 2.1",
+            "Name: sync-kernel",
+            f"Version: {version}",
+            "Summary: Run synchronous notebook code on Pyodide's event loop",
+            *(f"Requires-Dist: {r}" for r in requires),
+            "",
+        ]
     )
     wheel_file = "Wheel-Version: 1.0\nGenerator: sync-kernel build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     files: dict[str, bytes] = {}
@@ -215,8 +235,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--test", action="store_true", help="build the test-only set (pytest)")
-    parser.add_argument("--kernel-lock", type=Path, default=REPO / "build" / "wheels" / "sync-kernel-lock.json",
-                        help="with --test: the kernel's lock file, whose packages count as provided")
+    parser.add_argument(
+        "--kernel-lock",
+        type=Path,
+        default=REPO / "build" / "wheels" / "sync-kernel-lock.json",
+        help="with --test: the kernel's lock file, whose packages count as provided",
+    )
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -230,8 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.test:
         # Dependencies already in the kernel's set (pygments) count as provided.
         kernel_lock = json.loads((args.kernel_lock).read_text())["packages"]
-        base = {key: Wheel(Path(e["file_name"]), e["name"], e["version"], (), ())
-                for key, e in kernel_lock.items()}
+        base = {key: Wheel(Path(e["file_name"]), e["name"], e["version"], (), ()) for key, e in kernel_lock.items()}
         check_closed(wheels, {**base, **provided})
         lock = {w.key: lock_entry(w, depends(w, {**base, **provided})) for w in wheels}
         name = "test-lock.json"
@@ -250,7 +273,6 @@ def main(argv: list[str] | None = None) -> None:
             stale.unlink()
     (out / name).write_text(json.dumps({"info": info, "packages": lock}, indent=1, sort_keys=True) + "\n")
     print(f"{out / name}: {len(lock)} packages")
-
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ import json
 import site
 import sys
 import zipfile
-from pathlib import Path
 from importlib._bootstrap_external import _code_to_hash_pyc  # type: ignore[attr-defined]
+from pathlib import Path
 
 #: Where the runtime writes the zip in Pyodide's filesystem (compiled file names point there).
 RUNTIME_PATH = "/lib/sync-kernel-stdlib.zip"
