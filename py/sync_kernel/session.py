@@ -1,38 +1,186 @@
-"""Session: the codemod's memory across the cells of one notebook."""
+"""Session: the codemod's memory across the cells of one notebook.
+
+``Session.transform`` runs the pipeline for one cell:
+
+parse → pick relevant statements → collect (scopes, bindings, calls) →
+evaluate (what names hold) → plan (what becomes async) → rewrite (text edits
+and notes) → check that the changed statements compile → remember.
+
+It never raises: a cell with a syntax error comes back unchanged (the kernel
+reports it as Python would), and an internal error returns the cell
+unchanged with an ``internal`` note.
+"""
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import symtable
 from dataclasses import dataclass, field
 from typing import Any, MutableMapping
 
+from .collect import Collected, Collector
+from .evaluate import Evaluator
+from .memory import Memory
 from .notes import Note
+from .plan import Planner, PlanningError
+from .relevance import relevant_statements
+from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
+from .source import EditConflict, SourceText, apply_edits
+from .support import Runner, Support
+from .values import BUILTIN_TARGETS
 
 
 @dataclass(frozen=True)
 class TransformResult:
-    """The rewritten cell: ``code`` to run, ``notes`` to show, ``changed`` if any edit."""
+    """A rewritten cell: ``code`` to run and ``notes`` to show."""
 
     code: str
     notes: list[Note] = field(default_factory=list)
+    #: The source as given.
+    source: str = ""
 
     @property
     def changed(self) -> bool:
-        return any(note.kind != "kept-blocking" for note in self.notes) or False
+        """Whether ``code`` differs from the cell as written."""
+        return self.code != self.source
 
 
 class Session:
     """Rewrites the cells of one notebook in order, remembering what earlier cells bound.
 
-    ``input_hook`` names an awaitable the kernel puts in the user namespace;
+    ``input_hook`` names an awaitable the kernel puts in the user namespace:
     ``input(p)`` becomes ``await <input_hook>(p)`` and ``getpass.getpass(p)``
     becomes ``await <input_hook>.getpass(p)``. With ``None`` they are left alone.
+
+    Example::
+
+        >>> session = Session()
+        >>> namespace: dict = {}
+        >>> exec(session.transform("import time").code, namespace)
+        >>> print(session.transform("time.sleep(0.1)", namespace).code)
+        await __asyncio__.sleep(0.1)
     """
 
     def __init__(self, input_hook: str | None = None) -> None:
         self.input_hook = input_hook
+        self.memory = Memory()
+        self.memory.add_runner_type(Runner)
+        self.support = Support(self.memory.registry)
+
+    def install(self, namespace: MutableMapping[str, Any]) -> None:
+        """Put what rewritten code needs into ``namespace`` (``transform`` does this itself)."""
+        namespace[ASYNCIO_NAME] = asyncio
+        namespace[SUPPORT_NAME] = self.support
 
     def transform(
-        self, source: str, namespace: MutableMapping[str, Any] | None = None
+        self,
+        source: str,
+        namespace: MutableMapping[str, Any] | None = None,
+        *,
+        remember: bool = True,
     ) -> TransformResult:
-        """Rewrite one cell. Never raises. Placeholder: returns the cell unchanged."""
-        return TransformResult(code=source)
+        """Rewrite one cell. Never raises.
+
+        ``namespace`` is the live user namespace the cell will run in; names
+        are then resolved by identity, and the namespace receives what the
+        rewritten code needs. With ``remember=False`` (for ``%%transform``)
+        the session's memory is left as it was.
+        """
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return TransformResult(source, [], source)
+        try:
+            if namespace is not None:
+                self.install(namespace)
+                self.memory.harvest(namespace)
+            return self._transform(source, tree, namespace, remember)
+        except Exception as error:  # the contract: never break the user's cell
+            note = Note(1, 0, "internal", f"the codemod failed ({type(error).__name__}: {error}); the cell runs as written")
+            return TransformResult(source, [note], source)
+
+    def _transform(
+        self,
+        source: str,
+        tree: ast.Module,
+        namespace: MutableMapping[str, Any] | None,
+        remember: bool,
+    ) -> TransformResult:
+        text = SourceText(source)
+        initial, seeds = self.memory.initial(namespace)
+        statements = relevant_statements(tree, text, seeds)
+        if not statements:
+            return TransformResult(source, [], source)
+        try:
+            table: symtable.SymbolTable | None = symtable.symtable(source, "<cell>", "exec")
+        except SyntaxError:
+            # e.g. `return` outside a function: the kernel will report it when compiling.
+            return TransformResult(source, [], source)
+
+        collected = Collector(tree, table).collect(statements)
+        evaluator = Evaluator(collected, initial)
+        evaluator.run(statements)
+        planner = Planner(
+            collected,
+            evaluator,
+            self.input_hook,
+            self.memory.classes,
+            seeds | set(BUILTIN_TARGETS),
+        )
+        try:
+            plan = planner.plan()
+        except PlanningError as error:
+            return TransformResult(source, [Note(1, 0, "internal", str(error))], source)
+
+        rewriter = Rewriter(text, plan, self.input_hook)
+        rewriter.build()
+        try:
+            code = apply_edits(source, rewriter.edits())
+        except EditConflict as error:
+            return TransformResult(source, [Note(1, 0, "internal", f"conflicting edits: {error}")], source)
+        notes = rewriter.notes()
+        if code != source:
+            problem = _compile_problem(source, code, tree, statements)
+            if problem:
+                note = Note(1, 0, "internal", f"the rewritten cell would not compile ({problem}); it runs as written")
+                return TransformResult(source, [note], source)
+        if remember:
+            for ref in plan.converted:
+                ref.twin_source = rewriter.twin_source(ref)
+            self._remember(collected, evaluator)
+        return TransformResult(code, notes, source)
+
+    def _remember(self, collected: Collected, evaluator: Evaluator) -> None:
+        bound = {name: evaluator.final_env.get(name) for name in evaluator.module_values}
+        for base, sub in evaluator.new_subclasses:
+            base.subclasses.append(sub)
+        for ref in collected.functions:
+            ref.node = None  # the AST is not needed once the cell is done
+        for cls in collected.classes:
+            cls.node = None
+        self.memory.remember(bound, collected.classes, evaluator.final_env.poisoned)
+
+
+def _compile_problem(
+    source: str, code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]
+) -> str | None:
+    """Compile the rewritten statements once (others blanked, to stay cheap); the error, if any."""
+    has_future = any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in tree.body)
+    if has_future:
+        checked = code
+    else:
+        original = SourceText(source).split_lines()
+        rewritten = SourceText(code).split_lines()
+        keep = [False] * len(rewritten)
+        for _, statement in statements:
+            first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))])
+            last = statement.end_lineno or statement.lineno
+            if rewritten[first - 1 : last] != original[first - 1 : last]:
+                keep[first - 1 : last] = [True] * (last - first + 1)
+        checked = "".join(line if kept else "\n" for line, kept in zip(rewritten, keep))
+    try:
+        compile(checked, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except SyntaxError as error:
+        return f"{error.msg}, line {error.lineno}"
+    return None

@@ -1,0 +1,7 @@
+"""Entry point for ``python -m sync_kernel``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,236 @@
+"""What a session remembers between cells, and what the live namespace says.
+
+Two sources tell what a name held before the current cell:
+
+* the live namespace, when the kernel passes it: a name is resolved by
+  identity (``ns["wait"] is time.sleep``, or "this object is a function the
+  session made async"), which also settles what was ambiguous when its cell
+  was read (``wait = time.sleep if fast else asyncio.sleep``);
+* otherwise the session's static memory of the module-level names each cell
+  bound.
+
+The session learns which live objects are the functions it converted by
+*harvesting*: before each cell it looks up, in the namespace, the names that
+the previous cells bound to their defs and classes, and checks their code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import getpass
+import inspect
+import sys
+import time
+import types
+import weakref
+from typing import Any, Mapping, Union
+
+from .records import ClassRef, FunctionRef
+from .values import (
+    BUILTIN_TARGETS,
+    MODULE_TARGETS,
+    ONLY_UNBOUND,
+    ONLY_UNKNOWN,
+    UNKNOWN,
+    Cls,
+    Func,
+    Instance,
+    Loop,
+    Module,
+    Runner,
+    Target,
+    Value,
+    Values,
+)
+
+Ref = Union[FunctionRef, ClassRef]
+
+
+class Registry:
+    """Live objects the session knows: its converted functions and its classes.
+
+    Keyed by ``id`` with a weak reference to check the object is still the
+    same one, so looking up an arbitrary user object never calls its
+    ``__hash__`` or ``__eq__``.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[weakref.ref[Any], Ref]] = {}
+        #: Code objects of converted functions, for recognising their coroutines.
+        self.converted_code: dict[int, tuple[weakref.ref[Any], FunctionRef]] = {}
+
+    def add(self, obj: object, ref: Ref) -> None:
+        try:
+            self._entries[id(obj)] = (weakref.ref(obj), ref)
+        except TypeError:
+            return
+        if isinstance(ref, FunctionRef) and ref.converted and isinstance(obj, types.FunctionType):
+            code = obj.__code__
+            self.converted_code[id(code)] = (weakref.ref(code), ref)
+
+    def get(self, obj: object) -> Ref | None:
+        entry = self._entries.get(id(obj))
+        if entry is not None and entry[0]() is obj:
+            return entry[1]
+        return None
+
+    def converted_coroutine(self, value: object) -> bool:
+        """Whether ``value`` is a coroutine made by calling a function this session converted."""
+        code = getattr(value, "cr_code", None)
+        if code is None or not inspect.iscoroutine(value):
+            return False
+        entry = self.converted_code.get(id(code))
+        return entry is not None and entry[0]() is code
+
+
+def _known_objects() -> dict[int, Value]:
+    """Identity of the catalogue's modules and functions, as they are right now.
+
+    Read at each cell, since Pyodide replaces ``time.sleep`` and ``asyncio.run``
+    at start-up with its own versions.
+    """
+    known: dict[int, Value] = {}
+    for module_name, attributes in MODULE_TARGETS.items():
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        known[id(module)] = Module(module_name)
+        for attribute, qualname in attributes.items():
+            value = getattr(module, attribute, None)
+            if value is not None:
+                known[id(value)] = Target(qualname)
+    for name, qualname in BUILTIN_TARGETS.items():
+        known[id(getattr(builtins, name))] = Target(qualname)
+    return known
+
+
+# Keep the modules the catalogue names imported, so identity checks can see them.
+_ = (asyncio, getpass, time)
+
+
+class Memory:
+    """The session's knowledge of earlier cells."""
+
+    def __init__(self) -> None:
+        #: Module-level names as the cells left them, when no namespace is given.
+        self.names: dict[str, Values] = {}
+        self.classes: list[ClassRef] = []
+        self.registry = Registry()
+        #: Names whose defs or classes are not yet matched to live objects.
+        self.pending: dict[str, Ref] = {}
+        self._runner_types: tuple[type, ...] = (asyncio.Runner,) if hasattr(asyncio, "Runner") else ()
+
+    def add_runner_type(self, cls: type) -> None:
+        self._runner_types = (*self._runner_types, cls)
+
+    # ---- what a name held before the cell ------------------------------------------------
+
+    def initial(self, namespace: Mapping[str, Any] | None) -> tuple[Any, set[str]]:
+        """A lookup function for names before the cell, and the names worth noticing."""
+        if namespace is None:
+            seeds = {name for name, values in self.names.items() if values != ONLY_UNKNOWN}
+            seeds |= self._method_names()
+
+            def from_memory(name: str) -> Values:
+                values = self.names.get(name)
+                if values is not None:
+                    return values
+                return _builtin(name)
+
+            return from_memory, seeds
+
+        known = _known_objects()
+        cache: dict[str, Values] = {}
+
+        def from_namespace(name: str) -> Values:
+            cached = cache.get(name)
+            if cached is None:
+                if name in namespace:
+                    cached = frozenset({self.classify(namespace[name], known)})
+                else:
+                    cached = _builtin(name)
+                cache[name] = cached
+            return cached
+
+        seeds = {
+            name
+            for name, value in list(namespace.items())
+            if self.classify(value, known) != UNKNOWN
+        }
+        return from_namespace, seeds | self._method_names()
+
+    def classify(self, obj: object, known: dict[int, Value]) -> Value:
+        """What a live object is, for the codemod."""
+        value = known.get(id(obj))
+        if value is not None:
+            return value
+        ref = self.registry.get(obj)
+        if isinstance(ref, FunctionRef):
+            return Func(ref)
+        if isinstance(ref, ClassRef):
+            return Cls(ref)
+        kind = type(obj)
+        ref = self.registry.get(kind)
+        if isinstance(ref, ClassRef):
+            return Instance(ref)
+        if issubclass(kind, asyncio.AbstractEventLoop):
+            return Loop()
+        if self._runner_types and issubclass(kind, self._runner_types):
+            return Runner()
+        return UNKNOWN
+
+    def _method_names(self) -> set[str]:
+        return {name for cls in self.classes for name, ref in cls.methods.items() if ref.converted}
+
+    # ---- learning from a cell -------------------------------------------------------------
+
+    def remember(self, bound: dict[str, Values], classes: list[ClassRef], poisoned: bool) -> None:
+        """Record what a cell bound at module level (``bound``) and the classes it defined."""
+        if poisoned:
+            self.names = {name: values | ONLY_UNKNOWN for name, values in self.names.items()}
+        for name, values in bound.items():
+            if values == ONLY_UNBOUND:
+                self.names.pop(name, None)
+            else:
+                self.names[name] = values
+            self.pending.pop(name, None)
+            only = next(iter(values)) if len(values) == 1 else None
+            if isinstance(only, Func) and only.ref.binding == "function":
+                self.pending[name] = only.ref
+            elif isinstance(only, Cls):
+                self.pending[name] = only.ref
+        self.classes.extend(classes)
+
+    def harvest(self, namespace: Mapping[str, Any]) -> None:
+        """Match remembered defs and classes with the live objects the cells created."""
+        for name, ref in list(self.pending.items()):
+            if name not in namespace:
+                continue
+            obj = namespace[name]
+            del self.pending[name]
+            if isinstance(ref, FunctionRef):
+                if _same_function(obj, ref):
+                    self.registry.add(obj, ref)
+            elif isinstance(obj, type) and obj.__qualname__ == ref.qualname:
+                self.registry.add(obj, ref)
+                for method_name, method in ref.methods.items():
+                    raw = obj.__dict__.get(method_name)
+                    function = getattr(raw, "__func__", raw)
+                    if _same_function(function, method):
+                        self.registry.add(function, method)
+
+
+def _same_function(obj: object, ref: FunctionRef) -> bool:
+    if not isinstance(obj, types.FunctionType):
+        return False
+    code = obj.__code__
+    is_async = bool(code.co_flags & (inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR))
+    return code.co_name == ref.name and code.co_firstlineno == ref.lineno and is_async == (ref.converted or ref.user_async)
+
+
+def _builtin(name: str) -> Values:
+    qualname = BUILTIN_TARGETS.get(name)
+    if qualname is not None:
+        return frozenset({Target(qualname)})
+    return ONLY_UNBOUND if not hasattr(builtins, name) else ONLY_UNKNOWN

@@ -1,0 +1,576 @@
+"""Decide what to rewrite: which calls block, which functions become ``async``.
+
+The rule that settles every hard case: a function may become ``async def``
+only if *every* use of it that the codemod can see is a call it can ``await``
+(in module code, in a user ``async def``, or in another function that becomes
+``async``). Any other use (passed as a value, called from a lambda, a class
+body, a generator expression, or through a name that may be something else)
+keeps it synchronous, with its blocking calls left as they are and a note
+saying why. Methods that override each other are decided together.
+
+Functions made ``async`` in earlier cells are fixed: where this cell uses one
+in a way that cannot be awaited, it gets the function's blocking twin.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from .collect import CallSite, Collected, Load
+from .evaluate import Evaluator
+from .records import ClassRef, FunctionRef
+from .scopes import Host
+from .values import (
+    ASYNCIO_RUN,
+    ASYNCIO_RUNNER,
+    GETPASS,
+    INPUT,
+    NEW_EVENT_LOOP,
+    SET_EVENT_LOOP,
+    TIME_SLEEP,
+    UNKNOWN,
+    BoundAttr,
+    Func,
+    Loop,
+    Method,
+    Runner,
+    Target,
+    Values,
+    single,
+)
+
+#: Upper bound on rounds of the async-set fixed point (each round blocks at least one family).
+MAX_ROUNDS = 10_000
+
+BlockingKind = Literal["sleep", "run", "input", "getpass"]
+NeutralKind = Literal["noop", "get_event_loop", "Runner"]
+
+
+class PlanningError(Exception):
+    """The fixed point did not settle; the cell is left unchanged with a note."""
+
+
+@dataclass(eq=False)
+class Blocking:
+    """A call that blocks and has an awaitable form."""
+
+    site: CallSite
+    kind: BlockingKind
+    target: str
+    #: For "run": the awaitable argument.
+    main: ast.expr | None = None
+
+
+@dataclass(eq=False)
+class Neutral:
+    """A loop set-up call made harmless (it would close or replace the kernel's loop)."""
+
+    site: CallSite
+    kind: NeutralKind
+    target: str
+
+
+@dataclass(eq=False)
+class Kept:
+    """Something left blocking, and why."""
+
+    node: ast.AST
+    message: str
+
+
+@dataclass
+class Plan:
+    converted: list[FunctionRef] = field(default_factory=list)
+    rewrites: list[Blocking] = field(default_factory=list)
+    neutral: list[Neutral] = field(default_factory=list)
+    #: Calls to ``async`` functions to prefix with ``await``.
+    awaits: list[CallSite] = field(default_factory=list)
+    #: Calls to async generators whose ``for`` becomes ``async for``.
+    async_fors: list[CallSite] = field(default_factory=list)
+    #: Callees or values to wrap with the blocking twin (earlier cells' async functions).
+    twins: list[ast.expr] = field(default_factory=list)
+    #: Calls that may or may not return a coroutine of ours: awaited through ``settle``.
+    settles: list[CallSite] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Calls:
+    """A call to user functions: exactly these (``certain``) or possibly something else too."""
+
+    refs: set[FunctionRef]
+    certain: bool
+
+
+@dataclass(eq=False)
+class UnknownMethod:
+    """``x.name(...)`` where nothing is known about ``x``."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class MaybeBlocking:
+    """A callee that may or may not be a blocking function."""
+
+    target: str
+
+
+Classified = Union[Blocking, Neutral, Calls, UnknownMethod, MaybeBlocking, None]
+
+#: Catalogue names whose calls block.
+BLOCKING_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
+#: Attribute names the catalogue and loops care about.
+CATALOGUE_ATTRIBUTES = frozenset(
+    {"sleep", "run", "run_until_complete", "close", "get_loop", "getpass", "Runner"}
+    | {"new_event_loop", "get_event_loop", "get_running_loop", "set_event_loop"}
+)
+
+
+@dataclass(eq=False)
+class _Use:
+    kind: Literal["call", "value", "ambiguous"]
+    node: ast.AST
+    host: Host
+    site: CallSite | None = None
+    root: FunctionRef | None = None
+
+
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _describe(node: ast.AST) -> str:
+    return f"line {getattr(node, 'lineno', '?')}"
+
+
+class Planner:
+    """Turns a collected and evaluated cell into a :class:`Plan`."""
+
+    def __init__(
+        self,
+        collected: Collected,
+        evaluator: Evaluator,
+        input_hook: str | None,
+        prior_classes: list[ClassRef],
+        interesting_names: set[str],
+    ) -> None:
+        self.c = collected
+        self.ev = evaluator
+        self.input_hook = input_hook
+        self.local = set(collected.functions)
+        self._parent: dict[FunctionRef, FunctionRef] = {}
+        self._families_by_name: dict[str, set[FunctionRef]] = {}
+        self._members: dict[FunctionRef, list[FunctionRef]] | None = None
+        self._build_families(prior_classes)
+        # Only names and attributes that can hold something we track are worth evaluating.
+        self.names = interesting_names | {bind.name for bind in collected.binds}
+        self.every_name = any(bind.kind == "star" for bind in collected.binds)
+        self.attributes = CATALOGUE_ATTRIBUTES | set(self._families_by_name)
+
+    # ---- method families ----------------------------------------------------------------
+
+    def family(self, ref: FunctionRef) -> FunctionRef:
+        root = ref
+        while self._parent.get(root, root) is not root:
+            root = self._parent[root]
+        self._parent[ref] = root
+        return root
+
+    def _union(self, a: FunctionRef, b: FunctionRef) -> None:
+        ra, rb = self.family(a), self.family(b)
+        if ra is not rb:
+            # Keep a remembered (fixed) function as the root, so its state decides.
+            if rb not in self.local:
+                ra, rb = rb, ra
+            self._parent[rb] = ra
+
+    def _build_families(self, prior_classes: list[ClassRef]) -> None:
+        for cls in [*self.c.classes, *prior_classes]:
+            for name, method in cls.methods.items():
+                self._families_by_name.setdefault(name, set()).add(method)
+        for cls in self.c.classes:
+            for name, method in cls.methods.items():
+                for base in cls.bases:
+                    found = base.lookup(name)
+                    if isinstance(found, FunctionRef):
+                        self._union(method, found)
+
+    def _subclasses(self, cls: ClassRef) -> list[ClassRef]:
+        """All known subclasses, including this cell's subclasses of earlier cells' classes."""
+        extra: dict[int, list[ClassRef]] = {}
+        for base, sub in self.ev.new_subclasses:
+            extra.setdefault(id(base), []).append(sub)
+        found: list[ClassRef] = []
+        stack = [cls]
+        while stack:
+            current = stack.pop()
+            for sub in [*current.subclasses, *extra.get(id(current), [])]:
+                if sub not in found:
+                    found.append(sub)
+                    stack.append(sub)
+        return found
+
+    def is_generator(self, root: FunctionRef | None) -> bool:
+        """Whether a family's functions are generators (for earlier cells: remembered)."""
+        if root is None:
+            return False
+        return any(ref in self.c.generators or ref.generator for ref in self.members(root))
+
+    @staticmethod
+    def family_of_use(use: _Use) -> FunctionRef | None:
+        return use.root
+
+    def members(self, root: FunctionRef) -> list[FunctionRef]:
+        if self._members is None:
+            self._members = {}
+            for ref in self.c.functions:
+                self._members.setdefault(self.family(ref), []).append(ref)
+        found = self._members.get(root, [])
+        return found if root in found else [root, *found]
+
+    def worth_evaluating(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return self.every_name or node.id in self.names
+        if isinstance(node, ast.Attribute):
+            return node.attr in self.attributes
+        return True
+
+    # ---- classification of calls ----------------------------------------------------------
+
+    def callee_values(self, site: CallSite) -> Values:
+        return self.ev.value(site.node.func, site.scope, self.ev.globals_for(site.scope, site.stmt))
+
+    def classify(self, site: CallSite) -> Classified:
+        """What a call is: blocking, a loop set-up, a call to user functions, or other."""
+        node = site.node
+        if not self.worth_evaluating(node.func):
+            return None
+        values = self.callee_values(site)
+        value = single(values)
+        if isinstance(value, Target):
+            return self._classify_target(site, value.qualname)
+        if isinstance(value, BoundAttr):
+            if isinstance(value.owner, Loop):
+                if value.name == "run_until_complete" and _one_argument(node):
+                    return Blocking(site, "run", "loop.run_until_complete", node.args[0])
+                if value.name == "close" and not node.args and not node.keywords:
+                    return Neutral(site, "noop", "loop.close")
+            if isinstance(value.owner, Runner) and value.name == "run" and node.args:
+                if not isinstance(node.args[0], ast.Starred):
+                    return Blocking(site, "run", "runner.run", node.args[0])
+            return None
+        refs: set[FunctionRef] = set()
+        certain = True
+        for candidate in values:
+            if isinstance(candidate, Func):
+                refs.add(candidate.ref)
+            elif isinstance(candidate, Method):
+                found, open_ = self.resolve_method(candidate)
+                refs |= found
+                certain = certain and not open_
+            elif candidate == UNKNOWN and isinstance(node.func, ast.Attribute) and len(values) == 1:
+                return UnknownMethod(node.func.attr)
+            elif isinstance(candidate, Target) and candidate.qualname in BLOCKING_TARGETS:
+                return MaybeBlocking(candidate.qualname)
+            else:
+                certain = False
+        return Calls(refs, certain) if refs else None
+
+    def _classify_target(self, site: CallSite, qualname: str) -> Blocking | Neutral | None:
+        node = site.node
+        if qualname == TIME_SLEEP and _one_argument(node):
+            return Blocking(site, "sleep", "time.sleep")
+        if qualname == ASYNCIO_RUN:
+            main = _run_argument(node)
+            return Blocking(site, "run", "asyncio.run", main) if main is not None else None
+        if qualname == INPUT and self.input_hook and _at_most_one_argument(node):
+            return Blocking(site, "input", "input")
+        if qualname == GETPASS and self.input_hook and not any(isinstance(a, ast.Starred) for a in node.args):
+            return Blocking(site, "getpass", "getpass.getpass")
+        if qualname == NEW_EVENT_LOOP and not node.args and not node.keywords:
+            return Neutral(site, "get_event_loop", "asyncio.new_event_loop")
+        if qualname == SET_EVENT_LOOP:
+            return Neutral(site, "noop", "asyncio.set_event_loop")
+        if qualname == ASYNCIO_RUNNER:
+            return Neutral(site, "Runner", "asyncio.Runner")
+        return None
+
+    def resolve_method(self, method: Method) -> tuple[set[FunctionRef], bool]:
+        """The functions ``receiver.name`` can be, and whether it can also be something unseen."""
+        found = method.cls.lookup(method.name)
+        refs: set[FunctionRef] = set()
+        open_ = not isinstance(found, FunctionRef)
+        if isinstance(found, FunctionRef):
+            refs.add(found)
+        if method.bound:
+            for sub in self._subclasses(method.cls):
+                override = sub.lookup(method.name)
+                if isinstance(override, FunctionRef):
+                    refs.add(override)
+        return refs, open_
+
+    # ---- the plan ----------------------------------------------------------------------------
+
+    def plan(self) -> Plan:
+        plan = Plan()
+        blocking: list[Blocking] = []
+        uses: dict[FunctionRef, list[_Use]] = {}
+        calls_in: list[tuple[FunctionRef, CallSite]] = []  # (callee family, site)
+        ambiguous_names: list[tuple[str, CallSite]] = []
+
+        for site in self.c.calls:
+            kind = self.classify(site)
+            if isinstance(kind, Blocking):
+                if not site.awaited:
+                    blocking.append(kind)
+            elif isinstance(kind, Neutral):
+                plan.neutral.append(kind)
+            elif isinstance(kind, UnknownMethod):
+                ambiguous_names.append((kind.name, site))
+            elif isinstance(kind, MaybeBlocking):
+                callee = ast.unparse(site.node.func)
+                plan.kept.append(Kept(site.node, f"could not tell whether `{callee}` is {kind.target}, so it is left as is"))
+            elif isinstance(kind, Calls):
+                families = {self.family(ref) for ref in kind.refs}
+                if not kind.certain or len(families) > 1:
+                    for root in families:
+                        uses.setdefault(root, []).append(_Use("ambiguous", site.node, site.host, site))
+                else:
+                    root = families.pop()
+                    uses.setdefault(root, []).append(_Use("call", site.node, site.host, site, root))
+                    calls_in.append((root, site))
+        for name, site in ambiguous_names:
+            for ref in self._families_by_name.get(name, ()):
+                uses.setdefault(self.family(ref), []).append(_Use("ambiguous", site.node, site.host, site))
+        value_loads: list[tuple[Load, set[FunctionRef]]] = []
+        for load in self.c.loads:
+            refs, ambiguous = self._load_refs(load)
+            if not refs:
+                continue
+            if load.alias and not ambiguous:
+                continue
+            value_loads.append((load, refs))
+            for root in {self.family(ref) for ref in refs}:
+                uses.setdefault(root, []).append(_Use("ambiguous" if ambiguous else "value", load.node, load.host))
+
+        async_set = self._settle(blocking, uses, calls_in)
+
+        run_arguments = {id(b.main) for b in blocking if b.kind == "run" and self.awaitable(b.site.host, async_set)}
+        for item in blocking:
+            if self.awaitable(item.site.host, async_set):
+                plan.rewrites.append(item)
+            else:
+                plan.kept.append(Kept(item.site.node, f"{item.target} stays blocking because {self.why_not(item.site.host)}"))
+        plan.converted = sorted(
+            (ref for ref in self.c.functions if self.family(ref) in async_set and not ref.user_async),
+            key=lambda ref: ref.lineno,
+        )
+        for ref in plan.converted:
+            ref.converted = True
+            ref.generator = ref in self.c.generators
+        for root, site in calls_in:
+            if root not in async_set or site.awaited or id(site.node) in run_arguments:
+                continue
+            generator = self.is_generator(root)
+            if self.awaitable(site.host, async_set) and (not generator or _async_iterable(site)):
+                (plan.async_fors if generator else plan.awaits).append(site)
+            else:
+                plan.twins.append(site.node.func)
+        self._plan_prior_uses(plan, uses, async_set, value_loads, ambiguous_names)
+        for load in self.c.loads:
+            if load.alias:
+                continue
+            target = self._blocking_target(load)
+            if target:
+                plan.kept.append(Kept(load.node, f"{target} is passed on as a value, so it stays blocking"))
+        return plan
+
+    def _plan_prior_uses(
+        self,
+        plan: Plan,
+        uses: dict[FunctionRef, list[_Use]],
+        async_set: set[FunctionRef],
+        value_loads: list[tuple[Load, set[FunctionRef]]],
+        ambiguous_names: list[tuple[str, CallSite]],
+    ) -> None:
+        """Earlier cells' async functions used where this cell cannot await them."""
+        prior_async = {root for root in async_set if root not in self.local}
+        if not prior_async:
+            return
+        for load, refs in value_loads:
+            if any(self.family(ref) in prior_async for ref in refs):
+                plan.twins.append(load.node)
+        settled: set[int] = set()
+        for root in prior_async:
+            for use in uses.get(root, ()):
+                if use.kind != "ambiguous" or use.site is None or id(use.site) in settled:
+                    continue
+                settled.add(id(use.site))
+                if use.site.awaited:
+                    continue
+                if self.awaitable(use.site.host, async_set):
+                    plan.settles.append(use.site)
+                else:
+                    plan.twins.append(use.site.node.func)
+
+    def _load_refs(self, load: Load) -> tuple[set[FunctionRef], bool]:
+        if not self.worth_evaluating(load.node):
+            return set(), False
+        values = self.ev.value(load.node, load.scope, self.ev.globals_for(load.scope, load.stmt))
+        refs: set[FunctionRef] = set()
+        ambiguous = len(values) > 1
+        for value in values:
+            if isinstance(value, Func):
+                refs.add(value.ref)
+            elif isinstance(value, Method):
+                found, open_ = self.resolve_method(value)
+                refs |= found
+                ambiguous = ambiguous or open_ or len(found) > 1
+            elif value == UNKNOWN and isinstance(load.node, ast.Attribute):
+                named = self._families_by_name.get(load.node.attr, set())
+                if named:
+                    refs |= named
+                    ambiguous = True
+        return refs, ambiguous
+
+    def _blocking_target(self, load: Load) -> str | None:
+        node = load.node
+        if not self.worth_evaluating(node):
+            return None
+        value = single(self.ev.value(node, load.scope, self.ev.globals_for(load.scope, load.stmt)))
+        if isinstance(value, Target) and value.qualname in (TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS):
+            if value.qualname in (INPUT, GETPASS) and not self.input_hook:
+                return None
+            return value.qualname
+        return None
+
+    # ---- the fixed point ------------------------------------------------------------------------
+
+    def awaitable(self, host: Host, async_set: set[FunctionRef]) -> bool:
+        if host.kind == "module":
+            return True
+        if host.kind == "function" and host.function is not None:
+            return host.function.user_async or self.family(host.function) in async_set
+        return False
+
+    def why_not(self, host: Host) -> str:
+        """Why code in ``host`` cannot await, as the end of a sentence (for notes)."""
+        if host.kind == "function" and host.function is not None:
+            reason = self.blocked.get(self.family(host.function), "does not await")
+            return f"`{host.function.name}` {reason}"
+        return f"{host.describe()} cannot await"
+
+    def _inherent(self, root: FunctionRef) -> str | None:
+        """Why a family can never be async, whatever its uses (a predicate)."""
+        if root not in self.local:
+            return None  # fixed by its cell
+        members = self.members(root)
+        if len({ref in self.c.generators for ref in members}) > 1:
+            return "is overridden by a generator (or overrides one)"
+        for ref in members:
+            if ref.stays_sync:
+                return ref.stays_sync
+            if ref in self.c.plain_generators and ref in self.c.generators:
+                return "is a generator that uses `yield from` or returns a value"
+            if _is_dunder(ref.name):
+                return "is a special method, which cannot be async"
+            if ref.cls is not None and ref.cls.open:
+                return f"is a method of `{ref.cls.name}`, which {ref.cls.open} (that code may call it)"
+            if ref.user_async:
+                return "overrides or is overridden by an `async def`"
+        return None
+
+    def _settle(
+        self,
+        blocking: list[Blocking],
+        uses: dict[FunctionRef, list[_Use]],
+        calls_in: list[tuple[FunctionRef, CallSite]],
+    ) -> set[FunctionRef]:
+        roots = {self.family(ref) for ref in self.c.functions}
+        forced = {root for root in roots | set(uses) if root not in self.local and root.converted}
+        self.blocked: dict[FunctionRef, str] = {}
+        for root in roots:
+            reason = self._inherent(root)
+            if reason:
+                self.blocked[root] = reason
+        for root in roots | set(uses):
+            if root not in self.local and not root.converted:
+                self.blocked[root] = f"overrides `{root.qualname}`, which stays blocking"
+        wants: set[FunctionRef] = set()
+        for item in blocking:
+            host = item.site.host
+            if host.kind == "function" and host.function is not None and not host.function.user_async:
+                wants.add(self.family(host.function))
+
+        for _ in range(MAX_ROUNDS):
+            async_set = set(forced) | {root for root in wants if root not in self.blocked}
+            changed = True
+            while changed:
+                changed = False
+                for root, site in calls_in:
+                    host = site.host
+                    if root not in async_set or host.kind != "function" or host.function is None:
+                        continue
+                    caller = self.family(host.function)
+                    if host.function.user_async or caller in async_set or caller in self.blocked:
+                        continue
+                    async_set.add(caller)
+                    changed = True
+            newly: dict[FunctionRef, str] = {}
+            for root in async_set - forced:
+                for use in uses.get(root, ()):
+                    reason = self._violation(use, async_set)
+                    if reason:
+                        newly[root] = reason
+                        break
+            if not newly:
+                return async_set
+            self.blocked.update(newly)
+        raise PlanningError(f"deciding which functions become async did not settle in {MAX_ROUNDS} rounds")
+
+    def _violation(self, use: _Use, async_set: set[FunctionRef]) -> str | None:
+        """Why ``use`` cannot be awaited (a predicate), or ``None`` if it can."""
+        where = _describe(use.node)
+        if use.kind == "value":
+            return f"is used as a value on {where}"
+        if use.kind == "ambiguous":
+            return f"may be called on {where} through a name the codemod cannot follow"
+        if use.site is not None and use.site.awaited:
+            return None
+        if self.is_generator(self.family_of_use(use)):
+            assert use.site is not None
+            if use.site.loop is None:
+                return f"is a generator called on {where} outside a `for` loop, so it cannot become async"
+            if isinstance(use.site.comprehension, ast.GeneratorExp):
+                return f"is a generator iterated by a generator expression on {where}"
+        if self.awaitable(use.host, async_set):
+            return None
+        if use.host.kind == "function" and use.host.function is not None:
+            return f"is called on {where} from `{use.host.function.name}`, which stays blocking"
+        return f"is called from {use.host.describe()} on {where}"
+
+
+def _async_iterable(site: CallSite) -> bool:
+    """Whether the ``for`` over this call can become ``async for``."""
+    return site.loop is not None and not isinstance(site.comprehension, ast.GeneratorExp)
+
+
+def _one_argument(node: ast.Call) -> bool:
+    return len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)
+
+
+def _at_most_one_argument(node: ast.Call) -> bool:
+    return len(node.args) <= 1 and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
+
+
+def _run_argument(node: ast.Call) -> ast.expr | None:
+    """The coroutine given to ``asyncio.run`` (positionally or as ``main=``)."""
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+        return None
+    mains = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "main")]
+    if len(mains) != 1 or len(node.args) > 1:
+        return None
+    return mains[0]

@@ -1,0 +1,87 @@
+"""Records of the user's functions and classes.
+
+One :class:`FunctionRef` per ``def`` and one :class:`ClassRef` per ``class``.
+While a cell is analysed they hold its AST nodes; once the cell is done the
+session keeps them (without the nodes) as its memory, so a later cell that
+calls ``work()`` knows that ``work`` was made ``async``. Identity is equality:
+two defs of the same name are two records.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+#: How a function is bound where it is defined.
+Binding = Literal["function", "method", "staticmethod", "classmethod"]
+
+
+@dataclass(eq=False)
+class FunctionRef:
+    """A user ``def`` (or ``async def``)."""
+
+    name: str
+    qualname: str
+    lineno: int
+    user_async: bool
+    binding: Binding = "function"
+    cls: ClassRef | None = None
+    #: Set when the codemod made this function ``async def``; final once its cell is done.
+    converted: bool = False
+    #: A converted generator (now an async generator: iterate it with ``async for``).
+    generator: bool = False
+    #: Why it must stay synchronous, if it must: a predicate with the function as subject
+    #: ("is decorated with @cache"), else ``None``.
+    stays_sync: str | None = None
+    #: The cell's AST node, only while that cell is analysed.
+    node: FunctionNode | None = field(default=None, repr=False)
+    #: The original source of the ``def`` and the sync rewrite used for its blocking twin.
+    twin_source: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<function {self.qualname} line {self.lineno}>"
+
+
+@dataclass(eq=False)
+class ClassRef:
+    """A user ``class``."""
+
+    name: str
+    qualname: str
+    lineno: int
+    bases: list[ClassRef] = field(default_factory=list)
+    #: A base, metaclass or decorator we cannot see through, as a predicate with the class
+    #: as subject ("derives from `Thread`"): its methods may be called by code we do not
+    #: control, so they stay synchronous.
+    open: str | None = None
+    methods: dict[str, FunctionRef] = field(default_factory=dict)
+    subclasses: list[ClassRef] = field(default_factory=list)
+    node: ast.ClassDef | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<class {self.qualname} line {self.lineno}>"
+
+    def lookup(self, name: str) -> FunctionRef | None | Literal["open"]:
+        """Find method ``name`` along the bases (depth first, left to right).
+
+        Returns the method, ``None`` if no class in the hierarchy defines it,
+        or ``"open"`` if an unknown base might.
+        """
+        seen: set[int] = set()
+
+        def walk(cls: ClassRef) -> FunctionRef | None | Literal["open"]:
+            if id(cls) in seen:
+                return None
+            seen.add(id(cls))
+            if name in cls.methods:
+                return cls.methods[name]
+            for base in cls.bases:
+                found = walk(base)
+                if found is not None:
+                    return found
+            return "open" if cls.open else None
+
+        return walk(self)

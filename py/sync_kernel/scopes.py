@@ -1,0 +1,181 @@
+"""Scopes and hosts: where a name lives, and whether code there may ``await``.
+
+A *scope* answers name resolution (module, function, lambda, class,
+comprehension). Which scope a name belongs to comes from :mod:`symtable`, the
+compiler's own analysis; comprehensions are handled here because their
+symbol tables differ between Python versions (inlined since 3.12).
+
+A *host* is the code object an expression runs in, which decides whether an
+``await`` may go there: module code (top-level await) and ``async def`` bodies
+may await; lambdas, class bodies, generator expressions and annotations may
+not.
+"""
+
+from __future__ import annotations
+
+import ast
+import symtable
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from .records import ClassRef, FunctionRef
+
+ScopeKind = Literal["module", "function", "lambda", "class", "comprehension"]
+HostKind = Literal["module", "function", "lambda", "class", "genexpr", "annotation"]
+
+# Symbol tables that do not match a scope of ours: comprehensions (ours are
+# built from the AST) and the wrappers of 3.12+ type parameters and annotations.
+_COMPREHENSION_TABLES = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
+_SCOPE_TABLE_TYPES = frozenset({"module", "function", "class"})
+
+
+def _table_type(table: symtable.SymbolTable) -> str:
+    kind = table.get_type()
+    return str(getattr(kind, "value", kind))
+
+
+def _scope_tables(table: symtable.SymbolTable) -> list[symtable.SymbolTable]:
+    """The tables of the scopes nested directly in ``table``, in source order."""
+    found: list[symtable.SymbolTable] = []
+    for child in table.get_children():
+        kind = _table_type(child)
+        if kind not in _SCOPE_TABLE_TYPES or (
+            kind == "function" and child.get_name() in _COMPREHENSION_TABLES
+        ):
+            found.extend(_scope_tables(child))
+        else:
+            found.append(child)
+    return found
+
+
+@dataclass(eq=False)
+class Host:
+    """The code object an expression is evaluated in."""
+
+    kind: HostKind
+    function: FunctionRef | None = None
+
+    def describe(self) -> str:
+        """A phrase for notes: "a lambda", "the class body of `C`", ..."""
+        if self.kind == "function" and self.function is not None:
+            return f"`{self.function.name}`"
+        return {
+            "module": "the cell",
+            "function": "a function",
+            "lambda": "a lambda",
+            "class": "a class body",
+            "genexpr": "a generator expression",
+            "annotation": "an annotation",
+        }[self.kind]
+
+
+ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.expr]
+
+#: Where a name resolves: its kind and the scope that holds it.
+Resolution = tuple[Literal["global", "local", "comprehension"], "Scope"]
+
+
+@dataclass(eq=False)
+class Scope:
+    """A block of Python's execution model, with the names bound in it."""
+
+    kind: ScopeKind
+    node: ScopeNode
+    parent: Scope | None
+    table: symtable.SymbolTable | None = None
+    #: Index of the top-level statement this scope sits in (module scope: -1).
+    top_index: int = -1
+    function: FunctionRef | None = None
+    cls: ClassRef | None = None
+    #: Names bound by the comprehension's ``for`` targets (comprehension scopes).
+    targets: set[str] = field(default_factory=set)
+    #: Names that our collector saw bound here (used when no symbol table matched).
+    bound: set[str] = field(default_factory=set)
+    declared_global: set[str] = field(default_factory=set)
+    declared_nonlocal: set[str] = field(default_factory=set)
+    #: Comprehension targets of comprehensions nested directly in this scope.
+    comprehension_targets: set[str] = field(default_factory=set)
+    _pending_tables: list[symtable.SymbolTable] | None = field(default=None, repr=False)
+
+    def take_table(self, name: str, lineno: int) -> symtable.SymbolTable | None:
+        """The symbol table of the nested scope ``name`` defined on ``lineno``."""
+        if self.table is None:
+            return None
+        if self._pending_tables is None:
+            self._pending_tables = _scope_tables(self.table)
+        for index, table in enumerate(self._pending_tables):
+            if table.get_name() == name and table.get_lineno() == lineno:
+                return self._pending_tables.pop(index)
+        return None
+
+    def resolve(self, name: str) -> Resolution:
+        """Which scope a name used here refers to."""
+        if self.kind == "module":
+            return ("global", self)
+        if self.kind == "comprehension":
+            if name in self.targets:
+                return ("comprehension", self)
+            return self._enclosing(name)
+        where = self._classify(name)
+        if where == "local":
+            return ("local", self)
+        if where == "global":
+            return ("global", self._module())
+        return self._enclosing(name)
+
+    def _classify(self, name: str) -> Literal["local", "global", "free"]:
+        if name in self.declared_global:
+            return "global"
+        if name in self.declared_nonlocal:
+            return "free"
+        symbol = None
+        if self.table is not None:
+            try:
+                symbol = self.table.lookup(name)
+            except KeyError:
+                symbol = None
+        if symbol is not None:
+            if symbol.is_declared_global():
+                return "global"
+            if symbol.is_local() and (name in self.bound or name not in self.comprehension_targets):
+                # Since 3.12 inlined comprehension targets show up as locals of the
+                # enclosing function; those are resolved by our comprehension scopes.
+                return "local"
+            if symbol.is_free():
+                return "free"
+            if self.kind == "class" or symbol.is_global():
+                return "global"
+        if name in self.bound:
+            return "local"
+        return "free" if self.kind != "class" else "global"
+
+    def _enclosing(self, name: str) -> Resolution:
+        """Resolve ``name`` as a nested scope sees it (class scopes are skipped)."""
+        scope = self.parent
+        while scope is not None:
+            if scope.kind == "module":
+                return ("global", scope)
+            if scope.kind == "comprehension":
+                if name in scope.targets:
+                    return ("comprehension", scope)
+            elif scope.kind != "class":
+                where = scope._classify(name)
+                if where == "local":
+                    return ("local", scope)
+                if where == "global":
+                    return ("global", scope._module())
+            scope = scope.parent
+        raise AssertionError("a scope chain always ends at the module")
+
+    def _module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def walrus_scope(self) -> Scope:
+        """The scope a ``:=`` inside this scope binds in (comprehensions bind outside)."""
+        scope = self
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        return scope

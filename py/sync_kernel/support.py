@@ -1,0 +1,133 @@
+"""Runtime support for rewritten code: the object a session puts in the namespace as ``__sync__``.
+
+Rewritten cells use it for what plain ``asyncio`` cannot do:
+
+* ``noop`` replaces loop calls that would close or replace the kernel's
+  event loop (``loop.close()``, ``asyncio.set_event_loop(loop)``);
+* ``Runner`` stands in for ``asyncio.Runner``: its ``run`` calls are
+  rewritten to ``await``, and entering or closing it leaves the loop alone;
+* ``blocking(f)`` gives the blocking twin of a function an earlier cell made
+  ``async``, for places that cannot await it (callbacks, ``map``, lambdas);
+* ``settle(value)`` awaits ``value`` only if it is a coroutine made by such a
+  function, for calls the codemod could not resolve statically.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import types
+from typing import TYPE_CHECKING, Any, Coroutine
+
+if TYPE_CHECKING:
+    from .memory import Registry
+    from .records import FunctionRef
+
+#: Name of the throwaway class a method's twin is compiled in (gives ``super()`` its cell).
+_TWIN_CLASS = "__sync_twin__"
+
+
+class Runner:
+    """A harmless ``asyncio.Runner``: the kernel's loop is already running."""
+
+    def __init__(self, *, debug: bool | None = None, loop_factory: Any = None) -> None:
+        self._closed = False
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def run(self, coro: Coroutine[Any, Any, Any], *, context: Any = None) -> Any:
+        raise RuntimeError(
+            "Runner.run() cannot block in the browser; write `await` before the coroutine instead"
+        )
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        return asyncio.get_event_loop()
+
+    def close(self) -> None:
+        self._closed = True
+
+
+class Support:
+    """What rewritten code calls at run time; one per session."""
+
+    Runner = Runner
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+        self._twins: dict[int, tuple[types.FunctionType, types.FunctionType]] = {}
+
+    @staticmethod
+    def noop(*args: object, **kwargs: object) -> None:
+        """Stands in for ``loop.close()`` and ``asyncio.set_event_loop()``."""
+        return None
+
+    async def settle(self, value: Any) -> Any:
+        """Await ``value`` if a function this session made async produced it, else return it."""
+        if self._registry.converted_coroutine(value):
+            return await value
+        return value
+
+    def blocking(self, obj: Any) -> Any:
+        """The blocking twin of a converted function or bound method; anything else unchanged."""
+        function, bound_to = obj, None
+        if isinstance(obj, types.MethodType):
+            function, bound_to = obj.__func__, obj.__self__
+        if not isinstance(function, types.FunctionType):
+            return obj
+        ref = self._registry.get(function)
+        if ref is None or not getattr(ref, "converted", False):
+            return obj
+        twin = self._twin(function, ref)  # type: ignore[arg-type]
+        return types.MethodType(twin, bound_to) if bound_to is not None else twin
+
+    def _twin(self, function: types.FunctionType, ref: FunctionRef) -> types.FunctionType:
+        cached = self._twins.get(id(function))
+        if cached is not None and cached[0] is function:
+            return cached[1]
+        if ref.twin_source is None:
+            raise RuntimeError(f"no blocking version of {ref.qualname} was recorded")
+        code = _compile_twin(ref, function.__code__.co_filename)
+        if code.co_freevars != function.__code__.co_freevars:
+            raise RuntimeError(f"the blocking version of {ref.qualname} does not match its closure")
+        twin = types.FunctionType(
+            code, function.__globals__, function.__name__, function.__defaults__, function.__closure__
+        )
+        twin.__kwdefaults__ = function.__kwdefaults__
+        twin.__qualname__ = function.__qualname__
+        twin.__doc__ = function.__doc__
+        twin.__module__ = function.__module__
+        twin.__dict__.update(function.__dict__)
+        self._twins[id(function)] = (function, twin)
+        return twin
+
+
+def _compile_twin(ref: FunctionRef, filename: str) -> types.CodeType:
+    """Compile a twin's source so its lines keep their numbers in the cell."""
+    assert ref.twin_source is not None
+    source = ref.twin_source
+    indented = source[:1].isspace()
+    if ref.cls is not None:
+        text = "\n" * (ref.lineno - 2) + f"class {_TWIN_CLASS}:\n" + source
+    elif indented:
+        text = "\n" * (ref.lineno - 2) + "if True:\n" + source
+    else:
+        text = "\n" * (ref.lineno - 1) + source
+    module = compile(text, filename, "exec", dont_inherit=True)
+    found = _find_code(module, ref.name, ref.lineno)
+    if found is None:
+        raise RuntimeError(f"could not compile the blocking version of {ref.qualname}")
+    return found
+
+
+def _find_code(code: types.CodeType, name: str, lineno: int) -> types.CodeType | None:
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if const.co_name == name and const.co_firstlineno == lineno:
+                return const
+            found = _find_code(const, name, lineno)
+            if found is not None:
+                return found
+    return None

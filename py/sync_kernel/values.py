@@ -1,0 +1,168 @@
+"""What a name can hold, as far as the codemod needs to know.
+
+Analysis evaluates expressions to :data:`Values`, a frozen set of abstract
+values: a module we know, a function from the catalogue of blocking calls, an
+event loop, a function or class of the user's, an instance of one, or
+:data:`UNKNOWN`. A call is rewritten only when its callee evaluates to exactly
+one kind of thing; anything ambiguous is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from .records import ClassRef, FunctionRef
+
+
+# Qualified names of the calls the codemod knows.
+TIME_SLEEP = "time.sleep"
+ASYNCIO_SLEEP = "asyncio.sleep"
+ASYNCIO_RUN = "asyncio.run"
+GET_EVENT_LOOP = "asyncio.get_event_loop"
+NEW_EVENT_LOOP = "asyncio.new_event_loop"
+GET_RUNNING_LOOP = "asyncio.get_running_loop"
+SET_EVENT_LOOP = "asyncio.set_event_loop"
+ASYNCIO_RUNNER = "asyncio.Runner"
+INPUT = "input"
+GETPASS = "getpass.getpass"
+SUPER = "super"
+STATICMETHOD = "staticmethod"
+CLASSMETHOD = "classmethod"
+PROPERTY = "property"
+DATACLASS = "dataclasses.dataclass"
+TOTAL_ORDERING = "functools.total_ordering"
+
+#: Module attributes the codemod recognises, by module name.
+MODULE_TARGETS: dict[str, dict[str, str]] = {
+    "time": {"sleep": TIME_SLEEP},
+    "asyncio": {
+        "sleep": ASYNCIO_SLEEP,
+        "run": ASYNCIO_RUN,
+        "get_event_loop": GET_EVENT_LOOP,
+        "new_event_loop": NEW_EVENT_LOOP,
+        "get_running_loop": GET_RUNNING_LOOP,
+        "set_event_loop": SET_EVENT_LOOP,
+        "Runner": ASYNCIO_RUNNER,
+    },
+    "getpass": {"getpass": GETPASS},
+    "dataclasses": {"dataclass": DATACLASS},
+    "functools": {"total_ordering": TOTAL_ORDERING},
+}
+
+#: Builtins the codemod recognises.
+BUILTIN_TARGETS: dict[str, str] = {
+    "input": INPUT,
+    "super": SUPER,
+    "staticmethod": STATICMETHOD,
+    "classmethod": CLASSMETHOD,
+    "property": PROPERTY,
+    "object": "object",
+}
+
+#: Calls that return the (kernel's) event loop.
+LOOP_FACTORIES = frozenset({GET_EVENT_LOOP, NEW_EVENT_LOOP, GET_RUNNING_LOOP})
+
+#: Class decorators that return the class they are given.
+TRANSPARENT_CLASS_DECORATORS = frozenset({DATACLASS, TOTAL_ORDERING})
+
+#: Identifiers whose presence makes a statement worth analysing. A bare ``sleep`` or
+#: ``run`` only matters once an import that names ``time`` or ``asyncio`` (or an
+#: earlier cell, through the session's seeds) has bound it.
+TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input"})
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module the catalogue knows (``time``, ``asyncio``, ...)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """A function or class from the catalogue, by qualified name."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Loop:
+    """An event loop: under the kernel there is only the running one."""
+
+
+@dataclass(frozen=True)
+class Runner:
+    """An ``asyncio.Runner`` (or the kernel's harmless stand-in)."""
+
+
+@dataclass(frozen=True)
+class BoundAttr:
+    """``loop.<name>`` or ``runner.<name>``: a method of a loop or runner."""
+
+    owner: Loop | Runner
+    name: str
+
+
+@dataclass(frozen=True)
+class Func:
+    """A user function: defined in this cell or remembered from an earlier one."""
+
+    ref: FunctionRef
+
+
+@dataclass(frozen=True)
+class Cls:
+    """A user class (the class object itself)."""
+
+    ref: ClassRef
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An instance of a user class (exactly that class or a subclass of it)."""
+
+    cls: ClassRef
+
+
+@dataclass(frozen=True)
+class Method:
+    """``receiver.name`` where the receiver is a user class or instance."""
+
+    cls: ClassRef
+    name: str
+    bound: bool  # True for ``instance.name``, False for ``Class.name``
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Anything else: a value the codemod does not track."""
+
+
+@dataclass(frozen=True)
+class Unbound:
+    """No binding yet: using the name would raise ``NameError``."""
+
+
+Value = Union[Module, Target, Loop, Runner, BoundAttr, Func, Cls, Instance, Method, Unknown, Unbound]
+Values = frozenset[Value]
+
+UNKNOWN: Value = Unknown()
+UNBOUND: Value = Unbound()
+ONLY_UNKNOWN: Values = frozenset({UNKNOWN})
+ONLY_UNBOUND: Values = frozenset({UNBOUND})
+
+
+def single(values: Values) -> Value | None:
+    """The one value ``values`` can be (ignoring "unbound"), or ``None`` if it can be several."""
+    bound = values - ONLY_UNBOUND
+    if len(bound) == 1:
+        return next(iter(bound))
+    return None
+
+
+def target_of(values: Values) -> str | None:
+    """The catalogue name ``values`` certainly refers to, if any."""
+    value = single(values)
+    return value.qualname if isinstance(value, Target) else None

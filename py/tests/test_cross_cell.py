@@ -1,0 +1,252 @@
+"""Across cells: what earlier cells bound and converted is remembered; the live namespace settles the rest."""
+
+from harness import INPUT_HOOK, assert_same_behaviour, cells_of, run_original, run_rewritten, rewrite
+
+import sync_kernel
+
+
+def codes(outcome):
+    return [result.code for result in outcome.results]
+
+
+def test_function_converted_in_one_cell_is_awaited_in_the_next():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def work(n):
+            time.sleep(0.001)
+            return n * 2
+        """,
+        """
+        print(work(21))
+        results = [work(i) for i in range(3)]
+        """,
+    )
+    assert codes(outcome)[1] == "print(await work(21))\nresults = [await work(i) for i in range(3)]\n"
+
+
+def test_calls_in_a_later_cells_function_are_chained():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def step():
+            time.sleep(0.001)
+            return 1
+        """,
+        """
+        def steps(n):
+            return sum([step() for _ in range(n)])
+        print(steps(3))
+        """,
+    )
+    assert "async def steps" in codes(outcome)[1]
+
+
+def test_methods_of_a_class_from_an_earlier_cell():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        class Robot:
+            def move(self, n):
+                time.sleep(0.001)
+                return n
+        robot = Robot()
+        """,
+        """
+        print(robot.move(1), Robot.move(robot, 2), Robot().move(3))
+        """,
+    )
+    assert codes(outcome)[1] == "print(await robot.move(1), await Robot.move(robot, 2), await Robot().move(3))\n"
+
+
+def test_subclass_in_a_later_cell_overrides_an_async_method():
+    assert_same_behaviour(
+        """
+        import time
+        class Base:
+            def step(self):
+                time.sleep(0.001)
+                return "base"
+            def run(self):
+                return self.step()
+        """,
+        """
+        class Fast(Base):
+            def step(self):
+                return "fast"
+        print(Fast().run(), Base().run())
+        """,
+    )
+
+
+def test_redefinition_in_a_later_cell_wins():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def wait():
+            time.sleep(0.001)
+            return "slow"
+        print(wait())
+        """,
+        """
+        def wait():
+            return "fast"
+        """,
+        """
+        print(wait())
+        """,
+    )
+    assert codes(outcome)[2] == "print(wait())\n"
+
+
+def test_rebinding_and_del_in_later_cells_win():
+    outcome = assert_same_behaviour(
+        """
+        from time import sleep as nap
+        nap(0.001)
+        """,
+        """
+        nap = print
+        """,
+        """
+        nap("printed, not slept")
+        del nap
+        """,
+        """
+        try:
+            nap(1)
+        except NameError as error:
+            print("gone:", error)
+        """,
+    )
+    assert codes(outcome)[2] == 'nap("printed, not slept")\ndel nap\n'
+
+
+def test_the_namespace_settles_what_an_earlier_cell_left_ambiguous():
+    cells = cells_of(
+        """
+        import asyncio, time
+        fast = False
+        wait = asyncio.sleep if fast else time.sleep
+        """,
+        """
+        wait(0.001)
+        print("waited")
+        """,
+    )
+    expected = run_original(cells)
+    actual = run_rewritten(cells)
+    assert actual.behaviour() == expected.behaviour()
+    assert codes(actual)[1] == "await __asyncio__.sleep(0.001)\nprint(\"waited\")\n"
+    # Without the namespace the session cannot know, and leaves the call alone.
+    from_memory = run_rewritten(cells, use_namespace=False)
+    assert codes(from_memory)[1] == cells[1]
+    assert from_memory.behaviour() == expected.behaviour()
+
+
+def test_an_async_function_used_as_a_value_in_a_later_cell_gets_its_blocking_twin():
+    cells = cells_of(
+        """
+        import time
+        def tick(x):
+            time.sleep(0.001)
+            print("tick", x)
+            return x * 10
+        print(tick(0))
+        """,
+        """
+        print(list(map(tick, [1, 2])))
+        print(sorted([3, 1, 2], key=lambda v: -tick(v)))
+        handlers = {"go": tick}
+        print(handlers["go"](4))
+        """,
+    )
+    expected = run_original(cells)
+    actual = run_rewritten(cells)
+    assert actual.behaviour() == expected.behaviour()
+    code = codes(actual)[1]
+    assert "map(__sync__.blocking(tick), [1, 2])" in code
+    assert "lambda v: -__sync__.blocking(tick)(v)" in code
+    notes = [note for note in actual.results[1].notes if note.kind == "kept-blocking"]
+    assert len(notes) == 3
+
+
+def test_blocking_twins_chain_to_other_twins_and_keep_super():
+    cells = cells_of(
+        """
+        import time
+        def inner(x):
+            time.sleep(0.001)
+            return x + 1
+        def outer(x):
+            return inner(x) * 2
+        class Base:
+            def value(self):
+                return 1
+        class Child(Base):
+            def value(self):
+                time.sleep(0.001)
+                return super().value() + outer(0)
+        print(outer(1), Child().value())
+        """,
+        """
+        print(list(map(outer, [1, 2])))
+        child = Child()
+        print(list(map(lambda _: child.value(), [0])))
+        """,
+    )
+    expected = run_original(cells)
+    actual = run_rewritten(cells)
+    assert actual.behaviour() == expected.behaviour()
+
+
+def test_calls_through_unknown_receivers_are_settled_at_run_time():
+    cells = cells_of(
+        """
+        import time
+        class Robot:
+            def move(self, name):
+                time.sleep(0.001)
+                return name + " moved"
+        robot = Robot()
+        print(robot.move("solo"))
+        """,
+        """
+        class Car:
+            def move(self, name):
+                return name + " drove"
+        fleet = [Robot(), Car()]
+        print([vehicle.move(str(i)) for i, vehicle in enumerate(fleet)])
+        """,
+    )
+    expected = run_original(cells)
+    actual = run_rewritten(cells)
+    assert actual.behaviour() == expected.behaviour()
+    assert "await __sync__.settle(vehicle.move(str(i)))" in codes(actual)[1]
+
+
+def test_memory_alone_follows_aliases_across_cells():
+    results = rewrite(
+        """
+        import time as clock
+        """,
+        """
+        pause = clock.sleep
+        """,
+        """
+        def nap():
+            pause(1)
+        nap()
+        """,
+    )
+    assert results[2].code == "async def nap():\n    await __asyncio__.sleep(1)\nawait nap()\n"
+
+
+def test_preview_does_not_change_what_the_session_remembers():
+    session = sync_kernel.Session(input_hook=INPUT_HOOK)
+    namespace: dict = {}
+    exec(session.transform("import time", namespace).code, namespace)
+    preview = session.transform("def work():\n    time.sleep(0)\n", namespace, remember=False)
+    assert "async def work" in preview.code
+    later = session.transform("work()\n", namespace)
+    assert later.code == "work()\n"
