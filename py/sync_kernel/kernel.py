@@ -1,0 +1,226 @@
+"""The kernel's request API: what the worker runtime calls, one method per kernel request.
+
+Requests and replies cross the JavaScript boundary as JSON text (the exact
+Jupyter message ``content``), so nothing on either side holds proxies of the
+other's objects. Everything the running code produces goes out through
+``emit(msg_type, content_json)`` (see :mod:`sync_kernel.outputs`).
+
+Each cell runs as its own task on the running loop, started eagerly. :meth:`Kernel.interrupt`
+cancels that task, which raises at the cell's next ``await`` (every rewritten
+``time.sleep`` and ``input()`` is one) and is reported as ``KeyboardInterrupt``.
+
+Example (host CPython; in Pyodide the runtime calls :func:`start`)::
+
+    >>> import asyncio, json
+    >>> sent = []
+    >>> async def main():
+    ...     kernel = Kernel(lambda kind, content: sent.append((kind, json.loads(content))))
+    ...     reply = kernel.execute(json.dumps({"code": "print(6 * 7)"}))
+    ...     return json.loads(reply if isinstance(reply, str) else await reply)
+    >>> reply = asyncio.run(main())  # doctest: +SKIP
+    >>> reply["status"], sent[0]  # doctest: +SKIP
+    ('ok', ('stream', {'name': 'stdout', 'text': '42\\n'}))
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import getpass
+import json
+import os
+import sys
+from typing import Any, Callable, Coroutine, TypeVar
+
+from .inputs import Blocking
+from .loopguard import current_policy, protect
+from .outputs import Emit, Outputs
+from .shell import SyncShell
+
+T = TypeVar("T")
+
+
+class Kernel:
+    """One kernel: a :class:`SyncShell`, its outputs and the task of the running cell.
+
+    ``emit`` is the edge to the runtime; ``blocking`` says how ``input()`` calls
+    the codemod could not rewrite may wait; ``transform`` starts with rewriting
+    on or off.
+    """
+
+    def __init__(self, emit: Emit, *, blocking: Blocking | None = None, transform: bool = True) -> None:
+        self.outputs = Outputs(emit, loop_getter=_running_loop)
+        # IPython's display() looks for *the* shell (a singleton): make it this one.
+        SyncShell.clear_instance()
+        self.shell = SyncShell.instance(self.outputs, blocking=blocking, transform=transform)
+        self._running: asyncio.Task[Any] | None = None
+
+    # -- requests -------------------------------------------------------------
+
+    def execute(self, request: str) -> str | asyncio.Future[str]:
+        """Run an ``execute_request`` (its content as JSON).
+
+        Returns the reply content as JSON — at once if the cell finished
+        without waiting (the cell's task starts eagerly, so a cell that never
+        awaits costs no trip through the event loop), else a future of it.
+        """
+        content = json.loads(request)
+        shell = self.shell
+        shell.interrupt_requested = False
+        shell.input_hook.allowed = bool(content.get("allow_stdin", True))
+        silent = bool(content.get("silent", False))
+        store_history = bool(content.get("store_history", not silent))
+        loop = asyncio.get_event_loop()
+        cell = shell.run_cell_request(str(content.get("code", "")), silent=silent, store_history=store_history)
+        task = _start_task(loop, cell)
+        if task.done():
+            return self._reply(task, content)
+        self._running = task
+        reply: asyncio.Future[str] = loop.create_future()
+
+        def finished(task: asyncio.Task[Any]) -> None:
+            self._running = None
+            reply.set_result(self._reply(task, content))
+
+        task.add_done_callback(finished)
+        return reply
+
+    def _reply(self, task: asyncio.Task[Any], content: dict[str, Any]) -> str:
+        shell = self.shell
+        if task.cancelled():
+            self.outputs.flush()
+            shell.show_interrupted()
+            return json.dumps(self._error_reply())
+        result = task.result()
+        if not result.success:
+            return json.dumps(self._error_reply(), default=str)
+        expressions = content.get("user_expressions") or {}
+        reply = {
+            "status": "ok",
+            "execution_count": self._count(),
+            "payload": [],
+            "user_expressions": shell.user_expressions(expressions) if expressions else {},
+        }
+        return json.dumps(reply, default=str)
+
+    def complete(self, request: str) -> str:
+        """A ``complete_request``: IPython's completions at ``cursor_pos``."""
+        from IPython.core.completer import provisionalcompleter, rectify_completions
+
+        content = json.loads(request)
+        code = str(content.get("code", ""))
+        cursor = int(content.get("cursor_pos", len(code)))
+        with provisionalcompleter():
+            completions = list(rectify_completions(code, self.shell.Completer.completions(code, cursor)))
+        start, end = (completions[0].start, completions[0].end) if completions else (cursor, cursor)
+        return json.dumps(
+            {
+                "status": "ok",
+                "matches": [completion.text for completion in completions],
+                "cursor_start": start,
+                "cursor_end": end,
+                "metadata": {},
+            }
+        )
+
+    def inspect(self, request: str) -> str:
+        """An ``inspect_request``: IPython's ``obj?``/``obj??`` for the name at the cursor."""
+        from IPython.utils.tokenutil import token_at_cursor
+
+        content = json.loads(request)
+        code = str(content.get("code", ""))
+        name = token_at_cursor(code, int(content.get("cursor_pos", len(code))))
+        reply: dict[str, Any] = {"status": "ok", "data": {}, "metadata": {}, "found": False}
+        try:
+            bundle = self.shell.object_inspect_mime(name, detail_level=int(content.get("detail_level", 0)))
+        except KeyError:
+            return json.dumps(reply)
+        bundle.pop("text/html", None)
+        reply["data"] = bundle
+        reply["found"] = True
+        return json.dumps(reply, default=str)
+
+    def is_complete(self, request: str) -> str:
+        """An ``is_complete_request``: whether ``code`` is a whole cell yet."""
+        content = json.loads(request)
+        status, indent = self.shell.input_transformer_manager.check_complete(str(content.get("code", "")))
+        reply: dict[str, Any] = {"status": status}
+        if status == "incomplete":
+            reply["indent"] = " " * (indent or 0)
+        return json.dumps(reply)
+
+    def input_reply(self, value: str, eof: bool = False) -> None:
+        """Answer the pending ``input()``: with ``value``, or with end of input (``EOFError``)."""
+        if eof:
+            self.shell.input_hook.reply_eof()
+        else:
+            self.shell.input_hook.reply(value)
+
+    def interrupt(self) -> bool:
+        """Cancel the running cell at its next ``await``; ``False`` if no cell is running."""
+        task = self._running
+        if task is None or task.done():
+            return False
+        self.shell.interrupt_requested = True
+        self.shell.input_hook.cancel()
+        task.cancel()
+        return True
+
+    # -- helpers --------------------------------------------------------------
+
+    def _count(self) -> int:
+        return int(self.shell.execution_count) - 1
+
+    def _error_reply(self) -> dict[str, Any]:
+        error = self.shell.last_error or {"ename": "KeyboardInterrupt", "evalue": "", "traceback": []}
+        return {"status": "error", "execution_count": self._count(), **error}
+
+
+def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """A task for ``coro`` that runs at once up to its first suspension (Python 3.12+)."""
+    if sys.version_info >= (3, 12):
+        return asyncio.Task(coro, loop=loop, eager_start=True)  # type: ignore[call-arg]
+    return loop.create_task(coro)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def start(emit: Emit, *, transform: bool = True, location: str | None = None) -> Kernel:
+    """Start the kernel inside Pyodide: called once by the worker runtime.
+
+    Routes ``sys.stdout``/``sys.stderr`` and the ``input``/``getpass``
+    builtins through the kernel, keeps Pyodide's loop current whatever cells
+    do, and changes to ``location`` (the notebook's directory) if given.
+    """
+    from pyodide.ffi import can_run_sync, run_sync  # the Pyodide edge: only here
+
+    if location:
+        os.makedirs(location, exist_ok=True)
+        os.chdir(location)
+    loop = asyncio.get_event_loop()
+    protect(loop, current_policy())
+    kernel = Kernel(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
+    install_io(kernel)
+    return kernel
+
+
+def install_io(kernel: Kernel) -> Callable[[], None]:
+    """Route ``sys.stdout``/``sys.stderr``, ``input`` and ``getpass`` through ``kernel``.
+
+    Returns a function that puts the previous ones back (used by tests).
+    """
+    saved = (sys.stdout, sys.stderr, builtins.input, getpass.getpass)
+    sys.stdout = kernel.outputs.stdout
+    sys.stderr = kernel.outputs.stderr
+    builtins.input = kernel.shell.blocking_input
+    getpass.getpass = kernel.shell.blocking_getpass
+
+    def restore() -> None:
+        sys.stdout, sys.stderr, builtins.input, getpass.getpass = saved
+
+    return restore

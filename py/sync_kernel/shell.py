@@ -1,0 +1,287 @@
+"""The kernel's IPython shell: IPython's input transforms, then the codemod, then top-level await.
+
+Per cell (:meth:`SyncShell.run_cell_request`):
+
+1. IPython's input transforms (``%magics``, ``!shell``, ``?help``) —
+   ``transform_cell``, which IPython 9.16+ expects the caller to run;
+2. the codemod (:class:`sync_kernel.Session`) with the live user namespace,
+   unless ``%transform off``; its notes go out as one ``display_data`` before
+   the cell's other outputs;
+3. IPython's ``run_cell_async`` with the rewritten code, compiled with
+   top-level await and awaited on the running loop (Pyodide's ``WebLoop``), so
+   other tasks run whenever the cell awaits.
+
+The user's own text is what ``linecache`` holds for the cell (the codemod keeps
+line numbers), so tracebacks show what the user wrote at the lines they wrote
+it; frames of this package are cut from the end of tracebacks; an interrupted
+cell (its task cancelled at an ``await``) reports ``KeyboardInterrupt``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import linecache
+import re
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from IPython.core.compilerop import CachingCompiler
+from IPython.core.history import HistoryManager
+from IPython.core.interactiveshell import ExecutionResult, InteractiveShell
+from traitlets import Type
+from traitlets.config import Config
+
+from .display import KernelDisplayHook, KernelDisplayPublisher
+from .inputs import Blocking, InputHook, blocking_getpass, blocking_input
+from .magics import TransformMagics
+from .notes import WARNING_KINDS, Note
+from .outputs import Outputs
+from .session import Session, TransformResult
+
+#: The name the codemod's rewritten ``input()`` calls (``await __input__(p)``).
+INPUT_HOOK_NAME = "__input__"
+
+#: The notes MIME type (``NOTES_MIME_TYPE`` in ``src/protocol.ts``).
+NOTES_MIME_TYPE = "application/vnd.sync-kernel.notes+json"
+
+NotesMode = Literal["all", "warnings", "off"]
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+_ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent)
+_TRANSFORM_MAGIC = re.compile(r"\s*%%?transform\b")
+
+
+@dataclass(frozen=True)
+class CellTransform:
+    """What the codemod made of one executed cell."""
+
+    source: str
+    code: str
+    notes: list[Note]
+
+
+class CellCompiler(CachingCompiler):
+    """IPython's compiler, but ``linecache`` holds the user's text, not the rewritten one."""
+
+    def cache(self, transformed_code: str, number: int = 0, raw_code: str | None = None) -> str:
+        name = super().cache(transformed_code, number, raw_code)
+        if raw_code is not None:
+            lines = [line + "\n" for line in raw_code.splitlines()]
+            linecache.cache[name] = (len(raw_code), None, lines, name)
+        return name
+
+
+class CellHistoryManager(HistoryManager):
+    """Keeps ``In[n]`` as IPython's transform of the cell, not the codemod's rewrite."""
+
+    parsed_cell: str | None = None
+
+    def store_inputs(self, line_num: int, source: str, source_raw: str | None = None) -> None:
+        parsed = self.parsed_cell if self.parsed_cell is not None else source
+        super().store_inputs(line_num, parsed, source_raw)
+
+
+class SyncShell(InteractiveShell):
+    """An IPython shell whose cells are rewritten by the codemod and run on the event loop.
+
+    ``outputs`` receives everything the shell publishes; ``blocking`` says how
+    ``input()`` calls the codemod could not rewrite may wait; ``transform``
+    starts with rewriting on or off.
+    """
+
+    displayhook_class = Type(KernelDisplayHook)
+    display_pub_class = Type(KernelDisplayPublisher)
+    compiler_class = Type(CellCompiler)
+
+    def __init__(
+        self,
+        outputs: Outputs,
+        *,
+        blocking: Blocking | None = None,
+        transform: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        config = Config()
+        config.HistoryManager.enabled = False
+        super().__init__(config=config, colors="linux", **kwargs)
+        self.outputs = outputs
+        assert isinstance(self.displayhook, KernelDisplayHook)
+        assert isinstance(self.display_pub, KernelDisplayPublisher)
+        self.displayhook.outputs = outputs
+        self.display_pub.outputs = outputs
+        self.transform_enabled = transform
+        self.notes_mode: NotesMode = "all"
+        self.session = Session(input_hook=INPUT_HOOK_NAME)
+        self.last_transform: CellTransform | None = None
+        #: Set by the kernel when it cancels the running cell on an interrupt.
+        self.interrupt_requested = False
+        #: The ``error`` content of the last traceback shown (for the execute reply).
+        self.last_error: dict[str, Any] | None = None
+        self.input_hook = InputHook(self._request_input)
+        blocking = blocking or Blocking()
+        self.blocking_input = blocking_input(self.input_hook, blocking)
+        self.blocking_getpass = blocking_getpass(self.input_hook, blocking)
+        self.push({INPUT_HOOK_NAME: self.input_hook}, interactive=False)
+        self.register_magics(TransformMagics)
+
+    def init_history(self) -> None:
+        self.history_manager = CellHistoryManager(shell=self, parent=self)
+        self.configurables.append(self.history_manager)
+
+    # -- running cells --------------------------------------------------------
+
+    async def run_cell_request(
+        self, raw_cell: str, *, silent: bool = False, store_history: bool = True
+    ) -> ExecutionResult:
+        """Run one cell as an ``execute_request`` asks (see the module docstring)."""
+        self.last_error = None
+        preprocessing_exc: tuple[Any, Any, Any] | None = None
+        try:
+            cell = self.transform_cell(raw_cell)
+        except Exception:
+            cell = raw_cell
+            preprocessing_exc = sys.exc_info()
+        code = cell
+        if preprocessing_exc is None and self.transform_enabled:
+            result = self._rewrite(self.session, cell)
+            code = result.code
+            if not _TRANSFORM_MAGIC.match(raw_cell):
+                self.last_transform = CellTransform(raw_cell, code, result.notes)
+            if not silent:
+                self.show_notes(result.notes)
+        assert isinstance(self.history_manager, CellHistoryManager)
+        self.history_manager.parsed_cell = cell
+        try:
+            return await self.run_cell_async(
+                raw_cell,
+                store_history=store_history,
+                silent=silent,
+                transformed_cell=code,
+                preprocessing_exc_tuple=preprocessing_exc,
+            )
+        finally:
+            self.history_manager.parsed_cell = None
+            self.outputs.flush()
+
+    def _rewrite(self, session: Session, cell: str) -> TransformResult:
+        try:
+            return session.transform(cell, namespace=self.user_ns)
+        except Exception as error:  # the codemod promises never to raise; say so if it does
+            note = Note(1, 0, "internal", f"the cell was run unchanged: the rewriter failed ({error!r})")
+            return TransformResult(code=cell, notes=[note])
+
+    def preview_transform(self, body: str) -> TransformResult:
+        """Rewrite ``body`` as the next cell would be, without changing the session's memory."""
+        try:
+            session = copy.deepcopy(self.session)
+        except Exception:  # a session holding live objects may not copy: preview without memory
+            session = Session(input_hook=INPUT_HOOK_NAME)
+        return self._rewrite(session, self.transform_cell(body))
+
+    # -- outputs --------------------------------------------------------------
+
+    def show_notes(self, notes: list[Note]) -> None:
+        """Send the notes the current mode shows as one ``display_data`` (nothing if none)."""
+        if self.notes_mode == "off":
+            return
+        if self.notes_mode == "warnings":
+            notes = [note for note in notes if note.kind in WARNING_KINDS]
+        self.display_notes(notes)
+
+    def display_notes(self, notes: list[Note]) -> None:
+        """Send ``notes`` as one ``display_data`` (notes MIME + one line of text per note)."""
+        if not notes:
+            return
+        data = {
+            NOTES_MIME_TYPE: [note.to_json() for note in notes],
+            "text/plain": "\n".join(note.summary() for note in notes),
+        }
+        self.outputs.send("display_data", {"data": data, "metadata": {}, "transient": {}})
+
+    def show_transform(self, code: str, notes: list[Note]) -> None:
+        """Show rewritten code as plain text, then all its notes."""
+        self.outputs.send(
+            "display_data", {"data": {"text/plain": code.rstrip("\n")}, "metadata": {}, "transient": {}}
+        )
+        self.display_notes(notes)
+
+    def _showtraceback(self, etype: type[BaseException], evalue: BaseException, stb: list[str]) -> None:
+        name = etype.__name__
+        if issubclass(etype, SyntaxError) and name.startswith("_"):
+            name = "SyntaxError"  # Python 3.13+'s private _IncompleteInputError
+        content = {"ename": name, "evalue": str(evalue), "traceback": stb}
+        self.last_error = content
+        self.outputs.send("error", content)
+
+    def showtraceback(  # type: ignore[override]
+        self,
+        exc_tuple: tuple[Any, Any, Any] | None = None,
+        filename: str | None = None,
+        tb_offset: int | None = None,
+        exception_only: bool = False,
+        running_compiled_code: bool = False,
+    ) -> None:
+        try:
+            etype, value, tb = self._get_exc_info(exc_tuple)
+        except ValueError:
+            return super().showtraceback(exc_tuple, filename, tb_offset, exception_only, running_compiled_code)
+        internal = (_PACKAGE_DIR,)
+        if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
+            interrupt = KeyboardInterrupt()
+            etype, value, internal = KeyboardInterrupt, interrupt, (_PACKAGE_DIR, _ASYNCIO_DIR)
+        tb = trim_trailing_frames(tb, internal)
+        value.__traceback__ = tb
+        super().showtraceback((etype, value, tb), filename, tb_offset, exception_only, running_compiled_code)
+
+    def show_interrupted(self) -> None:
+        """Report a cell cancelled where no user frame was running."""
+        self._showtraceback(KeyboardInterrupt, KeyboardInterrupt(), ["KeyboardInterrupt"])
+
+    # -- input ----------------------------------------------------------------
+
+    def _request_input(self, prompt: str, password: bool) -> None:
+        self.outputs.send("input_request", {"prompt": prompt, "password": password})
+
+    # -- things a browser kernel cannot do -----------------------------------
+
+    def enable_gui(self, gui: str | None = None) -> None:
+        if gui not in (None, "inline"):
+            raise NotImplementedError(f"the {gui} GUI event loop is not available in the browser")
+
+    def system(self, cmd: str) -> None:
+        raise NotImplementedError("shell commands (!cmd) are not available in the browser")
+
+    system_piped = system  # type: ignore[assignment]
+    system_raw = system  # type: ignore[assignment]
+
+
+def trim_trailing_frames(tb: types.TracebackType | None, internal_dirs: tuple[str, ...]) -> types.TracebackType | None:
+    """``tb`` without its trailing frames from files under ``internal_dirs``.
+
+    A traceback that would be left empty is returned whole.
+    """
+    frames: list[types.TracebackType] = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    keep = len(frames)
+    while keep > 0 and _is_internal(frames[keep - 1].tb_frame.f_code.co_filename, internal_dirs):
+        keep -= 1
+    if keep in (0, len(frames)):
+        return frames[0] if frames else None
+    rebuilt: types.TracebackType | None = None
+    for entry in reversed(frames[:keep]):
+        rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return rebuilt
+
+
+def _is_internal(filename: str, internal_dirs: tuple[str, ...]) -> bool:
+    try:
+        resolved = str(Path(filename).resolve())
+    except (OSError, ValueError):
+        return False
+    return any(resolved.startswith(directory + "/") for directory in internal_dirs)

@@ -1,0 +1,93 @@
+"""A host-CPython harness for :class:`sync_kernel.kernel.Kernel`: JSON in, events out.
+
+The JavaScript edge (``emit``) is replaced by a recorder; cells run on one
+asyncio loop that lives across cells, as Pyodide's does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, TypeVar
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="ipython-"))
+
+from sync_kernel.inputs import Blocking  # noqa: E402
+from sync_kernel.kernel import Kernel, install_io  # noqa: E402
+from sync_kernel.loopguard import current_policy, protect  # noqa: E402
+
+T = TypeVar("T")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class Event:
+    msg_type: str
+    content: dict[str, Any]
+
+
+@dataclass
+class Harness:
+    loop: asyncio.AbstractEventLoop
+    events: list[Event] = field(default_factory=list)
+    kernel: Kernel | None = None
+    on_event: Callable[[Event], None] | None = None
+
+    def emit(self, msg_type: str, content: str) -> None:
+        event = Event(msg_type, json.loads(content))
+        self.events.append(event)
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def run(self, code: str, **request: Any) -> tuple[dict[str, Any], list[Event]]:
+        """Execute one cell; returns the reply and the events it produced."""
+        assert self.kernel is not None
+        start = len(self.events)
+        kernel = self.kernel
+
+        async def execute() -> str:
+            reply = kernel.execute(json.dumps({"code": code, **request}))
+            return reply if isinstance(reply, str) else await reply
+
+        return json.loads(self.until(execute())), self.events[start:]
+
+    def until(self, awaitable: Awaitable[T]) -> T:
+        """Run the loop until ``awaitable`` is done, with the kernel's streams and input installed.
+
+        (Installed per call, because pytest swaps ``sys.stdout`` between test phases.)
+        """
+        assert self.kernel is not None
+        restore = install_io(self.kernel)
+        try:
+            return self.loop.run_until_complete(awaitable)
+        finally:
+            restore()
+
+
+def make_harness(blocking: Blocking | None = None, transform: bool = True) -> tuple[Harness, Callable[[], None]]:
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    protect(loop, current_policy())
+    harness = Harness(loop)
+    harness.kernel = Kernel(harness.emit, blocking=blocking, transform=transform)
+
+    def close() -> None:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+    return harness, close
+
+
+def stream_text(events: list[Event], name: str = "stdout") -> str:
+    return "".join(e.content["text"] for e in events if e.msg_type == "stream" and e.content["name"] == name)
+
+
+def plain(lines: list[str]) -> str:
+    """Traceback lines without ANSI colours, as one string."""
+    return ANSI.sub("", "\n".join(lines))

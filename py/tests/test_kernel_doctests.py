@@ -1,0 +1,22 @@
+"""The examples in the kernel modules' docstrings run as written."""
+
+from __future__ import annotations
+
+import builtins
+import doctest
+import importlib
+
+import kernel_harness  # noqa: F401  (puts py/ on sys.path)
+import pytest
+
+
+@pytest.mark.parametrize("name", ["streams", "outputs", "inputs", "loopguard"])
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(f"sync_kernel.{name}")
+    had_underscore = hasattr(builtins, "_")
+    try:
+        result = doctest.testmod(module)
+    finally:
+        if not had_underscore and hasattr(builtins, "_"):
+            del builtins._  # doctest's displayhook sets it; IPython then stops updating `_`
+    assert result.attempted > 0 and result.failed == 0

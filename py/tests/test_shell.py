@@ -1,0 +1,332 @@
+"""The kernel's shell on host CPython: outputs, errors, history, input, interrupt, magics."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any, Iterator
+
+import pytest
+from kernel_harness import Event, Harness, make_harness, plain, stream_text
+
+from sync_kernel.inputs import Blocking
+from sync_kernel.notes import Note
+from sync_kernel.session import TransformResult
+from sync_kernel.shell import NOTES_MIME_TYPE
+
+
+@pytest.fixture
+def harness() -> Iterator[Harness]:
+    h, close = make_harness()
+    try:
+        yield h
+    finally:
+        close()
+
+
+def types_of(events: list[Event]) -> list[str]:
+    return [e.msg_type for e in events]
+
+
+# -- results and displays ------------------------------------------------------
+
+
+def test_last_expression_is_an_execute_result_with_rich_reprs(harness: Harness) -> None:
+    harness.run("class Box:\n    def _repr_html_(self):\n        return '<b>box</b>'\n    def __repr__(self):\n        return 'Box()'")
+    reply, events = harness.run("Box()")
+    assert reply["status"] == "ok"
+    results = [e for e in events if e.msg_type == "execute_result"]
+    assert len(results) == 1
+    assert results[0].content["data"] == {"text/plain": "Box()", "text/html": "<b>box</b>"}
+    assert results[0].content["execution_count"] == reply["execution_count"] == 2
+
+
+def test_statement_and_semicolon_produce_no_result(harness: Harness) -> None:
+    _, events = harness.run("x = 1")
+    _, quiet = harness.run("x + 1;")
+    assert "execute_result" not in types_of(events + quiet)
+
+
+def test_display_update_and_clear_output(harness: Harness) -> None:
+    _, events = harness.run(
+        "from IPython.display import display, clear_output\n"
+        "h = display('first', display_id='d1')\n"
+        "h.update('second')\n"
+        "clear_output(wait=True)\n"
+    )
+    assert types_of(events) == ["display_data", "update_display_data", "clear_output"]
+    first, update, clear = events
+    assert first.content["data"]["text/plain"] == "'first'"
+    assert first.content["transient"] == {"display_id": "d1"}
+    assert update.content["data"]["text/plain"] == "'second'"
+    assert update.content["transient"] == {"display_id": "d1"}
+    assert clear.content == {"wait": True}
+
+
+def test_streams_are_batched_and_keep_order_with_other_outputs(harness: Harness) -> None:
+    _, events = harness.run(
+        "import sys\nfor i in range(3): print(i)\nprint('err', file=sys.stderr)\nprint('out')\ndisplay('d')\nprint('end')"
+    )
+    assert [(e.msg_type, e.content.get("text")) for e in events] == [
+        ("stream", "0\n1\n2\n"),
+        ("stream", "err\n"),
+        ("stream", "out\n"),
+        ("display_data", None),
+        ("stream", "end\n"),
+    ]
+
+
+def test_many_prints_become_few_messages(harness: Harness) -> None:
+    _, events = harness.run("for i in range(100_000): print(i)")
+    streams = [e for e in events if e.msg_type == "stream"]
+    assert stream_text(events) == "".join(f"{i}\n" for i in range(100_000))
+    assert len(streams) <= 200
+
+
+def test_in_out_and_underscore(harness: Harness) -> None:
+    harness.run("6 * 7")
+    reply, events = harness.run("_ * 2")
+    assert [e.content["data"]["text/plain"] for e in events if e.msg_type == "execute_result"] == ["84"]
+    _, events = harness.run("(In[1], Out[1], _2)")
+    assert events[-1].content["data"]["text/plain"] == "('6 * 7', 42, 84)"
+
+
+# -- errors ---------------------------------------------------------------------
+
+
+def test_error_shows_the_users_line_at_its_number_and_no_internal_frames(harness: Harness) -> None:
+    reply, events = harness.run("a = 1\nb = 0\n\nprint(a / b)\n")
+    assert reply["status"] == "error"
+    assert (reply["ename"], reply["evalue"]) == ("ZeroDivisionError", "division by zero")
+    errors = [e for e in events if e.msg_type == "error"]
+    assert len(errors) == 1
+    text = plain(errors[0].content["traceback"])
+    assert "line 4" in text and "print(a / b)" in text
+    assert "sync_kernel" not in text and "interactiveshell" not in text
+
+
+def test_error_in_a_function_from_an_earlier_cell_shows_that_cells_source(harness: Harness) -> None:
+    harness.run("def half(x):\n    # comment\n    return x / 0\n")
+    reply, events = harness.run("half(3)")
+    text = plain(reply["traceback"])
+    assert "return x / 0" in text and "line 3" in text and "half(3)" in text
+
+
+def test_syntax_errors_are_reported_as_syntaxerror_with_the_line(harness: Harness) -> None:
+    reply, _ = harness.run("x = 1\ny = = 2\n")
+    assert reply["status"] == "error" and reply["ename"] == "SyntaxError"
+    assert "y = = 2" in plain(reply["traceback"]) and "line 2" in plain(reply["traceback"])
+    reply, _ = harness.run("x = 1\ny = (\n")
+    assert reply["status"] == "error" and reply["ename"] == "SyntaxError"
+
+
+def test_exception_raised_inside_the_kernel_hides_the_kernels_frames(harness: Harness) -> None:
+    harness.kernel.shell.input_hook.allowed = False  # type: ignore[union-attr]
+    reply, _ = harness.run("x = await __input__('?')", allow_stdin=False)
+    assert reply["ename"] == "StdinNotAllowed"
+    text = plain(reply["traceback"])
+    assert "x = await __input__('?')" in text and "inputs.py" not in text
+
+
+# -- input -----------------------------------------------------------------------
+
+
+def answer_input_with(harness: Harness, value: str | None) -> list[dict[str, Any]]:
+    requests: list[dict[str, Any]] = []
+
+    def on_event(event: Event) -> None:
+        if event.msg_type == "input_request":
+            requests.append(event.content)
+            assert harness.kernel is not None
+            harness.loop.call_soon(harness.kernel.input_reply, value or "", value is None)
+
+    harness.on_event = on_event
+    return requests
+
+
+def test_input_and_getpass_are_answered_through_input_requests(harness: Harness) -> None:
+    requests = answer_input_with(harness, "Ada")
+    reply, events = harness.run("name = await __input__('Name? ')\nsecret = await __input__.getpass()\nprint(name, secret)")
+    assert reply["status"] == "ok"
+    assert requests == [{"prompt": "Name? ", "password": False}, {"prompt": "Password: ", "password": True}]
+    assert stream_text(events) == "Ada Ada\n"
+
+
+def test_input_at_end_of_input_raises_eoferror(harness: Harness) -> None:
+    answer_input_with(harness, None)
+    reply, _ = harness.run("await __input__('more? ')")
+    assert (reply["ename"], reply["evalue"]) == ("EOFError", "EOF when reading a line")
+    assert "inputs.py" not in plain(reply["traceback"])
+
+
+def test_blocking_input_without_stack_switching_says_why() -> None:
+    harness, close = make_harness(transform=False)
+    try:
+        reply, _ = harness.run("input('x? ')")
+        assert reply["ename"] == "RuntimeError"
+        assert "could not be rewritten" in reply["evalue"] and "JSPI" in reply["evalue"]
+    finally:
+        close()
+
+
+def test_blocking_input_with_stack_switching_waits_through_run_sync() -> None:
+    waited: list[str] = []
+
+    def run_sync(awaitable: Any) -> Any:
+        # Stands in for Pyodide's run_sync: drive the awaitable to completion.
+        waited.append("run_sync")
+        coroutine = awaitable
+        try:
+            coroutine.send(None)
+        except StopIteration as done:
+            return done.value
+        raise AssertionError("the fake only supports awaitables that finish at once")
+
+    harness, close = make_harness(blocking=Blocking(run_sync, lambda: True), transform=False)
+    try:
+        assert harness.kernel is not None
+        harness.kernel.shell.input_hook.reply  # the hook answers synchronously below
+        harness.kernel.shell.input_hook._ask = _answer_at_once  # type: ignore[method-assign]
+        reply, events = harness.run("print(input('x? '))")
+        assert reply["status"] == "ok", reply
+        assert waited == ["run_sync"] and stream_text(events) == "answered x? \n"
+    finally:
+        close()
+
+
+async def _answer_at_once(prompt: str, password: bool) -> str:
+    return f"answered {prompt}"
+
+
+# -- interrupt and tasks --------------------------------------------------------
+
+
+def test_interrupt_cancels_the_cell_at_its_await_and_reports_keyboardinterrupt(harness: Harness) -> None:
+    assert harness.kernel is not None
+    kernel = harness.kernel
+
+    # Interrupt once the cell has printed (its output is flushed when it awaits).
+    harness.on_event = lambda e: e.msg_type == "stream" and harness.loop.call_soon(kernel.interrupt)
+    reply, events = harness.run("import asyncio\nprint('start')\nawait asyncio.sleep(30)\nprint('never')")
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    text = plain(reply["traceback"])
+    assert "await asyncio.sleep(30)" in text and "line 3" in text
+    assert "asyncio/tasks.py" not in text
+    assert stream_text(events) == "start\n"
+    reply, _ = harness.run("1 + 1")
+    assert reply["status"] == "ok"
+
+
+def test_interrupt_while_waiting_for_input(harness: Harness) -> None:
+    assert harness.kernel is not None
+    kernel = harness.kernel
+    harness.on_event = lambda e: e.msg_type == "input_request" and harness.loop.call_soon(kernel.interrupt)
+    reply, _ = harness.run("await __input__('?')")
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert not kernel.shell.input_hook.waiting
+
+
+def test_background_tasks_keep_running_between_and_during_cells(harness: Harness) -> None:
+    harness.run(
+        "import asyncio\nticks = []\nasync def tick():\n    while True:\n        ticks.append(1)\n        await asyncio.sleep(0.01)\n"
+        "task = asyncio.get_event_loop().create_task(tick())"
+    )
+    reply, events = harness.run("n = len(ticks)\nawait asyncio.sleep(0.2)\nlen(ticks) - n >= 5")
+    assert events[-1].content["data"]["text/plain"] == "True"
+    harness.run("task.cancel()")
+
+
+# -- notes and magics ----------------------------------------------------------
+
+
+class StubSession:
+    """Stands in for the codemod: awaits calls of ``wait(`` and notes it."""
+
+    CALL = re.compile(r"(?<!def )\bwait\(")
+
+    def transform(self, source: str, namespace: Any = None) -> TransformResult:
+        if not self.CALL.search(source) or "run_cell_magic" in source:
+            return TransformResult(code=source)
+        note = Note(1, 0, "rewrite", "awaited", "wait(", "await wait(")
+        return TransformResult(code=self.CALL.sub("await wait(", source), notes=[note])
+
+
+@pytest.fixture
+def stubbed(harness: Harness) -> Harness:
+    assert harness.kernel is not None
+    harness.kernel.shell.session = StubSession()  # type: ignore[assignment]
+    harness.run("import asyncio\nasync def wait(x):\n    await asyncio.sleep(0)\n    return x")
+    return harness
+
+
+def test_notes_come_first_and_only_for_changed_cells(stubbed: Harness) -> None:
+    _, events = stubbed.run("print(wait(5))")
+    assert types_of(events) == ["display_data", "stream"]
+    notes = events[0].content["data"]
+    assert notes[NOTES_MIME_TYPE] == [
+        {"line": 1, "col": 0, "kind": "rewrite", "message": "awaited", "before": "wait(", "after": "await wait("}
+    ]
+    assert notes["text/plain"] == "line 1: wait( → await wait( (awaited)"
+    assert stream_text(events) == "5\n"
+    _, unchanged = stubbed.run("print(1)")
+    assert types_of(unchanged) == ["stream"]
+
+
+def test_transform_notes_warnings_and_off(stubbed: Harness) -> None:
+    stubbed.run("%transform notes warnings")
+    _, events = stubbed.run("print(wait(1))")
+    assert types_of(events) == ["stream"]
+    stubbed.run("%transform notes all")
+    _, events = stubbed.run("print(wait(1))")
+    assert types_of(events) == ["display_data", "stream"]
+    reply, _ = stubbed.run("%transform notes loud")
+    assert reply["status"] == "error" and "usage" in reply["evalue"]
+
+
+def test_transform_off_and_on(stubbed: Harness) -> None:
+    _, events = stubbed.run("%transform off")
+    assert stream_text(events) == "Rewriting is off.\n"
+    _, events = stubbed.run("print(wait(2))")
+    assert "coroutine" in stream_text(events)
+    stubbed.run("%transform on")
+    _, events = stubbed.run("print(wait(2))")
+    assert stream_text(events) == "2\n"
+
+
+def test_cell_magic_shows_the_rewrite_and_does_not_run(stubbed: Harness) -> None:
+    _, events = stubbed.run("%%transform\nprint(wait(3))\nran = True")
+    assert types_of(events) == ["display_data", "display_data"]
+    assert events[0].content["data"] == {"text/plain": "print(await wait(3))\nran = True"}
+    assert NOTES_MIME_TYPE in events[1].content["data"]
+    reply, _ = stubbed.run("ran")
+    assert reply["ename"] == "NameError"
+
+
+def test_line_magic_shows_the_last_executed_cell(stubbed: Harness) -> None:
+    stubbed.run("y = wait(4)")
+    _, events = stubbed.run("%transform")
+    assert events[0].content["data"] == {"text/plain": "y = await wait(4)"}
+    assert events[1].content["data"][NOTES_MIME_TYPE][0]["kind"] == "rewrite"
+
+
+# -- completion, inspection, completeness ----------------------------------------
+
+
+def test_complete_inspect_and_is_complete(harness: Harness) -> None:
+    import json
+
+    assert harness.kernel is not None
+    harness.run("alphabet_soup = 1")
+    completion = json.loads(harness.kernel.complete(json.dumps({"code": "alpha", "cursor_pos": 5})))
+    assert "alphabet_soup" in completion["matches"] and completion["cursor_start"] == 0
+    found = json.loads(harness.kernel.inspect(json.dumps({"code": "len", "cursor_pos": 3, "detail_level": 0})))
+    assert found["found"] and "Return the number of items" in found["data"]["text/plain"]
+    assert json.loads(harness.kernel.is_complete(json.dumps({"code": "for i in x:"})))["status"] == "incomplete"
+    assert json.loads(harness.kernel.is_complete(json.dumps({"code": "x = 1"})))["status"] == "complete"
+
+
+def test_cells_cannot_replace_or_close_the_kernel_loop(harness: Harness) -> None:
+    harness.run("import asyncio\nkernel_loop = asyncio.get_running_loop()\nother = asyncio.new_event_loop()\nasyncio.set_event_loop(other)")
+    reply, events = harness.run("await asyncio.sleep(0)\nprint(asyncio.get_running_loop() is kernel_loop)")
+    assert reply["status"] == "ok" and stream_text(events) == "True\n"
+    harness.run("other.close()")

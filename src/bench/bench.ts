@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: the kernel against bare Pyodide, side by side, on plain
+ * Node and (in a child process) with JSPI. Prints one table; asserts nothing.
+ *
+ * - start: worker start to the first cell's result, vs bare `loadPyodide()`
+ *   to the first `runPythonAsync` result (each the median of a few rounds,
+ *   alternating, each in a fresh worker thread);
+ * - empty cell: an empty `execute_request` round trip (through comlink) vs an
+ *   empty `runPythonAsync` inside the worker (medians);
+ * - 10 background tasks + a rewritten `time.sleep(1)`: wall time of the cell
+ *   and how far the slowest task got (it ticks every 10 ms);
+ * - 100,000 `print` calls: time and number of stream messages.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+import type { KernelMessage } from '@jupyterlab/services';
+
+import { NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
+import type { StampedEvent } from '../protocol.js';
+import { median } from './stats.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..', '..', '..');
+const JSPI_FLAG = '--experimental-wasm-stack-switching';
+const START_ROUNDS = 3;
+const EMPTY_ROUNDS = 300;
+
+interface Measurements {
+  engine: string;
+  bareStartMs: number;
+  kernelStartMs: number;
+  bareEmptyMs: number;
+  kernelEmptyMs: number;
+  sleepWallMs: number;
+  slowestTaskTicks: number;
+  printsMs: number;
+  printMessages: number;
+}
+
+let counter = 0;
+function header(): KernelMessage.IHeader {
+  counter += 1;
+  return { msg_id: `bench-${counter}`, msg_type: 'execute_request', session: 'bench', username: 'bench', date: '', version: '5.3' };
+}
+
+async function execute(kernel: NodeRuntime, code: string): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+  const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true };
+  const reply = await kernel.call((r) => r.execute(content, header()));
+  if (reply.status !== 'ok') {
+    throw new Error(`benchmark cell failed: ${code}\n${JSON.stringify(reply)}`);
+  }
+  return reply;
+}
+
+function bare(rounds: number): Promise<{ startMs: number; emptyMs: number }> {
+  const worker = new Worker(join(HERE, 'bare-worker.js'), { workerData: { pyodideDir: repoPaths(REPO).pyodideDir, rounds } });
+  return new Promise((resolvePromise, reject) => {
+    worker.once('message', (result) => {
+      void worker.terminate();
+      resolvePromise(result);
+    });
+    worker.once('error', reject);
+  });
+}
+
+async function measure(): Promise<Measurements> {
+  const bareStarts: number[] = [];
+  const kernelStarts: number[] = [];
+  let bareEmptyMs = 0;
+  for (let round = 0; round < START_ROUNDS; round++) {
+    const baseline = await bare(round === 0 ? EMPTY_ROUNDS : 0);
+    bareStarts.push(baseline.startMs);
+    bareEmptyMs ||= baseline.emptyMs;
+    const started = performance.now();
+    const kernel = await startRuntime(repoPaths(REPO), {}, () => undefined);
+    await execute(kernel, '1 + 1');
+    kernelStarts.push(performance.now() - started);
+    await kernel.terminate();
+  }
+
+  let streams = 0;
+  let ticks = '';
+  const onEvent = (stamped: StampedEvent): void => {
+    if (stamped.event.msgType === 'stream') {
+      streams += 1;
+      ticks = stamped.event.content.text;
+    }
+  };
+  const kernel = await startRuntime(repoPaths(REPO), {}, onEvent);
+  await execute(kernel, 'pass');
+  const empties: number[] = [];
+  for (let i = 0; i < EMPTY_ROUNDS; i++) {
+    const t = performance.now();
+    await execute(kernel, '');
+    empties.push(performance.now() - t);
+  }
+
+  await execute(
+    kernel,
+    'import asyncio\nticks = [0] * 10\nasync def tick(i):\n    while True:\n        ticks[i] += 1\n        await asyncio.sleep(0.01)\ntasks = [asyncio.create_task(tick(i)) for i in range(10)]',
+  );
+  let t = performance.now();
+  await execute(kernel, '%transform notes off\nimport time\nbefore = list(ticks)\ntime.sleep(1)');
+  const sleepWallMs = performance.now() - t;
+  ticks = '';
+  await execute(kernel, 'for task in tasks: task.cancel()\nprint(min(after - b for after, b in zip(ticks, before)))');
+  const slowestTaskTicks = Number(ticks.trim());
+
+  streams = 0;
+  t = performance.now();
+  await execute(kernel, 'for i in range(100_000): print(i)');
+  const printsMs = performance.now() - t;
+  const printMessages = streams;
+  await kernel.terminate();
+
+  return {
+    engine: process.execArgv.includes(JSPI_FLAG) ? 'Node + JSPI' : 'Node',
+    bareStartMs: median(bareStarts),
+    kernelStartMs: median(kernelStarts),
+    bareEmptyMs,
+    kernelEmptyMs: median(empties),
+    sleepWallMs,
+    slowestTaskTicks,
+    printsMs,
+    printMessages,
+  };
+}
+
+function table(runs: Measurements[]): string {
+  const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
+  const rows: [string, (m: Measurements) => string, string][] = [
+    ['kernel start → first result', (m) => ms(m.kernelStartMs), ''],
+    ['bare loadPyodide() → first result', (m) => ms(m.bareStartMs), ''],
+    ['start ratio', (m) => `${(m.kernelStartMs / m.bareStartMs).toFixed(2)}×`, '≤ 1.5×'],
+    ['empty cell round trip', (m) => ms(m.kernelEmptyMs), '≤ 2 ms'],
+    ['bare empty runPythonAsync', (m) => ms(m.bareEmptyMs), ''],
+    ['empty cell ratio', (m) => `${(m.kernelEmptyMs / m.bareEmptyMs).toFixed(1)}×`, ''],
+    ['10 tasks + rewritten time.sleep(1): wall', (m) => ms(m.sleepWallMs), '≈ 1000 ms'],
+    ['  ticks of the slowest task (10 ms period)', (m) => String(m.slowestTaskTicks), '≈ 100'],
+    ['100,000 prints: time', (m) => ms(m.printsMs), '≤ 1000 ms'],
+    ['100,000 prints: stream messages', (m) => String(m.printMessages), '≤ 200'],
+  ];
+  const header = ['', ...runs.map((m) => m.engine), 'goal'];
+  const body = rows.map(([label, value, goal]) => [label, ...runs.map(value), goal]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i].length)));
+  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const mine = await measure();
+  if (process.argv.includes('--json')) {
+    process.stdout.write(JSON.stringify(mine));
+    return;
+  }
+  const child = spawnSync(process.execPath, [JSPI_FLAG, fileURLToPath(import.meta.url), '--json'], { encoding: 'utf8' });
+  const runs = [mine];
+  if (child.status === 0) {
+    runs.push(JSON.parse(child.stdout) as Measurements);
+  } else {
+    process.stderr.write(`the JSPI run failed:\n${child.stderr}\n`);
+  }
+  process.stdout.write(`${table(runs)}\n`);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,288 @@
+/**
+ * The headless runner: `jupyterlite-sync-kernel run NOTEBOOK [...]`.
+ *
+ * Runs a notebook in a fresh kernel — the browser's worker runtime and Python
+ * code, in a Node worker thread — printing outputs as they arrive (stream text
+ * verbatim, rich results as their `text/plain`, tracebacks and notes on
+ * stderr), answering `input()` from standard input line by line (end of input
+ * raises `EOFError`), and optionally writing the executed notebook.
+ *
+ * Exit codes: 0 when no cell raised; 1 when one did (the run stops there
+ * unless `--allow-errors`), a cell timed out, or the kernel failed or died;
+ * 2 for bad usage or an unreadable notebook. Each failure ends with one line
+ * on stderr saying why.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { createInterface, Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+import type { KernelMessage } from '@jupyterlab/services';
+
+import { NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
+import type { RuntimeEvent, StampedEvent } from '../protocol.js';
+import { NOTES_MIME_TYPE } from '../protocol.js';
+import { parseArguments, RunArguments, USAGE, UsageError } from './args.js';
+import { Notebook, NotebookError, Output, OutputRecorder, parseNotebook, serializeNotebook, sourceText } from './notebook.js';
+
+const PROGRAM = 'jupyterlite-sync-kernel';
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** How long an interrupted cell gets to stop after its timeout before the kernel is stopped. */
+const INTERRUPT_GRACE_MS = 5000;
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+type ExecuteReply = KernelMessage.IExecuteReplyMsg['content'];
+
+/** A run that ended early or failed; `code` is the exit code, the message the one-line reason. */
+class RunFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: 1 | 2,
+  ) {
+    super(message);
+  }
+}
+
+/** Standard input, one line at a time, read only once a cell asks for input. */
+class StdinLines {
+  private reader: Interface | undefined;
+  private readonly buffered: string[] = [];
+  private readonly waiting: ((line: string | null) => void)[] = [];
+  private ended = false;
+
+  next(): Promise<string | null> {
+    this.open();
+    const line = this.buffered.shift();
+    if (line !== undefined) {
+      return Promise.resolve(line);
+    }
+    if (this.ended) {
+      return Promise.resolve(null);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  close(): void {
+    this.reader?.close();
+  }
+
+  private open(): void {
+    if (this.reader) {
+      return;
+    }
+    this.reader = createInterface({ input: process.stdin, terminal: false });
+    this.reader.on('line', (line) => {
+      const waiter = this.waiting.shift();
+      if (waiter) {
+        waiter(line);
+      } else {
+        this.buffered.push(line);
+      }
+    });
+    this.reader.on('close', () => {
+      this.ended = true;
+      this.waiting.splice(0).forEach((waiter) => waiter(null));
+    });
+  }
+}
+
+/** Prints events as they arrive. */
+function printEvent(event: RuntimeEvent): void {
+  const plain = (text: string, stream: NodeJS.WriteStream): string => (stream.isTTY ? text : text.replace(ANSI, ''));
+  switch (event.msgType) {
+    case 'stream':
+      (event.content.name === 'stderr' ? process.stderr : process.stdout).write(event.content.text);
+      return;
+    case 'display_data':
+    case 'update_display_data':
+    case 'execute_result': {
+      const data = event.content.data as Record<string, unknown>;
+      const text = data['text/plain'];
+      if (typeof text !== 'string') {
+        return;
+      }
+      if (NOTES_MIME_TYPE in data) {
+        process.stderr.write(text.split('\n').map((line) => `note: ${line}\n`).join(''));
+      } else {
+        process.stdout.write(`${text}\n`);
+      }
+      return;
+    }
+    case 'error':
+      process.stderr.write(`${plain(event.content.traceback.join('\n'), process.stderr)}\n`);
+      return;
+    default:
+      return;
+  }
+}
+
+function header(msgType: string, id: string): KernelMessage.IHeader {
+  return {
+    msg_id: id,
+    msg_type: msgType as KernelMessage.MessageType,
+    session: PROGRAM,
+    username: PROGRAM,
+    date: new Date().toISOString(),
+    version: '5.3',
+  };
+}
+
+async function readNotebook(path: string): Promise<Notebook> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new RunFailure(`cannot read ${path}: ${reason}`, 2);
+  }
+  try {
+    return parseNotebook(path, text);
+  } catch (error) {
+    if (error instanceof NotebookError) {
+      throw new RunFailure(`cannot read ${path}: ${error.message}`, 2);
+    }
+    throw error;
+  }
+}
+
+/** Run every code cell; returns the reason the run failed, if it did. */
+async function runCells(kernel: NodeRuntime, nb: Notebook, args: RunArguments, route: (r: OutputRecorder) => void): Promise<RunFailure | undefined> {
+  const displays = new Map<string, Output[]>();
+  let failure: RunFailure | undefined;
+  let number = 0;
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== 'code') {
+      continue;
+    }
+    number += 1;
+    const recorder = new OutputRecorder(displays);
+    cell.outputs = recorder.outputs;
+    cell.execution_count = null;
+    const code = sourceText(cell);
+    if (code.trim() === '') {
+      continue;
+    }
+    route(recorder);
+    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
+    const reply = await withTimeout<ExecuteReply>(
+      kernel,
+      kernel.call((r) => r.execute(content, header('execute_request', `cell-${number}`))),
+      args.timeout,
+      number,
+    );
+    cell.execution_count = reply.execution_count ?? null;
+    if (reply.status === 'error') {
+      failure ??= new RunFailure(`cell ${number} raised ${reply.ename}: ${reply.evalue}`, 1);
+      if (!args.allowErrors) {
+        break;
+      }
+    }
+  }
+  return failure;
+}
+
+/** `reply`, but interrupt the cell after `seconds`, and give up on the kernel if it will not stop. */
+async function withTimeout<T>(kernel: NodeRuntime, reply: Promise<T>, seconds: number | undefined, cell: number): Promise<T> {
+  if (seconds === undefined) {
+    return reply;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), seconds * 1000);
+  });
+  try {
+    const first = await Promise.race([reply, timedOut]);
+    if (first !== 'timeout') {
+      return first;
+    }
+    await kernel.call((r) => r.interrupt());
+    const grace = new Promise<'stuck'>((resolve) => {
+      timer = setTimeout(() => resolve('stuck'), INTERRUPT_GRACE_MS);
+    });
+    const after = await Promise.race([reply, grace]);
+    if (after === 'stuck') {
+      throw new RunFailure(`cell ${cell} timed out after ${seconds} s and did not stop when interrupted`, 1);
+    }
+    throw new RunFailure(`cell ${cell} timed out after ${seconds} s`, 1);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function run(args: RunArguments): Promise<number> {
+  const nb = await readNotebook(args.notebook);
+  const stdin = new StdinLines();
+  let recorder: OutputRecorder | undefined;
+  let kernel: NodeRuntime | undefined;
+  const onEvent = (stamped: StampedEvent): void => {
+    const { event } = stamped;
+    recorder?.add(event);
+    printEvent(event);
+    if (event.msgType === 'input_request') {
+      process.stdout.write(event.content.prompt);
+      void stdin.next().then((line) => {
+        const content: KernelMessage.IInputReplyMsg['content'] =
+          line === null
+            ? { status: 'error', ename: 'EOFError', evalue: 'EOF when reading a line', traceback: [] }
+            : { status: 'ok', value: line };
+        return kernel?.call((r) => r.inputReply(content, header('input_reply', 'stdin')));
+      });
+    }
+  };
+  let failure: RunFailure | undefined;
+  try {
+    kernel = await startRuntime(repoPaths(REPO_ROOT), { transform: args.transform }, onEvent);
+    failure = await runCells(kernel, nb, args, (r) => (recorder = r));
+  } catch (error) {
+    failure = error instanceof RunFailure ? error : new RunFailure(error instanceof Error ? error.message : String(error), 1);
+  } finally {
+    stdin.close();
+    await kernel?.terminate();
+  }
+  if (args.output) {
+    await writeFile(args.output, serializeNotebook(nb));
+  }
+  if (failure) {
+    process.stderr.write(`${PROGRAM}: ${failure.message}\n`);
+    return failure.code;
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: RunArguments | undefined;
+  try {
+    args = parseArguments(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${USAGE}\n${PROGRAM}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!args) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    return await run(args);
+  } catch (error) {
+    if (error instanceof RunFailure) {
+      process.stderr.write(`${PROGRAM}: ${error.message}\n`);
+      return error.code;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Flush stdout/stderr, then leave even if stdin is still open.
+    process.stdout.write('', () => process.exit(code));
+  },
+  (error: unknown) => {
+    process.stderr.write(`${PROGRAM}: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,102 @@
+/**
+ * Start the runtime in a Node `worker_threads` Worker and talk to it through comlink.
+ *
+ * Used by the headless runner, the benchmark and the tests. A call to a worker
+ * that died would wait forever, so every call made through
+ * {@link NodeRuntime.call} fails as soon as the worker exits or throws.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import { proxy, Remote, releaseProxy, wrap } from 'comlink';
+import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
+
+import type { IRuntime, RuntimeEventHandler, RuntimeOptions } from '../protocol.js';
+
+/** Where the runtime's files are on disk. */
+export interface RuntimePaths {
+  /** The compiled `node/worker.js`. */
+  workerPath: string;
+  /** The `pyodide` package directory (`node_modules/pyodide`). */
+  pyodideDir: string;
+  /** The wheels and lock file written by `npm run build:wheels`. */
+  wheelsDir: string;
+}
+
+/** The standard layout of a checkout: `build/node`, `node_modules/pyodide`, `build/wheels`. */
+export function repoPaths(repoRoot: string): RuntimePaths {
+  return {
+    workerPath: join(repoRoot, 'build', 'node', 'node', 'worker.js'),
+    pyodideDir: join(repoRoot, 'node_modules', 'pyodide'),
+    wheelsDir: join(repoRoot, 'build', 'wheels'),
+  };
+}
+
+/** The worker exited or failed; `reason` says how. */
+export class RuntimeDiedError extends Error {
+  constructor(reason: string) {
+    super(`the kernel died: ${reason}`);
+    this.name = 'RuntimeDiedError';
+  }
+}
+
+/** A runtime running in a worker thread. */
+export interface NodeRuntime {
+  /** The runtime's API; prefer {@link NodeRuntime.call}, which notices a dead worker. */
+  runtime: Remote<IRuntime>;
+  /**
+   * `request` raced against the worker's death. The runtime is typed as the
+   * plain {@link IRuntime} (comlink's `Remote` mapping splits union replies).
+   */
+  call<T>(request: (runtime: IRuntime) => Promise<T>): Promise<T>;
+  /** Rejects with {@link RuntimeDiedError} when the worker exits or throws. */
+  died: Promise<never>;
+  /** Stop the worker (idempotent). */
+  terminate(): Promise<void>;
+}
+
+/**
+ * Start a worker, initialize the runtime in it, and return it.
+ * Rejects with the runtime's boot error (naming the failed step) or with
+ * {@link RuntimeDiedError} if the worker dies first.
+ */
+export async function startRuntime(
+  paths: RuntimePaths,
+  options: Partial<RuntimeOptions>,
+  onEvent: RuntimeEventHandler,
+): Promise<NodeRuntime> {
+  const worker = new Worker(paths.workerPath);
+  let stopping = false;
+  const died = new Promise<never>((_, reject) => {
+    worker.once('error', (error) => reject(new RuntimeDiedError(error.message)));
+    worker.once('exit', (code) => {
+      if (!stopping) {
+        reject(new RuntimeDiedError(`the worker exited with code ${code}`));
+      }
+    });
+  });
+  died.catch(() => undefined);
+  const runtime = wrap<IRuntime>(nodeEndpoint(worker));
+  const call = <T>(request: (runtime: IRuntime) => Promise<T>): Promise<T> =>
+    Promise.race([request(runtime as unknown as IRuntime), died]);
+  const terminate = async (): Promise<void> => {
+    if (!stopping) {
+      stopping = true;
+      runtime[releaseProxy]();
+      await worker.terminate();
+    }
+  };
+  const fullOptions: RuntimeOptions = {
+    baseUrl: '/',
+    pyodideUrl: paths.pyodideDir,
+    wheelsUrl: paths.wheelsDir,
+    ...options,
+  };
+  try {
+    await Promise.race([runtime.initialize(fullOptions, proxy(onEvent)), died]);
+  } catch (error) {
+    await terminate();
+    throw error;
+  }
+  return { runtime, call, died, terminate };
+}

@@ -1,0 +1,26 @@
+/**
+ * The Node `worker_threads` Worker that hosts the {@link Runtime}, for the
+ * headless runner, the benchmark and the tests: the same runtime as the
+ * browser's, with Pyodide and the wheels read from the local disk.
+ */
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { parentPort } from 'node:worker_threads';
+
+import { expose } from 'comlink';
+import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
+
+import { joinUrl } from '../lockfile.js';
+import { PyodideModule, Runtime } from '../runtime.js';
+
+if (!parentPort) {
+  throw new Error('node/worker.js must run in a worker thread');
+}
+
+const runtime = new Runtime({
+  importPyodide: (pyodideDir: string): Promise<PyodideModule> =>
+    import(pathToFileURL(joinUrl(pyodideDir, 'pyodide.mjs')).href),
+  readJson: async (path: string): Promise<unknown> => JSON.parse(await readFile(path, 'utf8')),
+});
+
+expose(runtime, nodeEndpoint(parentPort));

@@ -1,0 +1,293 @@
+/**
+ * The worker runtime: Pyodide, the pinned wheels and the `sync_kernel` shell,
+ * behind the {@link IRuntime} contract.
+ *
+ * The same class runs in a browser module Worker (`worker.ts`) and in a Node
+ * `worker_threads` Worker (`node/worker.ts`); each entry point only supplies
+ * a {@link RuntimeEnvironment} (how to import Pyodide and read a JSON file).
+ * It knows nothing about JupyterLab: requests come in as message contents,
+ * and everything the running code produces goes out through one
+ * {@link RuntimeEventHandler}, stamped with the header of the request that
+ * was running (or ran last, for output of background tasks).
+ *
+ * Requests and replies cross into Python as JSON text, so no Python source is
+ * ever built here and no proxy outlives a call.
+ */
+import type { KernelMessage } from '@jupyterlab/services';
+import type { PyodideAPI, PyodideConfig } from 'pyodide';
+import type { PyProxy } from 'pyodide/ffi';
+
+import { closure, joinUrl, KERNEL_LOCK_FILE, KERNEL_PACKAGE, LockFile, mergeLockFiles } from './lockfile.js';
+import type { IRuntime, RuntimeEvent, RuntimeEventHandler, RuntimeOptions } from './protocol.js';
+
+/** The parts of the `pyodide` module the runtime uses. */
+export interface PyodideModule {
+  loadPyodide(config: PyodideConfig): Promise<PyodideAPI>;
+  version: string;
+}
+
+/** What differs between the browser and Node: how to get Pyodide and read JSON. */
+export interface RuntimeEnvironment {
+  /** Import the `pyodide` module (`pyodide.mjs`) from the directory or URL `pyodideUrl`. */
+  importPyodide(pyodideUrl: string): Promise<PyodideModule>;
+  /** Read and parse the JSON file at a URL (browser) or path (Node). */
+  readJson(url: string): Promise<unknown>;
+}
+
+/** `initialize` failed: `step` names the boot step, `cause` says why. */
+export class BootError extends Error {
+  constructor(
+    readonly step: string,
+    cause: unknown,
+  ) {
+    super(`kernel start-up failed at step "${step}": ${describe(cause)}`);
+    this.name = 'BootError';
+  }
+}
+
+/** A Python callable as seen from here. */
+type PyCallable<A extends unknown[], R> = PyProxy & ((...args: A) => R) & { callPromising(...args: A): Promise<R> };
+
+/**
+ * The methods of the Python `sync_kernel.kernel.Kernel` (JSON in, JSON out),
+ * each held as one proxy for the kernel's lifetime.
+ */
+interface PythonKernel {
+  /** The reply JSON, or (if the cell awaited) a Python future of it. */
+  execute: PyCallable<[string], string | (PyProxy & PromiseLike<string>)>;
+  complete: PyCallable<[string], string>;
+  inspect: PyCallable<[string], string>;
+  is_complete: PyCallable<[string], string>;
+  input_reply: PyCallable<[string, boolean], void>;
+  interrupt: PyCallable<[], boolean>;
+}
+
+/** The default base URL of Pyodide's distribution packages (numpy, pandas, ...). */
+export function defaultPackageBaseUrl(version: string): string {
+  return `https://cdn.jsdelivr.net/pyodide/v${version}/full/`;
+}
+
+/** Implements {@link IRuntime}; see the module comment. */
+export class Runtime implements IRuntime {
+  private pyodide: PyodideAPI | undefined;
+  private kernel: PythonKernel | undefined;
+  /** Whether this engine has WebAssembly stack switching (JSPI). */
+  private jspi = false;
+  private onEvent: RuntimeEventHandler = () => undefined;
+  private parent: KernelMessage.IHeader | undefined;
+  private lock: LockFile | undefined;
+  /** Deliveries of events not yet acknowledged by the main thread (see {@link publish}). */
+  private readonly undelivered = new Set<Promise<unknown>>();
+  /** How long each boot step took, in milliseconds (for the benchmark and diagnostics). */
+  readonly bootTimes: Record<string, number> = {};
+
+  constructor(private readonly env: RuntimeEnvironment) {}
+
+  async initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler): Promise<void> {
+    this.onEvent = onEvent;
+    let pyodideModule: PyodideModule | undefined;
+    let pyodideLock: LockFile | undefined;
+    let ourLock: LockFile | undefined;
+    await this.step('read lock files', async () => {
+      [pyodideModule, pyodideLock, ourLock] = await Promise.all([
+        this.env.importPyodide(options.pyodideUrl),
+        this.env.readJson(joinUrl(options.pyodideUrl, 'pyodide-lock.json')) as Promise<LockFile>,
+        this.env.readJson(joinUrl(options.wheelsUrl, KERNEL_LOCK_FILE)) as Promise<LockFile>,
+      ]);
+      this.lock = mergeLockFiles(pyodideLock, ourLock, options.wheelsUrl);
+    });
+    const lock = this.lock as LockFile;
+    const { loadPyodide, version } = pyodideModule as PyodideModule;
+    await this.step('load Pyodide', async () => {
+      this.pyodide = await loadPyodide({
+        indexURL: options.pyodideUrl,
+        lockFileContents: lock,
+        packageBaseUrl: options.packageBaseUrl ?? defaultPackageBaseUrl(version),
+        // Downloaded while Pyodide boots; checked in the next step.
+        packages: [KERNEL_PACKAGE],
+        env: { HOME: '/home/pyodide', IPYTHONDIR: '/home/pyodide/.ipython' },
+      });
+    });
+    const pyodide = this.pyodide as PyodideAPI;
+    await this.step('install wheels', () => this.installKernelPackages(pyodide, lock));
+    let module: PyProxy | undefined;
+    await this.step('import shell', async () => {
+      module = pyodide.pyimport('sync_kernel.kernel');
+    });
+    await this.step('start kernel', async () => {
+      const emit = (msgType: string, content: string): void =>
+        this.publish({ msgType, content: JSON.parse(content) } as RuntimeEvent);
+      const start = (module as PyProxy & { start: PyProxy }).start;
+      const kernel = start.callKwargs(emit, {
+        transform: options.transform ?? true,
+        location: options.location ?? null,
+      }) as PyProxy & PythonKernel;
+      this.kernel = {
+        execute: kernel.execute,
+        complete: kernel.complete,
+        inspect: kernel.inspect,
+        is_complete: kernel.is_complete,
+        input_reply: kernel.input_reply,
+        interrupt: kernel.interrupt,
+      };
+      // `kernel` is never destroyed: the method proxies above are borrowed from it.
+      start.destroy();
+      module?.destroy();
+      this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
+    });
+  }
+
+  async execute(
+    content: KernelMessage.IExecuteRequestMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    this.parent = parent;
+    await this.loadImportedPackages(content.code);
+    const execute = this.python().execute;
+    const request = JSON.stringify(content);
+    // With JSPI the cell is entered through an async entry point, so Pyodide's
+    // stack switching (run_sync, its time.sleep) works inside it.
+    const started = this.jspi ? await execute.callPromising(request) : execute(request);
+    let reply: string;
+    if (typeof started === 'string') {
+      reply = started;
+    } else {
+      try {
+        reply = await started;
+      } finally {
+        started.destroy();
+      }
+    }
+    await this.delivered();
+    return JSON.parse(reply);
+  }
+
+  async complete(
+    content: KernelMessage.ICompleteRequestMsg['content'],
+    _parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.ICompleteReplyMsg['content']> {
+    return JSON.parse(this.python().complete(JSON.stringify(content)));
+  }
+
+  async inspect(
+    content: KernelMessage.IInspectRequestMsg['content'],
+    _parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.IInspectReplyMsg['content']> {
+    return JSON.parse(this.python().inspect(JSON.stringify(content)));
+  }
+
+  async isComplete(
+    content: KernelMessage.IIsCompleteRequestMsg['content'],
+    _parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.IIsCompleteReplyMsg['content']> {
+    return JSON.parse(this.python().is_complete(JSON.stringify(content)));
+  }
+
+  async commInfo(
+    _content: KernelMessage.ICommInfoRequestMsg['content'],
+    _parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.ICommInfoReplyMsg['content']> {
+    return { status: 'ok', comms: {} };
+  }
+
+  async inputReply(
+    content: KernelMessage.IInputReplyMsg['content'],
+    _parent: KernelMessage.IHeader,
+  ): Promise<void> {
+    if (content.status === 'ok') {
+      this.python().input_reply(content.value, false);
+    } else {
+      this.python().input_reply('', true);
+    }
+  }
+
+  async interrupt(): Promise<void> {
+    this.python().interrupt();
+  }
+
+  /** Run one named boot step, timing it; a failure becomes a {@link BootError} naming it. */
+  private async step(name: string, run: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await run();
+    } catch (error) {
+      throw new BootError(name, error);
+    } finally {
+      this.bootTimes[name] = performance.now() - started;
+    }
+  }
+
+  /**
+   * Make sure the kernel package and everything it needs are installed.
+   * `loadPackage` reports failed downloads through `errorCallback` rather than
+   * rejecting, so what is installed is checked against the lock file.
+   */
+  private async installKernelPackages(pyodide: PyodideAPI, lock: LockFile): Promise<void> {
+    const wanted = closure(lock, KERNEL_PACKAGE);
+    const missing = (): string[] => wanted.filter((name) => !(name in pyodide.loadedPackages));
+    if (missing().length === 0) {
+      return;
+    }
+    const errors: string[] = [];
+    await pyodide.loadPackage(missing(), {
+      messageCallback: () => undefined,
+      errorCallback: (message: string) => errors.push(message),
+    });
+    const still = missing();
+    if (still.length > 0) {
+      throw new Error(`could not install ${still.join(', ')}${errors.length ? `: ${errors.join('; ')}` : ''}`);
+    }
+  }
+
+  /** Load Pyodide distribution packages the cell imports (numpy, ...), reporting failures on stderr. */
+  private async loadImportedPackages(code: string): Promise<void> {
+    if (!/\bimport\b/.test(code)) {
+      return;
+    }
+    const errors: string[] = [];
+    await (this.pyodide as PyodideAPI).loadPackagesFromImports(code, {
+      messageCallback: () => undefined,
+      errorCallback: (message: string) => errors.push(message),
+    });
+    if (errors.length > 0) {
+      this.publish({ msgType: 'stream', content: { name: 'stderr', text: `${errors.join('\n')}\n` } });
+    }
+  }
+
+  /**
+   * Send one event. Through comlink the handler is a proxy on its own message
+   * port, which is not ordered with the port replies travel on, so each
+   * delivery is tracked and {@link delivered} waits for them before a reply.
+   */
+  private publish(event: RuntimeEvent): void {
+    const delivery: unknown = this.onEvent({ event, parentHeader: this.parent });
+    if (delivery instanceof Promise) {
+      this.undelivered.add(delivery);
+      delivery.then(
+        () => this.undelivered.delete(delivery),
+        () => this.undelivered.delete(delivery),
+      );
+    }
+  }
+
+  /** Resolves once the main thread has received every event published so far. */
+  private async delivered(): Promise<void> {
+    while (this.undelivered.size > 0) {
+      await Promise.allSettled([...this.undelivered]);
+    }
+  }
+
+  private python(): PythonKernel {
+    if (!this.kernel) {
+      throw new Error('the kernel is not running: initialize() did not complete');
+    }
+    return this.kernel;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message.split('\n').filter(Boolean).slice(-1)[0] ?? error.name;
+  }
+  return String(error);
+}

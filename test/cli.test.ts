@@ -1,0 +1,134 @@
+/**
+ * The headless runner, run as a user would: exit codes, reasons, stdin, the written notebook.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { lastLine, runCli, tempFile } from './helpers/cli';
+import { REPO } from './helpers/kernel';
+
+const PROGRAM = 'jupyterlite-sync-kernel:';
+
+/** Validate a notebook file with the reference implementation (the `nbformat` package in .venv). */
+function validateNotebook(path: string): { cells: { cell_type: string; execution_count?: number | null; outputs?: { output_type: string; text?: string }[] }[] } {
+  const check = spawnSync(
+    join(REPO, '.venv', 'bin', 'python'),
+    ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT))', path],
+    { encoding: 'utf8' },
+  );
+  expect(check.stderr).toBe('');
+  expect(check.status).toBe(0);
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+describe('usage', () => {
+  test('--help prints usage and exits 0', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: jupyterlite-sync-kernel run NOTEBOOK/);
+  });
+
+  test.each([
+    [[], 'no command given'],
+    [['walk', 'x.ipynb'], 'unknown command "walk" (the only command is "run")'],
+    [['run'], 'no NOTEBOOK given'],
+    [['run', 'x.ipynb', '--colour'], 'unknown option --colour'],
+    [['run', 'x.ipynb', '--timeout', 'soon'], '--timeout needs a positive number of seconds, not "soon"'],
+  ])('bad usage %j exits 2 with one line saying why', async (args, reason) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBe(2);
+    expect(lastLine(stderr)).toBe(`${PROGRAM} ${reason}`);
+  });
+});
+
+describe('unreadable notebooks exit 2', () => {
+  test.each([
+    ['missing.ipynb', null, 'no such file'],
+    ['broken.ipynb', '{"cells": [', 'not valid JSON (Unexpected end of JSON input)'],
+    ['old.ipynb', JSON.stringify({ nbformat: 3, cells: [] }), 'nbformat 3 is not supported (only nbformat 4)'],
+    ['odd.ipynb', JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code' }] }), 'cell 1 is not a valid nbformat 4 cell'],
+  ])('%s', async (name, text, reason) => {
+    const path = text === null ? join(REPO, 'test', 'no-such-dir', name) : tempFile(name, text);
+    const { code, stderr } = await runCli(['run', path]);
+    expect(code).toBe(2);
+    expect(lastLine(stderr)).toBe(`${PROGRAM} cannot read ${path}: ${reason}`);
+  });
+});
+
+describe('running notebooks', () => {
+  test('a percent-format script runs, prints as it goes and writes a valid notebook', async () => {
+    const script = tempFile(
+      'script.py',
+      '# %% [markdown]\n# # Title\n\n# %%\nx = 6\nprint("x is", x)\n\n# %%\nfrom IPython.display import display\ndisplay("shown")\nx * 7\n',
+    );
+    const out = join(dirname(script), 'out.ipynb');
+    const { code, stdout, stderr } = await runCli(['run', script, '--output', out]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe("x is 6\n'shown'\n42\n");
+    const nb = validateNotebook(out);
+    expect(nb.cells.map((c) => c.cell_type)).toEqual(['markdown', 'code', 'code']);
+    expect(nb.cells[1].execution_count).toBe(1);
+    expect(nb.cells[2].outputs?.map((o) => o.output_type)).toEqual(['display_data', 'execute_result']);
+  });
+
+  test('a raising cell exits 1, names the cell and stops the run', async () => {
+    const nb = tempFile('fails.py', '# %%\nprint("one")\n# %%\n1 / 0\n# %%\nprint("three")\n');
+    const out = join(dirname(nb), 'out.ipynb');
+    const { code, stdout, stderr } = await runCli(['run', nb, '--output', out]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('one\n');
+    expect(stderr).toContain('ZeroDivisionError');
+    expect(lastLine(stderr)).toBe(`${PROGRAM} cell 2 raised ZeroDivisionError: division by zero`);
+    const written = validateNotebook(out);
+    expect(written.cells[1].outputs?.[0].output_type).toBe('error');
+    expect(written.cells[2].execution_count).toBeNull();
+  });
+
+  test('--allow-errors runs every cell and still exits 1', async () => {
+    const nb = tempFile('fails.py', '# %%\nprint("one")\n# %%\n1 / 0\n# %%\nprint("three")\n');
+    const { code, stdout } = await runCli(['run', nb, '--allow-errors']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('one\nthree\n');
+  });
+
+  test('input() reads standard input line by line; end of input raises EOFError', async () => {
+    const nb = tempFile('ask.py', '# %%\na = input("first? ")\nb = input("second? ")\nprint(a + b)\n# %%\ninput("third? ")\n');
+    const { code, stdout, stderr } = await runCli(['run', nb], 'x\ny\n');
+    expect(stdout).toBe('first? second? xy\nthird? ');
+    expect(code).toBe(1);
+    expect(lastLine(stderr)).toBe(`${PROGRAM} cell 2 raised EOFError: EOF when reading a line`);
+  });
+
+  test('a cell that outlives --timeout is interrupted and reported', async () => {
+    const nb = tempFile('forever.py', '# %%\nimport asyncio\nprint("waiting")\nwhile True:\n    await asyncio.sleep(0.05)\n# %%\nprint("never")\n');
+    const started = Date.now();
+    const { code, stdout, stderr } = await runCli(['run', nb, '--timeout', '1']);
+    expect(Date.now() - started).toBeLessThan(30000);
+    expect(code).toBe(1);
+    expect(stdout).toBe('waiting\n');
+    expect(stderr).toContain('KeyboardInterrupt');
+    expect(lastLine(stderr)).toBe(`${PROGRAM} cell 1 timed out after 1 s`);
+  });
+
+  test('a kernel that dies is reported, not waited for', async () => {
+    const nb = tempFile('dies.py', '# %%\nprint("alive")\n# %%\nimport os\nos._exit(3)\n# %%\nprint("never")\n');
+    const { code, stdout, stderr } = await runCli(['run', nb]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('alive\n');
+    expect(lastLine(stderr)).toMatch(new RegExp(`^${PROGRAM} the kernel died: `));
+  });
+
+  test('notes go to stderr, and --no-transform runs cells as written', async () => {
+    const nb = tempFile('sleepy.py', '# %%\nimport time\ntime.sleep(0.01)\nprint("slept")\n');
+    const rewritten = await runCli(['run', nb]);
+    expect(rewritten.code).toBe(0);
+    expect(rewritten.stdout).toBe('slept\n');
+    expect(rewritten.stderr).toMatch(/^note: line 3: /m);
+    const asWritten = await runCli(['run', nb, '--no-transform']);
+    expect(asWritten.code).toBe(0);
+    expect(asWritten.stdout).toBe('slept\n');
+    expect(asWritten.stderr).toBe('');
+  });
+});

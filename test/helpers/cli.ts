@@ -1,0 +1,52 @@
+/**
+ * Test helpers: run the headless runner (`bin/jupyterlite-sync-kernel`) as a user would.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { JSPI, REPO } from './kernel';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI with `args`, feeding `stdin` (then end of input); rejects only if it outlives `timeoutMs`. */
+export function runCli(args: string[], stdin = '', timeoutMs = 50000): Promise<CliResult> {
+  const node = JSPI ? ['--experimental-wasm-stack-switching'] : [];
+  const child = spawn(process.execPath, [...node, join(REPO, 'bin', 'jupyterlite-sync-kernel'), ...args], {
+    cwd: REPO,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(stdin);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the CLI hung: ${args.join(' ')}\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Write `text` to a fresh temporary file named `name`; returns its path. */
+export function tempFile(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sync-kernel-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The last line of `text` (without the trailing newline). */
+export function lastLine(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  return lines[lines.length - 1];
+}

@@ -1,0 +1,286 @@
+/**
+ * The worker runtime with real Pyodide in Node: what a notebook user sees for each kind of cell.
+ * Runs twice (plain Node and with JSPI) with the same expectations, except where JSPI is the point.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { repoPaths, startRuntime } from '../src/node/client';
+import { NOTES_MIME_TYPE, RuntimeEvent } from '../src/protocol';
+import { header, JSPI, plain, REPO, results, streamText, TestKernel } from './helpers/kernel';
+
+let kernel: TestKernel;
+
+beforeAll(async () => {
+  kernel = await TestKernel.start();
+});
+
+afterAll(async () => {
+  await kernel?.stop();
+});
+
+const types = (events: RuntimeEvent[]): string[] => events.map((e) => e.msgType);
+const notesOf = (events: RuntimeEvent[]): unknown[][] =>
+  events.flatMap((e) =>
+    e.msgType === 'display_data' && NOTES_MIME_TYPE in e.content.data ? [e.content.data[NOTES_MIME_TYPE] as unknown[]] : [],
+  );
+
+describe('outputs', () => {
+  test('print is batched into few stream messages, in order', async () => {
+    const { reply, events } = await kernel.run('import sys\nfor i in range(1000): print(i)\nprint("err", file=sys.stderr)\nprint("end")');
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe(`${Array.from({ length: 1000 }, (_, i) => `${i}\n`).join('')}end\n`);
+    expect(streamText(events, 'stderr')).toBe('err\n');
+    const streams = events.filter((e) => e.msgType === 'stream');
+    expect(streams.length).toBeLessThanOrEqual(5);
+    expect(streams.map((e) => (e.msgType === 'stream' ? e.content.name : ''))).toEqual(['stdout', 'stderr', 'stdout']);
+  });
+
+  test('the last expression is an execute_result with rich reprs and the execution count', async () => {
+    await kernel.run('class Box:\n    def _repr_html_(self):\n        return "<b>box</b>"\n    def __repr__(self):\n        return "Box()"');
+    const { reply, events } = await kernel.run('Box()');
+    const result = events.find((e) => e.msgType === 'execute_result');
+    expect(result?.msgType === 'execute_result' && result.content.data).toEqual({ 'text/plain': 'Box()', 'text/html': '<b>box</b>' });
+    expect(result?.msgType === 'execute_result' && result.content.execution_count).toBe(reply.execution_count);
+    const next = await kernel.run('1');
+    expect(next.reply.execution_count).toBe(Number(reply.execution_count) + 1);
+  });
+
+  test('display, update_display and clear_output', async () => {
+    const { events } = await kernel.run(
+      'from IPython.display import display, clear_output\nh = display("first", display_id="d1")\nh.update("second")\nclear_output(wait=True)\nprint("after")',
+    );
+    expect(types(events)).toEqual(['display_data', 'update_display_data', 'clear_output', 'stream']);
+    const [first, update, clear] = events;
+    expect(first.msgType === 'display_data' && first.content.transient).toEqual({ display_id: 'd1' });
+    expect(update.msgType === 'update_display_data' && update.content.data['text/plain']).toBe("'second'");
+    expect(clear.msgType === 'clear_output' && clear.content.wait).toBe(true);
+  });
+
+  test('In, Out and _ work as in IPython', async () => {
+    const first = await kernel.run('6 * 7');
+    const { events } = await kernel.run(`(_ * 2, Out[${first.reply.execution_count}], In[${first.reply.execution_count}])`);
+    expect(results(events)).toEqual(["(84, 42, '6 * 7')"]);
+  });
+});
+
+describe('errors', () => {
+  test("a traceback shows the user's lines at their numbers and nothing internal", async () => {
+    await kernel.run('def ratio(x):\n    # a comment\n    return 1 / x\n');
+    const { reply, events } = await kernel.run('y = 2\n\nratio(0)');
+    expect(reply.status).toBe('error');
+    expect([reply.ename, reply.evalue]).toEqual(['ZeroDivisionError', 'division by zero']);
+    const error = events.find((e) => e.msgType === 'error');
+    const text = plain(error?.msgType === 'error' ? error.content.traceback : []);
+    expect(text).toMatch(/-+> 3 ratio\(0\)/);
+    expect(text).toMatch(/-+> 3\s+return 1 \/ x/);
+    expect(text).not.toMatch(/sync_kernel|site-packages|\/lib\/python|_pyodide|interactiveshell/);
+  });
+
+  test('a rewritten cell still shows what the user wrote', async () => {
+    const { reply } = await kernel.run(
+      'import time\ndef wait_then_fail():\n    time.sleep(0.01)\n    raise ValueError("boom")\n\nwait_then_fail()',
+    );
+    expect([reply.ename, reply.evalue]).toEqual(['ValueError', 'boom']);
+    const text = plain(reply.traceback);
+    expect(text).toMatch(/-+> 6 wait_then_fail\(\)/);
+    expect(text).toMatch(/-+> 4\s+raise ValueError\("boom"\)/);
+    expect(text).not.toContain('await');
+    expect(text).not.toContain('__asyncio__');
+  });
+
+  test('a syntax error names the line', async () => {
+    const { reply } = await kernel.run('x = 1\ny = = 2');
+    expect(reply.ename).toBe('SyntaxError');
+    expect(plain(reply.traceback)).toContain('y = = 2');
+  });
+});
+
+describe('the codemod in the kernel', () => {
+  test('a rewritten cell gets one notes display before its other outputs', async () => {
+    const { reply, events } = await kernel.run('import time\nprint("before")\ntime.sleep(0.1)\nprint("after")');
+    expect(reply.status).toBe('ok');
+    expect(types(events)[0]).toBe('display_data');
+    const notes = notesOf(events);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toEqual(expect.arrayContaining([expect.objectContaining({ line: 3, kind: 'rewrite' })]));
+    const first = events[0];
+    const summary = first.msgType === 'display_data' ? String(first.content.data['text/plain']) : '';
+    expect(summary.split('\n')).toHaveLength(notes[0].length);
+    expect(streamText(events)).toBe('before\nafter\n');
+  });
+
+  test('an unchanged cell gets no notes', async () => {
+    const { events } = await kernel.run('x = 1\nprint(x)');
+    expect(types(events)).toEqual(['stream']);
+  });
+
+  test('background tasks keep running during a rewritten time.sleep', async () => {
+    await kernel.run(
+      'import asyncio\nticks = []\nasync def tick():\n    while True:\n        ticks.append(1)\n        await asyncio.sleep(0.02)\nticker = asyncio.create_task(tick())',
+    );
+    const { events } = await kernel.run('import time\nbefore = len(ticks)\ntime.sleep(0.5)\nprint(len(ticks) - before >= 10)');
+    expect(streamText(events)).toBe('True\n');
+    await kernel.run('ticker.cancel()');
+  });
+
+  test('asyncio.run inside a function defined in one cell and called from another', async () => {
+    await kernel.run('import asyncio\nasync def double(x):\n    await asyncio.sleep(0.01)\n    return 2 * x\ndef compute(x):\n    return asyncio.run(double(x))');
+    const { reply, events } = await kernel.run('print(compute(21))');
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe('42\n');
+  });
+
+  test('input() is answered through input_request, getpass() asks for a password', async () => {
+    const requests: unknown[] = [];
+    kernel.onEvent = (e) => e.msgType === 'input_request' && requests.push(e.content);
+    kernel.answers = ['Ada', 'secret'];
+    const { reply, events } = await kernel.run('import getpass\nname = input("Name? ")\npw = getpass.getpass()\nprint("Hello", name, len(pw))');
+    kernel.onEvent = undefined;
+    expect(reply.status).toBe('ok');
+    expect(requests).toEqual([
+      { prompt: 'Name? ', password: false },
+      { prompt: 'Password: ', password: true },
+    ]);
+    expect(streamText(events)).toBe('Hello Ada 6\n');
+  });
+
+  test('input() at the end of input raises EOFError', async () => {
+    kernel.answers = [null];
+    const { reply } = await kernel.run('input("more? ")');
+    expect([reply.ename, reply.evalue]).toEqual(['EOFError', 'EOF when reading a line']);
+  });
+
+  test('interrupt stops a rewritten time.sleep at once and reports KeyboardInterrupt', async () => {
+    kernel.onEvent = (e) => {
+      if (e.msgType === 'stream') {
+        void kernel.runtime.call((r) => r.interrupt());
+      }
+    };
+    const started = Date.now();
+    const { reply, events } = await kernel.run('import time\nprint("start")\ntime.sleep(20)\nprint("never")');
+    kernel.onEvent = undefined;
+    expect(Date.now() - started).toBeLessThan(15000);
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    expect(plain(reply.traceback)).toMatch(/-+> 3 time\.sleep\(20\)/);
+    expect(streamText(events)).toBe('start\n');
+    expect((await kernel.run('print("next")')).reply.status).toBe('ok');
+  });
+});
+
+describe('magics', () => {
+  test('%%transform shows the rewritten cell and does not run it', async () => {
+    const { events } = await kernel.run('%%transform\nimport time\ntime.sleep(1)\nran_it = True');
+    const texts = events.map((e) => (e.msgType === 'display_data' ? String(e.content.data['text/plain']) : ''));
+    expect(texts[0]).toBe('import time\nawait __asyncio__.sleep(1)\nran_it = True');
+    expect(notesOf(events)).toHaveLength(1);
+    expect((await kernel.run('ran_it')).reply.ename).toBe('NameError');
+  });
+
+  test('%transform shows the last executed cell rewritten', async () => {
+    await kernel.run('import time\ntime.sleep(0.01)');
+    const { events } = await kernel.run('%transform');
+    const first = events[0];
+    expect(first.msgType === 'display_data' && first.content.data['text/plain']).toBe('import time\nawait __asyncio__.sleep(0.01)');
+  });
+
+  test('%transform off runs cells as written; on rewrites again', async () => {
+    expect(streamText((await kernel.run('%transform off')).events)).toBe('Rewriting is off.\n');
+    const off = await kernel.run('import time\ntime.sleep(0.01)');
+    expect(notesOf(off.events)).toHaveLength(0);
+    await kernel.run('%transform on');
+    const on = await kernel.run('import time\ntime.sleep(0.01)');
+    expect(notesOf(on.events)).toHaveLength(1);
+  });
+
+  test('%transform notes warnings hides plain rewrites; off hides all; all shows them', async () => {
+    await kernel.run('%transform notes warnings');
+    expect(notesOf((await kernel.run('import time\ntime.sleep(0.01)')).events)).toHaveLength(0);
+    await kernel.run('%transform notes off');
+    expect(notesOf((await kernel.run('import time\ntime.sleep(0.01)')).events)).toHaveLength(0);
+    await kernel.run('%transform notes all');
+    expect(notesOf((await kernel.run('import time\ntime.sleep(0.01)')).events)).toHaveLength(1);
+    expect((await kernel.run('%transform notes loud')).reply.ename).toBe('ValueError');
+  });
+});
+
+describe('the event loop and the engine', () => {
+  test('interrupt stops an awaited cell and the next cell runs', async () => {
+    kernel.onEvent = (e) => {
+      if (e.msgType === 'stream') {
+        void kernel.runtime.call((r) => r.interrupt());
+      }
+    };
+    const { reply } = await kernel.run('import asyncio\nprint("start")\nawait asyncio.sleep(30)');
+    kernel.onEvent = undefined;
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    expect(plain(reply.traceback)).not.toMatch(/asyncio\/tasks\.py|sync_kernel/);
+  });
+
+  test('user code cannot close or replace the kernel loop', async () => {
+    await kernel.run('import asyncio\nkernel_loop = asyncio.get_running_loop()\nasyncio.get_event_loop().close()\nasyncio.set_event_loop(asyncio.new_event_loop())');
+    const { reply, events } = await kernel.run(
+      'import warnings\nwarnings.simplefilter("ignore", DeprecationWarning)\nawait asyncio.sleep(0.01)\nprint(asyncio.get_event_loop_policy().get_event_loop() is kernel_loop)',
+    );
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe('True\n');
+  });
+
+  test('cells run where stack switching works exactly when the engine has JSPI', async () => {
+    const { events } = await kernel.run('from pyodide.ffi import can_run_sync\nprint(can_run_sync())');
+    expect(streamText(events)).toBe(JSPI ? 'True\n' : 'False\n');
+  });
+
+  test('an input() the codemod could not rewrite waits with JSPI and says why without it', async () => {
+    await kernel.run('%transform off');
+    kernel.answers = ['typed'];
+    const { reply, events } = await kernel.run('print(input("x? "))');
+    await kernel.run('%transform on');
+    if (JSPI) {
+      expect(streamText(events)).toBe('typed\n');
+    } else {
+      kernel.answers = [];
+      expect(reply.ename).toBe('RuntimeError');
+      expect(reply.evalue).toMatch(/could not be rewritten.*JSPI/);
+    }
+  });
+});
+
+describe('other requests', () => {
+  test('complete, inspect and is_complete', async () => {
+    await kernel.run('alphabet_soup = 1');
+    const completion = await kernel.runtime.call((r) => r.complete({ code: 'alpha', cursor_pos: 5 }, header('complete_request')));
+    expect(completion.status === 'ok' && completion.matches).toContain('alphabet_soup');
+    const inspection = await kernel.runtime.call((r) =>
+      r.inspect({ code: 'len', cursor_pos: 3, detail_level: 0 }, header('inspect_request')),
+    );
+    expect(inspection.status === 'ok' && inspection.found).toBe(true);
+    const incomplete = await kernel.runtime.call((r) => r.isComplete({ code: 'for i in x:' }, header('is_complete_request')));
+    expect(incomplete.status).toBe('incomplete');
+    const info = await kernel.runtime.call((r) => r.commInfo({}, header('comm_info_request')));
+    expect(info).toEqual({ status: 'ok', comms: {} });
+  });
+});
+
+describe('start-up failures name the step', () => {
+  const start = (wheelsDir: string): Promise<unknown> =>
+    startRuntime({ ...repoPaths(REPO), wheelsDir }, {}, () => undefined);
+
+  test('a missing lock file fails at "read lock files"', async () => {
+    await expect(start(mkdtempSync(join(tmpdir(), 'no-wheels-')))).rejects.toThrow(/read lock files/);
+  });
+
+  test('a missing wheel fails at "install wheels" instead of hanging', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'some-wheels-'));
+    const wheels = repoPaths(REPO).wheelsDir;
+    const lock = JSON.parse(readFileSync(join(wheels, 'sync-kernel-lock.json'), 'utf8'));
+    for (const entry of Object.values(lock.packages) as { file_name: string; name: string }[]) {
+      if (entry.name !== 'traitlets') {
+        copyFileSync(join(wheels, entry.file_name), join(dir, entry.file_name));
+      }
+    }
+    writeFileSync(join(dir, 'sync-kernel-lock.json'), JSON.stringify(lock));
+    await expect(start(dir)).rejects.toThrow(/install wheels.*traitlets/);
+  });
+});
