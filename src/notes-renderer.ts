@@ -59,7 +59,7 @@ export function buildNotesView(doc: Document, notes: readonly INote[]): HTMLElem
   const headline = headlineNote(notes);
   if (headline) {
     const preview = el('span', `${CLASS}-headline`);
-    preview.append(...noteParts(el, headline, false));
+    preview.append(...spaced(doc, noteParts(el, headline, false)));
     summary.append(preview);
   }
   if (notes.length > 1) {
@@ -72,7 +72,7 @@ export function buildNotesView(doc: Document, notes: readonly INote[]): HTMLElem
     if (WARNING_KINDS.has(note.kind)) {
       item.classList.add('jp-mod-warning');
     }
-    item.append(...noteParts(el, note, true));
+    item.append(...spaced(doc, noteParts(el, note, true)));
     list.append(item);
   }
 
@@ -97,6 +97,11 @@ function noteParts(
     parts.push(el('span', `${CLASS}-message`, note.message));
   }
   return parts;
+}
+
+/** Real spaces between the parts, so the text reads (and copies) as a sentence. */
+function spaced(doc: Document, parts: HTMLElement[]): Node[] {
+  return parts.flatMap((part, i) => (i ? [doc.createTextNode(' '), part] : [part]));
 }
 
 /** The renderer factory; `safe` because it only ever shows text. */

@@ -83,9 +83,16 @@ export function countLabel(notes: readonly INote[]): string {
     .join(', ');
 }
 
-/** The note shown in the collapsed bar: the first warning, else the first note. */
+/**
+ * The note shown in the collapsed bar: the first warning, else the first
+ * rewrite of a blocking call (the change that matters most), else the first note.
+ */
 export function headlineNote(notes: readonly INote[]): INote | undefined {
-  return notes.find((note) => WARNING_KINDS.has(note.kind)) ?? notes[0];
+  return (
+    notes.find((note) => WARNING_KINDS.has(note.kind)) ??
+    notes.find((note) => note.kind === 'rewrite') ??
+    notes[0]
+  );
 }
 
 /** Whether a note has a code change to show as `before → after`. */
