@@ -362,7 +362,8 @@ export class SyncKernel extends BaseKernel implements IKernel {
    * exception that escaped the runtime, which keeps running.
    */
   private _onWorkerError = (event: Event): void => {
-    const detail = event instanceof ErrorEvent && event.message ? event.message : '';
+    // An ErrorEvent carries a message; a script that failed to load gives a bare Event.
+    const detail = (event as Partial<ErrorEvent>).message ?? '';
     if (!this._readySettled) {
       const reason = detail || "the kernel's worker script could not be loaded";
       this._workerStopped.reject(new Error(reason));
