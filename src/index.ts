@@ -99,9 +99,10 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         kernel.ready.catch((error: unknown) => {
           if (!kernel.isDisposed) {
             console.error(error);
+            const reason = error instanceof Error ? (error.cause ?? error.message) : error;
             void showErrorMessage(
               `${KERNEL_DISPLAY_NAME} could not start`,
-              error instanceof Error ? error : String(error),
+              `${String(reason)}\n\nReload the page to try again.`,
             );
           }
         });

@@ -218,8 +218,9 @@ export class SyncKernel extends BaseKernel implements IKernel {
       await this._call(() => this._runtime.initialize(options, onEvent));
       this._settleReady();
     } catch (error) {
+      const reason = errorMessage(error);
       this._settleReady(
-        new Error(`${KERNEL_DISPLAY_NAME} could not start: ${errorMessage(error)}`),
+        new Error(`${KERNEL_DISPLAY_NAME} could not start: ${reason}`, { cause: reason }),
       );
     }
   }

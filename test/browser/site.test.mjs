@@ -246,3 +246,27 @@ for (const jspi of [true, false]) {
     });
   });
 }
+
+describe('demo site, a kernel that cannot start', () => {
+  test('says so in a dialog, naming the start-up step, instead of hanging', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    try {
+      await v.context.route('**/wheels/sync-kernel-lock.json', (route) =>
+        route.fulfill({ status: 404, body: 'not found' }),
+      );
+      await v.page.goto(`${site.url}lab/index.html?path=progress.ipynb`);
+      const dialog = v.page.locator('.jp-Dialog');
+      await dialog.waitFor({ timeout: KERNEL_TIMEOUT });
+      assert.match(await dialog.locator('.jp-Dialog-header').innerText(), /Python \(sync, Pyodide\) could not start/);
+      assert.match(await dialog.locator('.jp-Dialog-body').innerText(), /step "read lock files".*404/s);
+      await v.screenshot('kernel-start-failure');
+      assert.ok(
+        v.errors.some((e) => /could not start/.test(e)),
+        'the failure is also in the console, for whoever opens it',
+      );
+      assert.deepEqual(v.offsite, []);
+    } finally {
+      await v.close();
+    }
+  });
+});
