@@ -32,6 +32,19 @@ export interface RuntimeEnvironment {
   importPyodide(pyodideUrl: string): Promise<PyodideModule>;
   /** Read and parse the JSON file at a URL (browser) or path (Node). */
   readJson(url: string): Promise<unknown>;
+  /** Read a binary file; `undefined` if there is none at that URL or path. */
+  readOptionalBytes(url: string): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Where the compiled standard-library modules go in Pyodide's filesystem
+ * (`RUNTIME_PATH` in `py/wheels/stdlib_pyc.py`, which compiles them for it).
+ */
+const STDLIB_PYC_PATH = '/lib/sync-kernel-stdlib.zip';
+
+/** The file name of the compiled standard library for one Pyodide version. */
+export function stdlibPycFile(pyodideVersion: string): string {
+  return `stdlib-pyc-${pyodideVersion}.zip`;
 }
 
 /** `initialize` failed: `step` names the boot step, `cause` says why. */
@@ -62,6 +75,15 @@ interface PythonKernel {
   interrupt: PyCallable<[], boolean>;
 }
 
+/** What the first boot step reads. */
+interface BootFiles {
+  pyodideModule: PyodideModule;
+  /** Pyodide's lock file with ours merged in. */
+  lock: LockFile;
+  /** The compiled standard library for this Pyodide, if the build has one. */
+  stdlibPyc: Promise<Uint8Array | undefined>;
+}
+
 /** The default base URL of Pyodide's distribution packages (numpy, pandas, ...). */
 export function defaultPackageBaseUrl(version: string): string {
   return `https://cdn.jsdelivr.net/pyodide/v${version}/full/`;
@@ -75,7 +97,6 @@ export class Runtime implements IRuntime {
   private jspi = false;
   private onEvent: RuntimeEventHandler = () => undefined;
   private parent: KernelMessage.IHeader | undefined;
-  private lock: LockFile | undefined;
   /** Deliveries of events not yet acknowledged by the main thread (see {@link publish}). */
   private readonly undelivered = new Set<Promise<unknown>>();
   /** How long each boot step took, in milliseconds (for the benchmark and diagnostics). */
@@ -85,56 +106,12 @@ export class Runtime implements IRuntime {
 
   async initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler): Promise<void> {
     this.onEvent = onEvent;
-    let pyodideModule: PyodideModule | undefined;
-    let pyodideLock: LockFile | undefined;
-    let ourLock: LockFile | undefined;
-    await this.step('read lock files', async () => {
-      [pyodideModule, pyodideLock, ourLock] = await Promise.all([
-        this.env.importPyodide(options.pyodideUrl),
-        this.env.readJson(joinUrl(options.pyodideUrl, 'pyodide-lock.json')) as Promise<LockFile>,
-        this.env.readJson(joinUrl(options.wheelsUrl, KERNEL_LOCK_FILE)) as Promise<LockFile>,
-      ]);
-      this.lock = mergeLockFiles(pyodideLock, ourLock, options.wheelsUrl);
-    });
-    const lock = this.lock as LockFile;
-    const { loadPyodide, version } = pyodideModule as PyodideModule;
-    await this.step('load Pyodide', async () => {
-      this.pyodide = await loadPyodide({
-        indexURL: options.pyodideUrl,
-        lockFileContents: lock,
-        packageBaseUrl: options.packageBaseUrl ?? defaultPackageBaseUrl(version),
-        // Downloaded while Pyodide boots; checked in the next step.
-        packages: [KERNEL_PACKAGE],
-        env: { HOME: '/home/pyodide', IPYTHONDIR: '/home/pyodide/.ipython' },
-      });
-    });
-    const pyodide = this.pyodide as PyodideAPI;
-    await this.step('install wheels', () => this.installKernelPackages(pyodide, lock));
-    let module: PyProxy | undefined;
-    await this.step('import shell', async () => {
-      module = pyodide.pyimport('sync_kernel.kernel');
-    });
-    await this.step('start kernel', async () => {
-      const emit = (msgType: string, content: string): void =>
-        this.publish({ msgType, content: JSON.parse(content) } as RuntimeEvent);
-      const start = (module as PyProxy & { start: PyProxy }).start;
-      const kernel = start.callKwargs(emit, {
-        transform: options.transform ?? true,
-        location: options.location ?? null,
-      }) as PyProxy & PythonKernel;
-      this.kernel = {
-        execute: kernel.execute,
-        complete: kernel.complete,
-        inspect: kernel.inspect,
-        is_complete: kernel.is_complete,
-        input_reply: kernel.input_reply,
-        interrupt: kernel.interrupt,
-      };
-      // `kernel` is never destroyed: the method proxies above are borrowed from it.
-      start.destroy();
-      module?.destroy();
-      this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
-    });
+    const files = await this.step('read lock files', () => this.readLockFiles(options));
+    const pyodide = await this.step('load Pyodide', () => this.loadPyodide(options, files));
+    await this.step('install wheels', () => this.installKernelPackages(pyodide, files.lock));
+    await this.step('add compiled standard library', () => this.addCompiledStdlib(pyodide, files.stdlibPyc));
+    const module = await this.step('import shell', async () => pyodide.pyimport('sync_kernel.kernel') as PyProxy);
+    await this.step('start kernel', async () => this.startKernel(module, options));
   }
 
   async execute(
@@ -145,18 +122,24 @@ export class Runtime implements IRuntime {
     await this.loadImportedPackages(content.code);
     const execute = this.python().execute;
     const request = JSON.stringify(content);
-    // With JSPI the cell is entered through an async entry point, so Pyodide's
-    // stack switching (run_sync, its time.sleep) works inside it.
-    const started = this.jspi ? await execute.callPromising(request) : execute(request);
     let reply: string;
-    if (typeof started === 'string') {
-      reply = started;
-    } else {
-      try {
-        reply = await started;
-      } finally {
-        started.destroy();
+    try {
+      // With JSPI the cell is entered through an async entry point, so Pyodide's
+      // stack switching (run_sync, its time.sleep) works inside it.
+      const started = this.jspi ? await execute.callPromising(request) : execute(request);
+      if (typeof started === 'string') {
+        reply = started;
+      } else {
+        try {
+          reply = await started;
+        } finally {
+          started.destroy();
+        }
       }
+    } catch (error) {
+      // Python errors in cells come back as error replies; anything else
+      // (os._exit, a fatal Pyodide error) means the interpreter is gone.
+      throw error instanceof Error && error.name === 'PythonError' ? error : new Error(`the kernel died: ${describe(error)}`);
     }
     await this.delivered();
     return JSON.parse(reply);
@@ -205,11 +188,81 @@ export class Runtime implements IRuntime {
     this.python().interrupt();
   }
 
+  /**
+   * Import Pyodide's module and read both lock files (ours merged over
+   * Pyodide's); start reading the optional compiled standard library.
+   */
+  private async readLockFiles(options: RuntimeOptions): Promise<BootFiles> {
+    const imported = this.env.importPyodide(options.pyodideUrl);
+    // Optional: only a zip built for this very Pyodide is used (see STDLIB_PYC_PATH).
+    const stdlibPyc = imported
+      .then((module) => this.env.readOptionalBytes(joinUrl(options.wheelsUrl, stdlibPycFile(module.version))))
+      .catch(() => undefined);
+    const [pyodideModule, pyodideLock, ourLock] = await Promise.all([
+      imported,
+      this.env.readJson(joinUrl(options.pyodideUrl, 'pyodide-lock.json')) as Promise<LockFile>,
+      this.env.readJson(joinUrl(options.wheelsUrl, KERNEL_LOCK_FILE)) as Promise<LockFile>,
+    ]);
+    return { pyodideModule, lock: mergeLockFiles(pyodideLock, ourLock, options.wheelsUrl), stdlibPyc };
+  }
+
+  /** Boot Pyodide; the kernel's wheels download meanwhile (checked by the next step). */
+  private async loadPyodide(options: RuntimeOptions, files: BootFiles): Promise<PyodideAPI> {
+    const { loadPyodide, version } = files.pyodideModule;
+    const pyodide = await loadPyodide({
+      indexURL: options.pyodideUrl,
+      lockFileContents: files.lock,
+      packageBaseUrl: options.packageBaseUrl ?? defaultPackageBaseUrl(version),
+      packages: [KERNEL_PACKAGE],
+      env: { HOME: '/home/pyodide', IPYTHONDIR: '/home/pyodide/.ipython' },
+    });
+    // Python's sys.stdout/stderr become the kernel's batched streams; this only
+    // catches what bypasses them (C code writing to file descriptors 1 and 2).
+    pyodide.setStdout({ batched: (line: string) => this.publishStream('stdout', `${line}\n`) });
+    pyodide.setStderr({ batched: (line: string) => this.publishStream('stderr', `${line}\n`) });
+    this.pyodide = pyodide;
+    this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
+    return pyodide;
+  }
+
+  /** Put the compiled standard-library modules first on `sys.path`, if this build has them. */
+  private async addCompiledStdlib(pyodide: PyodideAPI, stdlibPyc: Promise<Uint8Array | undefined>): Promise<void> {
+    const bytes = await stdlibPyc;
+    if (bytes) {
+      pyodide.FS.writeFile(STDLIB_PYC_PATH, bytes);
+      const path = pyodide.pyimport('sys').path as PyProxy & { insert(index: number, entry: string): void };
+      path.insert(0, STDLIB_PYC_PATH);
+      path.destroy();
+    }
+  }
+
+  /** Start the Python kernel, wired to publish through {@link publish}. */
+  private startKernel(module: PyProxy, options: RuntimeOptions): void {
+    const emit = (msgType: string, content: string): void =>
+      this.publish({ msgType, content: JSON.parse(content) } as RuntimeEvent);
+    const start = (module as PyProxy & { start: PyProxy }).start;
+    const kernel = start.callKwargs(emit, {
+      transform: options.transform ?? true,
+      location: options.location ?? null,
+    }) as PyProxy & PythonKernel;
+    // `kernel` is kept for good: the method proxies below are borrowed from it.
+    this.kernel = {
+      execute: kernel.execute,
+      complete: kernel.complete,
+      inspect: kernel.inspect,
+      is_complete: kernel.is_complete,
+      input_reply: kernel.input_reply,
+      interrupt: kernel.interrupt,
+    };
+    start.destroy();
+    module.destroy();
+  }
+
   /** Run one named boot step, timing it; a failure becomes a {@link BootError} naming it. */
-  private async step(name: string, run: () => Promise<void>): Promise<void> {
+  private async step<T>(name: string, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      await run();
+      return await run();
     } catch (error) {
       throw new BootError(name, error);
     } finally {
@@ -250,7 +303,7 @@ export class Runtime implements IRuntime {
       errorCallback: (message: string) => errors.push(message),
     });
     if (errors.length > 0) {
-      this.publish({ msgType: 'stream', content: { name: 'stderr', text: `${errors.join('\n')}\n` } });
+      this.publishStream('stderr', `${errors.join('\n')}\n`);
     }
   }
 
@@ -268,6 +321,10 @@ export class Runtime implements IRuntime {
         () => this.undelivered.delete(delivery),
       );
     }
+  }
+
+  private publishStream(name: 'stdout' | 'stderr', text: string): void {
+    this.publish({ msgType: 'stream', content: { name, text } });
   }
 
   /** Resolves once the main thread has received every event published so far. */

@@ -20,6 +20,10 @@ const runtime = new Runtime({
     }
     return response.json();
   },
+  readOptionalBytes: async (url: string): Promise<Uint8Array | undefined> => {
+    const response = await fetch(url);
+    return response.ok ? new Uint8Array(await response.arrayBuffer()) : undefined;
+  },
 });
 
 expose(runtime);

@@ -58,6 +58,12 @@ describe('outputs', () => {
     expect(clear.msgType === 'clear_output' && clear.content.wait).toBe(true);
   });
 
+  test('output written straight to file descriptors 1 and 2 is shown too', async () => {
+    const { events } = await kernel.run('import os\nos.write(1, b"to fd 1\\n")\nos.write(2, b"to fd 2\\n")');
+    expect(streamText(events)).toBe('to fd 1\n');
+    expect(streamText(events, 'stderr')).toBe('to fd 2\n');
+  });
+
   test('In, Out and _ work as in IPython', async () => {
     const first = await kernel.run('6 * 7');
     const { events } = await kernel.run(`(_ * 2, Out[${first.reply.execution_count}], In[${first.reply.execution_count}])`);
@@ -216,6 +222,12 @@ describe('the event loop and the engine', () => {
     kernel.onEvent = undefined;
     expect(reply.ename).toBe('KeyboardInterrupt');
     expect(plain(reply.traceback)).not.toMatch(/asyncio\/tasks\.py|sync_kernel/);
+  });
+
+  test("a background task's output goes to the cell running when it prints", async () => {
+    await kernel.run('import asyncio\nasync def later():\n    await asyncio.sleep(0.3)\n    print("from the background")\nbackground = asyncio.create_task(later())');
+    const { events } = await kernel.run('await asyncio.sleep(0.6)\nprint("done")');
+    expect(streamText(events)).toBe('from the background\ndone\n');
   });
 
   test('user code cannot close or replace the kernel loop', async () => {

@@ -14,6 +14,7 @@ where note lines count from the cell's first line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -64,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    args = _parser().parse_args(argv)
+    with contextlib.redirect_stderr(err):  # usage errors go where the caller asked
+        args = _parser().parse_args(argv)
     try:
         with open(args.file, encoding="utf-8") as handle:
             text = handle.read()

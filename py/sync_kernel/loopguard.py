@@ -10,17 +10,21 @@ fresh loop (code may use it) but the running and default loops stay the
 kernel's, ``set_event_loop`` is ignored, and the loop's ``close()``/``stop()``
 stay no-ops (they already are on Pyodide's ``WebLoop``).
 
-Example::
+Example (with a stand-in policy that, like Pyodide's, makes each new loop current)::
 
-    >>> import asyncio
-    >>> loop = asyncio.new_event_loop()
-    >>> policy = asyncio.DefaultEventLoopPolicy()
-    >>> protect(loop, policy)
+    >>> class Policy:
+    ...     current = None
+    ...     def new_event_loop(self):
+    ...         self.current = object()
+    ...         return self.current
+    ...     def set_event_loop(self, loop):
+    ...         self.current = loop
+    >>> policy, kernel_loop = Policy(), object()
+    >>> protect(kernel_loop, policy)
     >>> other = policy.new_event_loop()
     >>> policy.set_event_loop(other)
-    >>> policy.get_event_loop() is loop
-    True
-    >>> other.close(); loop.close()
+    >>> policy.current is kernel_loop, other is kernel_loop
+    (True, False)
 """
 
 from __future__ import annotations

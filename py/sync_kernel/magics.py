@@ -11,12 +11,12 @@ the notes in their own MIME type for the notes renderer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 if TYPE_CHECKING:
-    from .shell import SyncShell
+    from .shell import NotesMode, SyncShell
 
 USAGE = "usage: %transform [on | off | notes all|warnings|off]; %%transform as a cell magic"
 
@@ -44,12 +44,13 @@ class TransformMagics(Magics):
             shell.transform_enabled = words[0] == "on"
             print(f"Rewriting is {words[0]}.")
         elif len(words) == 2 and words[0] == "notes" and words[1] in ("all", "warnings", "off"):
-            shell.notes_mode = words[1]
+            shell.notes_mode = cast("NotesMode", words[1])
             print(f"Notes: {words[1]}.")
         else:
             raise ValueError(USAGE)
 
-    @cell_magic("transform")
+    # IPython's decorator types miss the named form, hence the ignore.
+    @cell_magic("transform")  # type: ignore[arg-type]
     def transform_cell_magic(self, line: str, cell: str) -> None:
         """Show how the cell would be rewritten, with its notes, without running it."""
         if line.strip():

@@ -202,13 +202,19 @@ class Memory:
                 self.pending[name] = only.ref
         self.classes.extend(classes)
 
-    def harvest(self, namespace: Mapping[str, Any]) -> None:
-        """Match remembered defs and classes with the live objects the cells created."""
+    def harvest(self, namespace: Mapping[str, Any], *, consume: bool = True) -> None:
+        """Match remembered defs and classes with the live objects the cells created.
+
+        Before each cell the previous cells' entries are matched and consumed.
+        While a cell runs, ``consume=False`` matches what it has defined so far
+        and keeps the entries, since the cell may still redefine them.
+        """
         for name, ref in list(self.pending.items()):
             if name not in namespace:
                 continue
             obj = namespace[name]
-            del self.pending[name]
+            if consume:
+                del self.pending[name]
             if isinstance(ref, FunctionRef):
                 if _same_function(obj, ref):
                     self.registry.add(obj, ref)

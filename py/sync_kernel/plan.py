@@ -30,8 +30,10 @@ from .values import (
     NEW_EVENT_LOOP,
     SET_EVENT_LOOP,
     TIME_SLEEP,
+    UNBOUND,
     UNKNOWN,
     BoundAttr,
+    Cls,
     Func,
     Loop,
     Method,
@@ -156,9 +158,12 @@ class Planner:
         input_hook: str | None,
         prior_classes: list[ClassRef],
         interesting_names: set[str],
+        live: bool = False,
     ) -> None:
         self.c = collected
         self.ev = evaluator
+        #: The live namespace is known, so functions of this cell can be recognised at run time.
+        self.live = live
         self.input_hook = input_hook
         self.local = set(collected.functions)
         self._parent: dict[FunctionRef, FunctionRef] = {}
@@ -265,6 +270,8 @@ class Planner:
         refs: set[FunctionRef] = set()
         certain = True
         for candidate in values:
+            if candidate == UNBOUND:
+                continue  # read before it is bound: that path raises NameError as before
             if isinstance(candidate, Func):
                 refs.add(candidate.ref)
             elif isinstance(candidate, Method):
@@ -337,14 +344,15 @@ class Planner:
                 families = {self.family(ref) for ref in kind.refs}
                 if not kind.certain or len(families) > 1:
                     for root in families:
-                        uses.setdefault(root, []).append(_Use("ambiguous", site.node, site.host, site))
+                        uses.setdefault(root, []).append(_Use("ambiguous", site.node, site.host, site, root))
                 else:
                     root = families.pop()
                     uses.setdefault(root, []).append(_Use("call", site.node, site.host, site, root))
                     calls_in.append((root, site))
         for name, site in ambiguous_names:
             for ref in self._families_by_name.get(name, ()):
-                uses.setdefault(self.family(ref), []).append(_Use("ambiguous", site.node, site.host, site))
+                root = self.family(ref)
+                uses.setdefault(root, []).append(_Use("ambiguous", site.node, site.host, site, root))
         value_loads: list[tuple[Load, set[FunctionRef]]] = []
         for load in self.c.loads:
             refs, ambiguous = self._load_refs(load)
@@ -396,15 +404,13 @@ class Planner:
         value_loads: list[tuple[Load, set[FunctionRef]]],
         ambiguous_names: list[tuple[str, CallSite]],
     ) -> None:
-        """Earlier cells' async functions used where this cell cannot await them."""
+        """Calls the codemod cannot resolve to async functions, and earlier cells' async functions used as values."""
         prior_async = {root for root in async_set if root not in self.local}
-        if not prior_async:
-            return
         for load, refs in value_loads:
             if any(self.family(ref) in prior_async for ref in refs):
                 plan.twins.append(load.node)
         settled: set[int] = set()
-        for root in prior_async:
+        for root in async_set:
             for use in uses.get(root, ()):
                 if use.kind != "ambiguous" or use.site is None or id(use.site) in settled:
                     continue
@@ -531,12 +537,32 @@ class Planner:
             self.blocked.update(newly)
         raise PlanningError(f"deciding which functions become async did not settle in {MAX_ROUNDS} rounds")
 
+    def _settleable(self, use: _Use, async_set: set[FunctionRef]) -> bool:
+        """An unresolved call in code that can await, to functions the session can recognise at run time."""
+        if not self.live or use.site is None or use.site.awaited or use.root is None:
+            return False
+        if not self.awaitable(use.host, async_set):
+            return False
+        if self.is_generator(use.root):
+            return False
+        return all(self._reachable(ref) for ref in self.members(use.root))
+
+    def _reachable(self, ref: FunctionRef) -> bool:
+        """Whether ``ref`` will be a module-level function, or a method of a module-level class."""
+        final = self.ev.final_env
+        if ref.cls is None:
+            return "." not in ref.qualname and final.get(ref.name) == frozenset({Func(ref)})
+        cls = ref.cls
+        return "." not in cls.qualname and cls.methods.get(ref.name) is ref and final.get(cls.name) == frozenset({Cls(cls)})
+
     def _violation(self, use: _Use, async_set: set[FunctionRef]) -> str | None:
         """Why ``use`` cannot be awaited (a predicate), or ``None`` if it can."""
         where = _describe(use.node)
         if use.kind == "value":
             return f"is used as a value on {where}"
         if use.kind == "ambiguous":
+            if self._settleable(use, async_set):
+                return None
             return f"may be called on {where} through a name the codemod cannot follow"
         if use.site is not None and use.site.awaited:
             return None

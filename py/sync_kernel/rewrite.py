@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from dataclasses import dataclass
 
 from .collect import CallSite
@@ -28,9 +27,6 @@ from .source import Edit, SourceText, apply_edits
 ASYNCIO_NAME = "__asyncio__"
 #: The name the session gives its runtime support object in the user namespace.
 SUPPORT_NAME = "__sync__"
-
-#: A ``for`` keyword, or a comment (whose words must not be mistaken for it).
-_FOR_OR_COMMENT = re.compile(r"#[^\r\n]*|\bfor\b")
 
 #: Longest snippet shown in a note's ``before``/``after``.
 MAX_SNIPPET = 80
@@ -184,9 +180,7 @@ class Rewriter:
         if search_from == self.src.start(owner):
             element = owner.value if isinstance(owner, ast.DictComp) else owner.elt  # type: ignore[attr-defined]
             search_from = self.src.end(element)
-        between = self.src.text[search_from : self.src.start(loop.target)]
-        keyword = [m.start() for m in _FOR_OR_COMMENT.finditer(between) if m.group() == "for"]
-        return search_from + keyword[-1]
+        return self.src.last_keyword(search_from, self.src.start(loop.target), "for")
 
     def edits(self) -> list[Edit]:
         return [edit for group in self.groups for edit in group.edits]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Union
 
 from .records import ClassRef, FunctionRef
+from .source import Edit, SourceText, apply_edits
 
 ScopeKind = Literal["module", "function", "lambda", "class", "comprehension"]
 HostKind = Literal["module", "function", "lambda", "class", "genexpr", "annotation"]
@@ -46,6 +47,49 @@ def _scope_tables(table: symtable.SymbolTable) -> list[symtable.SymbolTable]:
         else:
             found.append(child)
     return found
+
+
+def symbol_table(source: SourceText, tree: ast.Module) -> symtable.SymbolTable | None:
+    """The compiler's symbol table for a cell, or ``None`` if it will not give one.
+
+    Python 3.14's :func:`symtable.symtable` rejects top-level ``await``,
+    ``async for``, ``async with`` and async comprehensions (a notebook cell may
+    have them). They do not change which scope a name belongs to, so the table
+    is built from a copy of the cell without those keywords; line numbers are
+    kept, and the table holds nothing else about positions.
+    """
+    text = source.text
+    if "await" in text or "async" in text:
+        text = apply_edits(text, _async_keywords(source, tree))
+    try:
+        return symtable.symtable(text, "<cell>", "exec")
+    except SyntaxError:
+        return None
+
+
+def _async_keywords(source: SourceText, tree: ast.Module) -> list[Edit]:
+    """Edits deleting ``await`` and the ``async`` of loops, ``with`` and comprehensions."""
+    edits: list[Edit] = []
+
+    def drop(start: int, word: str) -> None:
+        end = start + len(word)
+        while end < len(source.text) and source.text[end] in " \t":
+            end += 1
+        edits.append(Edit(start, end, ""))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Await):
+            drop(source.start(node), "await")
+        elif isinstance(node, (ast.AsyncFor, ast.AsyncWith)):
+            drop(source.start(node), "async")
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            previous = source.end(node.value if isinstance(node, ast.DictComp) else node.elt)
+            for clause in node.generators:
+                if clause.is_async:
+                    keyword = source.last_keyword(previous, source.start(clause.target), "for")
+                    drop(source.last_keyword(previous, keyword, "async"), "async")
+                previous = source.end(clause.ifs[-1] if clause.ifs else clause.iter)
+    return edits
 
 
 @dataclass(eq=False)

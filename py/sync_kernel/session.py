@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import symtable
 from dataclasses import dataclass, field
 from typing import Any, MutableMapping
 
@@ -25,6 +24,7 @@ from .memory import Memory
 from .notes import Note
 from .plan import Planner, PlanningError
 from .relevance import relevant_statements
+from .scopes import symbol_table
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .source import EditConflict, SourceText, apply_edits
 from .support import Runner, Support
@@ -66,7 +66,13 @@ class Session:
         self.input_hook = input_hook
         self.memory = Memory()
         self.memory.add_runner_type(Runner)
-        self.support = Support(self.memory.registry)
+        self.support = Support(self.memory.registry, self._learn)
+        self._namespace: MutableMapping[str, Any] | None = None
+
+    def _learn(self) -> None:
+        """Match the functions of the cell that is running with their live objects."""
+        if self._namespace is not None:
+            self.memory.harvest(self._namespace, consume=False)
 
     def install(self, namespace: MutableMapping[str, Any]) -> None:
         """Put what rewritten code needs into ``namespace`` (``transform`` does this itself)."""
@@ -95,6 +101,8 @@ class Session:
             if namespace is not None:
                 self.install(namespace)
                 self.memory.harvest(namespace)
+                if remember:
+                    self._namespace = namespace
             return self._transform(source, tree, namespace, remember)
         except Exception as error:  # the contract: never break the user's cell
             note = Note(1, 0, "internal", f"the codemod failed ({type(error).__name__}: {error}); the cell runs as written")
@@ -112,13 +120,7 @@ class Session:
         statements = relevant_statements(tree, text, seeds)
         if not statements:
             return TransformResult(source, [], source)
-        try:
-            table: symtable.SymbolTable | None = symtable.symtable(source, "<cell>", "exec")
-        except SyntaxError:
-            # e.g. `return` outside a function: the kernel will report it when compiling.
-            return TransformResult(source, [], source)
-
-        collected = Collector(tree, table).collect(statements)
+        collected = Collector(tree, symbol_table(text, tree)).collect(statements)
         evaluator = Evaluator(collected, initial)
         evaluator.run(statements)
         planner = Planner(
@@ -127,6 +129,7 @@ class Session:
             self.input_hook,
             self.memory.classes,
             seeds | set(BUILTIN_TARGETS),
+            live=namespace is not None,
         )
         try:
             plan = planner.plan()

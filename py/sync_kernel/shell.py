@@ -229,7 +229,7 @@ class SyncShell(InteractiveShell):
             etype, value, tb = self._get_exc_info(exc_tuple)
         except ValueError:
             return super().showtraceback(exc_tuple, filename, tb_offset, exception_only, running_compiled_code)
-        internal = (_PACKAGE_DIR,)
+        internal: tuple[str, ...] = (_PACKAGE_DIR,)
         if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
             interrupt = KeyboardInterrupt()
             etype, value, internal = KeyboardInterrupt, interrupt, (_PACKAGE_DIR, _ASYNCIO_DIR)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 # The line breaks Python's tokenizer knows (``str.splitlines`` knows more).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_COMMENT = re.compile(r"#[^\r\n]*")
 
 
 class SourceText:
@@ -45,6 +46,18 @@ class SourceText:
 
     def end(self, node: ast.AST) -> int:
         return self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+
+    def last_keyword(self, start: int, end: int, word: str) -> int:
+        """Offset of the last ``word`` keyword in ``text[start:end]``, not counting comments.
+
+        For keywords the AST gives no position of (``for``/``async`` of a comprehension clause);
+        the span must hold no string literals.
+        """
+        between = _COMMENT.sub(lambda m: " " * len(m.group()), self.text[start:end])
+        found = [m.start() for m in re.finditer(rf"\b{word}\b", between)]
+        if not found:
+            raise ValueError(f"no `{word}` between offsets {start} and {end}")
+        return start + found[-1]
 
     def segment(self, node: ast.AST) -> str:
         return self.text[self.start(node) : self.end(node)]

@@ -15,8 +15,9 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import types
-from typing import TYPE_CHECKING, Any, Coroutine
+from typing import TYPE_CHECKING, Any, Callable, Coroutine
 
 if TYPE_CHECKING:
     from .memory import Registry
@@ -55,8 +56,10 @@ class Support:
 
     Runner = Runner
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, learn: Callable[[], None] = lambda: None) -> None:
         self._registry = registry
+        #: Asks the session to match the running cell's new functions with live objects.
+        self._learn = learn
         self._twins: dict[int, tuple[types.FunctionType, types.FunctionType]] = {}
 
     @staticmethod
@@ -66,6 +69,8 @@ class Support:
 
     async def settle(self, value: Any) -> Any:
         """Await ``value`` if a function this session made async produced it, else return it."""
+        if inspect.iscoroutine(value) and not self._registry.converted_coroutine(value):
+            self._learn()  # it may come from a function the running cell just defined
         if self._registry.converted_coroutine(value):
             return await value
         return value

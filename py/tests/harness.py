@@ -18,7 +18,9 @@ import contextlib
 import getpass
 import inspect
 import io
+import sys
 import textwrap
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -117,11 +119,82 @@ def _blocking_input(answers: _Answers) -> Iterator[None]:
         builtins.input, getpass.getpass = saved
 
 
+class _SleepingSelector:
+    """Enough of a selector for an event loop that only has timers and ready callbacks."""
+
+    def select(self, timeout: float | None) -> list:
+        if timeout:
+            time.sleep(timeout)
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+class PrivateLoop(asyncio.BaseEventLoop):
+    """A standalone event loop, for running rewritten cells where ``asyncio.run`` cannot nest.
+
+    Inside Pyodide the test session itself runs on the WebLoop, and without stack
+    switching a second ``asyncio.run`` cannot block on it; this loop runs the cells
+    to completion on its own, sleeping between timers.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._selector = _SleepingSelector()
+
+    def _process_events(self, event_list: list) -> None:
+        pass
+
+    def _write_to_self(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def desktop_asyncio() -> Iterator[None]:
+    """Make ``asyncio`` behave as on desktop Python while the block runs.
+
+    On desktop Python this does nothing. Inside Pyodide the tests themselves run
+    in a WebLoop task, and Pyodide's ``asyncio.run`` needs stack switching; here
+    the block steps out of that task, gets Pyodide's saved original
+    ``asyncio.run``, and new event loops are :class:`PrivateLoop`.
+    """
+    if sys.platform != "emscripten":
+        yield
+        return
+    from pyodide import webloop  # type: ignore[import-not-found]
+
+    class PrivatePolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,name-defined]
+        def new_event_loop(self) -> asyncio.AbstractEventLoop:
+            return PrivateLoop()
+
+    outer = asyncio.events._get_running_loop()
+    outer_task = asyncio.tasks._swap_current_task(outer, None) if outer is not None else None
+    saved_policy, saved_run = asyncio.events._event_loop_policy, asyncio.run
+    asyncio.events._set_running_loop(None)
+    asyncio.events._event_loop_policy = PrivatePolicy()
+    asyncio.run = webloop._orig_run
+    try:
+        yield
+    finally:
+        asyncio.run = saved_run
+        asyncio.events._event_loop_policy = saved_policy
+        asyncio.events._set_running_loop(outer)
+        if outer is not None:
+            asyncio.tasks._swap_current_task(outer, outer_task)
+
+
+def run_loop(coro: Any) -> Any:
+    """Run ``coro`` to completion in a fresh event loop, as ``asyncio.run`` does on desktop Python."""
+    with desktop_asyncio():
+        return asyncio.run(coro)
+
+
 def run_original(cells: list[str], answers: list[str] | None = None) -> Outcome:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     outcomes: list[CellOutcome] = []
     typed = _Answers(answers or [])
-    with _blocking_input(typed):
+    with _blocking_input(typed), desktop_asyncio():
         for index, cell in enumerate(cells):
             out = io.StringIO()
             error = None
@@ -168,7 +241,7 @@ def run_rewritten(
 
     # Blocking input stays available for what could not be rewritten, as in the kernel.
     with _blocking_input(typed):
-        asyncio.run(main())
+        run_loop(main())
     return Outcome(outcomes, _data(namespace), results)
 
 

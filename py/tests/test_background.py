@@ -4,7 +4,7 @@ import ast
 import asyncio
 import inspect
 
-from harness import cells_of
+from harness import cells_of, run_loop
 
 import sync_kernel
 
@@ -40,7 +40,7 @@ def run_in_one_loop(rewrite: bool) -> dict:
                 exec(compiled, namespace)
         namespace["task"].cancel()
 
-    asyncio.run(main())
+    run_loop(main())
     return namespace
 
 

@@ -1,10 +1,13 @@
 """``python -m sync_kernel transform FILE [--json]``, run as a user would (a subprocess)."""
 
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from sync_kernel import cli
 
 PY = Path(__file__).resolve().parents[1]
 
@@ -25,6 +28,14 @@ nap()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """Run the command as a user would: a subprocess, or in-process where there are none (Pyodide)."""
+    if sys.platform == "emscripten":
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            code = cli.main(list(args), stdout=out, stderr=err)
+        except SystemExit as exit_:  # argparse on bad usage
+            code = int(exit_.code or 0)
+        return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
     env = {**os.environ, "PYTHONPATH": str(PY)}
     return subprocess.run(
         [sys.executable, "-m", "sync_kernel", *args], capture_output=True, text=True, env=env, timeout=60

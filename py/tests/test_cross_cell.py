@@ -250,3 +250,34 @@ def test_preview_does_not_change_what_the_session_remembers():
     assert "async def work" in preview.code
     later = session.transform("work()\n", namespace)
     assert later.code == "work()\n"
+
+
+def test_calls_through_unknown_receivers_in_the_same_cell_are_settled_at_run_time():
+    cells = cells_of(
+        """
+        import time
+        class Robot:
+            def move(self, name):
+                time.sleep(0.001)
+                return name + " moved"
+        class Car:
+            def move(self, name):
+                return name + " drove"
+        fleet = [Robot(), Car(), Robot()]
+        for i, vehicle in enumerate(fleet):
+            print(vehicle.move(str(i)))
+        """,
+        """
+        print([vehicle.move("again") for vehicle in fleet])
+        """,
+    )
+    expected = run_original(cells)
+    actual = run_rewritten(cells)
+    assert actual.behaviour() == expected.behaviour()
+    first = codes(actual)[0]
+    assert "    async def move(self, name):\n        await __asyncio__.sleep(0.001)" in first
+    assert "    print(await __sync__.settle(vehicle.move(str(i))))" in first
+    assert "    def move(self, name):\n        return name + \" drove\"" in first  # Car.move needs no change
+    # Without the live namespace nothing can be recognised at run time: `move` stays blocking.
+    (from_memory, _) = [r.code for r in run_rewritten(cells, use_namespace=False).results]
+    assert "await __sync__.settle" not in from_memory and "async def move" not in from_memory

@@ -185,7 +185,7 @@ CASES = {
                 time.sleep(0.001)
                 return "moved"
         fleet = [Robot(), Robot()]
-        print([robot.move() for robot in fleet])
+        print(list(map(lambda robot: robot.move(), fleet)))
         """,
         "`move` may be called on line 7 through a name the codemod cannot follow",
     ),

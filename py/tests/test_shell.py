@@ -330,3 +330,13 @@ def test_cells_cannot_replace_or_close_the_kernel_loop(harness: Harness) -> None
     reply, events = harness.run("await asyncio.sleep(0)\nprint(asyncio.get_running_loop() is kernel_loop)")
     assert reply["status"] == "ok" and stream_text(events) == "True\n"
     harness.run("other.close()")
+
+
+def test_user_expressions_and_silent_requests(harness: Harness) -> None:
+    harness.run("x = 20")
+    reply, events = harness.run("x += 1", user_expressions={"double": "x * 2"})
+    assert reply["user_expressions"]["double"]["data"] == {"text/plain": "42"}
+    count = reply["execution_count"]
+    reply, events = harness.run("x", silent=True)
+    assert reply["status"] == "ok" and events == []
+    assert harness.run("1")[0]["execution_count"] == count + 1

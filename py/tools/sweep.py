@@ -19,6 +19,7 @@ import ast
 import sys
 import sysconfig
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,8 +45,22 @@ class Report:
 
 
 def stdlib_files() -> list[Path]:
+    """The ``.py`` files of the standard library (read from its zip archive where it is one, as in Pyodide)."""
     root = Path(sysconfig.get_paths()["stdlib"])
-    return sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts)
+    files = sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts)
+    if files:
+        return files
+    archives = [Path(entry) for entry in sys.path if entry.endswith(".zip") and Path(entry).is_file()]
+    found: list[Path] = []
+    for archive in archives:
+        stack = [zipfile.Path(archive)]
+        while stack:
+            for entry in stack.pop().iterdir():
+                if entry.is_dir():
+                    stack.append(entry)
+                elif entry.name.endswith(".py"):
+                    found.append(entry)  # type: ignore[arg-type]
+    return sorted(found, key=str)
 
 
 def sample(files: list[Path], count: int) -> list[Path]:
@@ -128,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter()
     report = sweep(files)
     wall = time.perf_counter() - wall
-    print(f"Python {sys.version.split()[0]} standard library: {sysconfig.get_paths()['stdlib']}")
+    print(f"Python {sys.version.split()[0]} standard library: {len(files)} files under {sysconfig.get_paths()['stdlib']}")
     print(f"| files | unparsable | changed | edits | kept blocking | failures | transform time | wall time |")
     print(f"|---|---|---|---|---|---|---|---|")
     print(

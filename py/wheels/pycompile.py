@@ -9,9 +9,14 @@ comparing them with the source (wheels are never edited in place). Sources
 stay, so tracebacks and ``??`` still show code. It then updates the
 ``sha256`` of each wheel in the directory's lock files.
 
+Only modules a kernel imports at start-up are worth it (the others would
+only make the wheels bigger to unpack): with ``--only LIST`` (the
+``imported-modules.txt`` that ``stdlib_pyc.py`` writes) only those files are
+compiled.
+
 Usage (in Pyodide)::
 
-    python pycompile.py build/wheels
+    python pycompile.py build/wheels [--only build/wheels/imported-modules.txt]
 """
 
 from __future__ import annotations
@@ -32,8 +37,8 @@ def pyc_name(source: str) -> str:
     return f"{folder}/{cached}" if folder else cached
 
 
-def compile_wheel(path: Path) -> int:
-    """Add pycs to one wheel (rewritten in place); returns how many were added."""
+def compile_wheel(path: Path, only: set[str] | None = None) -> int:
+    """Add pycs to one wheel (rewritten in place, for the files in ``only`` if given); returns how many."""
     with zipfile.ZipFile(path) as archive:
         entries = [(info, archive.read(info)) for info in archive.infolist()]
     names = {info.filename for info, _ in entries}
@@ -41,6 +46,8 @@ def compile_wheel(path: Path) -> int:
     for info, data in entries:
         name = info.filename
         if not name.endswith(".py") or ".dist-info/" in name or pyc_name(name) in names:
+            continue
+        if only is not None and name not in only:
             continue
         try:
             code = compile(data, name, "exec", dont_inherit=True)
@@ -69,6 +76,10 @@ def update_locks(directory: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    only: set[str] | None = None
+    if len(argv) == 3 and argv[1] == "--only":
+        only = set(Path(argv[2]).read_text().split())
+        argv = argv[:1]
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
@@ -76,7 +87,7 @@ def main(argv: list[str]) -> int:
         print("pycompile.py must run inside Pyodide (its bytecode must match Pyodide's Python)", file=sys.stderr)
         return 2
     directory = Path(argv[0])
-    total = sum(compile_wheel(path) for path in sorted(directory.glob("*.whl")))
+    total = sum(compile_wheel(path, only) for path in sorted(directory.glob("*.whl")))
     update_locks(directory)
     print(f"{directory}: added {total} compiled modules")
     return 0

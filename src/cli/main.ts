@@ -14,22 +14,21 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createInterface, Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import type { KernelMessage } from '@jupyterlab/services';
 
 import { NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
-import type { RuntimeEvent, StampedEvent } from '../protocol.js';
-import { NOTES_MIME_TYPE } from '../protocol.js';
+import type { StampedEvent } from '../protocol.js';
 import { parseArguments, RunArguments, USAGE, UsageError } from './args.js';
 import { Notebook, NotebookError, Output, OutputRecorder, parseNotebook, serializeNotebook, sourceText } from './notebook.js';
+import { printEvent } from './printer.js';
+import { StdinLines } from './stdin.js';
 
 const PROGRAM = 'jupyterlite-sync-kernel';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** How long an interrupted cell gets to stop after its timeout before the kernel is stopped. */
 const INTERRUPT_GRACE_MS = 5000;
-const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 type ExecuteReply = KernelMessage.IExecuteReplyMsg['content'];
 
@@ -40,79 +39,6 @@ class RunFailure extends Error {
     readonly code: 1 | 2,
   ) {
     super(message);
-  }
-}
-
-/** Standard input, one line at a time, read only once a cell asks for input. */
-class StdinLines {
-  private reader: Interface | undefined;
-  private readonly buffered: string[] = [];
-  private readonly waiting: ((line: string | null) => void)[] = [];
-  private ended = false;
-
-  next(): Promise<string | null> {
-    this.open();
-    const line = this.buffered.shift();
-    if (line !== undefined) {
-      return Promise.resolve(line);
-    }
-    if (this.ended) {
-      return Promise.resolve(null);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  close(): void {
-    this.reader?.close();
-  }
-
-  private open(): void {
-    if (this.reader) {
-      return;
-    }
-    this.reader = createInterface({ input: process.stdin, terminal: false });
-    this.reader.on('line', (line) => {
-      const waiter = this.waiting.shift();
-      if (waiter) {
-        waiter(line);
-      } else {
-        this.buffered.push(line);
-      }
-    });
-    this.reader.on('close', () => {
-      this.ended = true;
-      this.waiting.splice(0).forEach((waiter) => waiter(null));
-    });
-  }
-}
-
-/** Prints events as they arrive. */
-function printEvent(event: RuntimeEvent): void {
-  const plain = (text: string, stream: NodeJS.WriteStream): string => (stream.isTTY ? text : text.replace(ANSI, ''));
-  switch (event.msgType) {
-    case 'stream':
-      (event.content.name === 'stderr' ? process.stderr : process.stdout).write(event.content.text);
-      return;
-    case 'display_data':
-    case 'update_display_data':
-    case 'execute_result': {
-      const data = event.content.data as Record<string, unknown>;
-      const text = data['text/plain'];
-      if (typeof text !== 'string') {
-        return;
-      }
-      if (NOTES_MIME_TYPE in data) {
-        process.stderr.write(text.split('\n').map((line) => `note: ${line}\n`).join(''));
-      } else {
-        process.stdout.write(`${text}\n`);
-      }
-      return;
-    }
-    case 'error':
-      process.stderr.write(`${plain(event.content.traceback.join('\n'), process.stderr)}\n`);
-      return;
-    default:
-      return;
   }
 }
 

@@ -21,6 +21,17 @@ const runtime = new Runtime({
   importPyodide: (pyodideDir: string): Promise<PyodideModule> =>
     import(pathToFileURL(joinUrl(pyodideDir, 'pyodide.mjs')).href),
   readJson: async (path: string): Promise<unknown> => JSON.parse(await readFile(path, 'utf8')),
+  readOptionalBytes: async (path: string): Promise<Uint8Array | undefined> => {
+    try {
+      const data = await readFile(path);
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return undefined;
+      }
+      throw error;
+    }
+  },
 });
 
 expose(runtime, nodeEndpoint(parentPort));
