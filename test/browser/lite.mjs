@@ -178,8 +178,9 @@ export class Visit {
     return this.page.workers().find((worker) => /sync-kernel\.worker\.[0-9a-f]+\.js$/.test(worker.url()));
   }
 
-  async screenshot(name) {
-    await this.page.screenshot({ path: `${RESULTS_DIR}/${name}.png` });
+  /** Save a screenshot of the page, or of one element, as test-results/NAME.png. */
+  async screenshot(name, locator = undefined) {
+    await (locator ?? this.page).screenshot({ path: `${RESULTS_DIR}/${name}.png` });
   }
 
   async close() {

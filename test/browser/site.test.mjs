@@ -196,7 +196,9 @@ for (const jspi of [true, false]) {
       // Open the first bar for the screenshot: the rewrite and its notes together.
       await nb.notes(0).locator('summary').click();
       await nb.notes(0).locator('.jp-SyncNotes-list').waitFor();
+      await v.page.setViewportSize({ width: 1280, height: 1300 }); // the whole notebook in view
       await nb.codeCells.nth(0).scrollIntoViewIfNeeded();
+      await v.screenshot(`transform-magic-notebook-${mode}`, nb.panel.locator('.jp-WindowedPanel-outer'));
     });
 
     visit('a new notebook: notes are text, interrupt, restart, JSPI', async (v) => {
