@@ -272,3 +272,52 @@ describe('demo site, a kernel that cannot start', () => {
     }
   });
 });
+
+describe('demo site, packageBaseUrl', () => {
+  /** Run `import six` (a Pyodide distribution package, not shipped with the site) in a new notebook. */
+  const importSix = async (v) => {
+    const nb = await v.newNotebook();
+    const cell = await nb.typeAndRun('import six');
+    await nb.waitForCell(cell);
+    return cell.locator('.jp-OutputArea').innerText();
+  };
+
+  test('by default, distribution packages come from Pyodide\'s CDN', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    try {
+      await importSix(v);
+      // The sandbox has no network: the tests abort the request and record it.
+      assert.deepEqual(v.offsite, ['https://cdn.jsdelivr.net/pyodide/v314.0.7/full/six-1.17.0-py2.py3-none-any.whl']);
+    } finally {
+      await v.close();
+    }
+  });
+
+  test('litePluginSettings.packageBaseUrl in jupyter-lite.json moves them to the site', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    const asked = [];
+    try {
+      await v.context.route(
+        (url) => url.pathname === '/jupyter-lite.json',
+        async (route) => {
+          const response = await route.fetch();
+          const config = await response.json();
+          config['jupyter-config-data'].litePluginSettings = {
+            'jupyterlite-sync-kernel:kernel': { packageBaseUrl: './pyodide-packages/' },
+          };
+          await route.fulfill({ response, json: config });
+        },
+      );
+      await v.context.route('**/pyodide-packages/**', async (route) => {
+        asked.push(route.request().url());
+        await route.fulfill({ status: 404, body: 'not here' });
+      });
+      const output = await importSix(v);
+      assert.deepEqual(asked, [`${site.url}pyodide-packages/six-1.17.0-py2.py3-none-any.whl`]);
+      assert.deepEqual(v.offsite, []);
+      assert.match(output, /ModuleNotFoundError: No module named 'six'/);
+    } finally {
+      await v.close();
+    }
+  });
+});
