@@ -132,10 +132,13 @@ export class SyncKernel extends BaseKernel implements IKernel {
       return { ...reply, execution_count: this.executionCount };
     } catch (error) {
       const failure = errorContent(error, 'the kernel could not run the cell');
-      this.publishExecuteError(
-        { ename: failure.ename, evalue: failure.evalue, traceback: failure.traceback },
-        parent,
-      );
+      if (!this.isDisposed) {
+        // Shown in the cell; a kernel that was shut down or restarted says nothing more.
+        this.publishExecuteError(
+          { ename: failure.ename, evalue: failure.evalue, traceback: failure.traceback },
+          parent,
+        );
+      }
       return { ...failure, execution_count: this.executionCount };
     }
   }

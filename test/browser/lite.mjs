@@ -46,16 +46,19 @@ const CHROMIUM_ARGS = [
 const NO_JSPI_PRELUDE =
   'delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n';
 
-/** Start bin/serve-site on a free port; resolves with its URL and a way to stop it. */
+/**
+ * Start bin/serve-site on a free port, under a path prefix as GitHub Pages
+ * serves a project site (https://USER.github.io/REPOSITORY/); resolves with the
+ * site's URL and a way to stop the server.
+ */
 export async function serveSite() {
-  const child = spawn(process.execPath, [`${ROOT}bin/serve-site`, SITE_DIR, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const args = [`${ROOT}bin/serve-site`, SITE_DIR, '--port', '0', '--prefix', '/jupyterlite-sync-kernel/'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      const match = /at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
       if (match) {
         resolve(match[1]);
       }

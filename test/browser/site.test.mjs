@@ -298,7 +298,7 @@ describe('demo site, packageBaseUrl', () => {
     const asked = [];
     try {
       await v.context.route(
-        (url) => url.pathname === '/jupyter-lite.json',
+        (url) => url.href === `${site.url}jupyter-lite.json`,
         async (route) => {
           const response = await route.fetch();
           const config = await response.json();
