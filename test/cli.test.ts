@@ -56,6 +56,15 @@ describe('unreadable notebooks exit 2', () => {
   });
 });
 
+test('an --output in a directory that does not exist exits 2 before running anything', async () => {
+  const nb = tempFile('ok.py', '# %%\nprint("ran")\n');
+  const out = join(dirname(nb), 'missing-dir', 'out.ipynb');
+  const { code, stdout, stderr } = await runCli(['run', nb, '--output', out]);
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  expect(lastLine(stderr)).toBe(`${PROGRAM} cannot write ${out}: ${dirname(out)} is not a directory`);
+});
+
 describe('running notebooks', () => {
   test('a percent-format script runs, prints as it goes and writes a valid notebook', async () => {
     const script = tempFile(

@@ -21,6 +21,7 @@ from .scopes import Scope
 from .values import (
     ASYNCIO_RUNNER,
     CLASSMETHOD,
+    FOREIGN,
     LOOP_FACTORIES,
     MODULE_TARGETS,
     ONLY_UNBOUND,
@@ -31,8 +32,10 @@ from .values import (
     UNKNOWN,
     BoundAttr,
     Cls,
+    Foreign,
     Func,
     Instance,
+    LiveClass,
     Loop,
     Method,
     Module,
@@ -393,6 +396,8 @@ class Evaluator:
                     self.new_subclasses.append((value.ref, ref))
             elif isinstance(value, Target) and value.qualname == "object":
                 continue
+            elif isinstance(value, LiveClass):
+                ref.live_bases.append(value.cls)
             elif ref.open is None:
                 ref.open = f"derives from `{ast.unparse(base)}`"
 
@@ -447,6 +452,8 @@ def _attribute(receiver: Value, attr: str) -> Values:
         return frozenset({Method(receiver.ref, attr, bound=False)})
     if isinstance(receiver, Instance):
         return frozenset({Method(receiver.cls, attr, bound=True)})
+    if isinstance(receiver, Foreign):
+        return frozenset({FOREIGN})
     return ONLY_UNKNOWN
 
 
@@ -460,4 +467,6 @@ def _call_result(callee: Value) -> Values:
         return frozenset({Loop()})
     elif isinstance(callee, Cls):
         return frozenset({Instance(callee.ref)})
+    elif isinstance(callee, LiveClass):
+        return frozenset({FOREIGN})  # exactly that class: none of its methods is a function of ours
     return frozenset({UNKNOWN})

@@ -20,21 +20,27 @@ Example (with a stand-in policy that, like Pyodide's, makes each new loop curren
     ...     def set_event_loop(self, loop):
     ...         self.current = loop
     >>> policy, kernel_loop = Policy(), object()
-    >>> protect(kernel_loop, policy)
+    >>> unprotect = protect(kernel_loop, policy)
     >>> other = policy.new_event_loop()
     >>> policy.set_event_loop(other)
     >>> policy.current is kernel_loop, other is kernel_loop
     (True, False)
+    >>> unprotect()
+    >>> policy.set_event_loop(other); policy.current is other
+    True
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Callable
 
 
-def protect(loop: asyncio.AbstractEventLoop, policy: Any) -> None:
-    """Make ``policy`` keep ``loop`` as the current loop (see the module docstring)."""
+def protect(loop: asyncio.AbstractEventLoop, policy: Any) -> Callable[[], None]:
+    """Make ``policy`` keep ``loop`` as the current loop (see the module docstring).
+
+    Returns a function that gives ``policy`` its own methods back (for tests).
+    """
     original_new = policy.new_event_loop
     original_set = policy.set_event_loop
     original_set(loop)
@@ -51,6 +57,11 @@ def protect(loop: asyncio.AbstractEventLoop, policy: Any) -> None:
 
     policy.new_event_loop = new_event_loop
     policy.set_event_loop = set_event_loop
+
+    def unprotect() -> None:
+        del policy.new_event_loop, policy.set_event_loop
+
+    return unprotect
 
 
 def current_policy() -> Any:

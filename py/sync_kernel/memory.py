@@ -36,6 +36,7 @@ from .values import (
     Cls,
     Func,
     Instance,
+    LiveClass,
     Loop,
     Module,
     Runner,
@@ -142,12 +143,14 @@ class Memory:
 
         known = _known_objects()
         cache: dict[str, Values] = {}
+        module = namespace.get("__name__")
+        module = module if isinstance(module, str) else None
 
         def from_namespace(name: str) -> Values:
             cached = cache.get(name)
             if cached is None:
                 if name in namespace:
-                    cached = frozenset({self.classify(namespace[name], known)})
+                    cached = frozenset({self.classify(namespace[name], known, module)})
                 else:
                     cached = _builtin(name)
                 cache[name] = cached
@@ -156,12 +159,12 @@ class Memory:
         seeds = {
             name
             for name, value in list(namespace.items())
-            if self.classify(value, known) != UNKNOWN
+            if self.classify(value, known, module) != UNKNOWN
         }
         return from_namespace, seeds | self._method_names()
 
-    def classify(self, obj: object, known: dict[int, Value]) -> Value:
-        """What a live object is, for the codemod."""
+    def classify(self, obj: object, known: dict[int, Value], module: str | None = None) -> Value:
+        """What a live object is, for the codemod (``module``: the namespace's ``__name__``)."""
         value = known.get(id(obj))
         if value is not None:
             return value
@@ -178,6 +181,8 @@ class Memory:
             return Loop()
         if self._runner_types and issubclass(kind, self._runner_types):
             return Runner()
+        if kind is type and module is not None and getattr(obj, "__module__", None) == module:
+            return LiveClass(obj)  # type: ignore[arg-type]
         return UNKNOWN
 
     def _method_names(self) -> set[str]:
@@ -233,6 +238,44 @@ def _same_function(obj: object, ref: FunctionRef) -> bool:
     code = obj.__code__
     is_async = bool(code.co_flags & (inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR))
     return code.co_name == ref.name and code.co_firstlineno == ref.lineno and is_async == (ref.converted or ref.user_async)
+
+
+#: Names through which code can call a method whose name it does not spell out.
+_DYNAMIC_LOOKUPS = frozenset({"getattr", "__getattribute__", "methodcaller", "attrgetter", "__dict__", "vars"})
+
+
+def live_class_may_call(cls: type, name: str) -> bool:
+    """Whether the code of a live class (or its bases) may call method ``name`` of an instance.
+
+    True when any of its functions mentions ``name`` as an attribute or global,
+    looks attributes up dynamically, or when a base comes from another module
+    (library code is not inspected).
+    """
+    for klass in cls.__mro__:
+        if klass is object:
+            continue
+        if klass.__module__ != cls.__module__:
+            return True
+        for attribute in vars(klass).values():
+            for code in _code_objects(attribute):
+                if _mentions(code, name):
+                    return True
+    return False
+
+
+def _code_objects(attribute: object) -> list[types.CodeType]:
+    if isinstance(attribute, (staticmethod, classmethod)):
+        attribute = attribute.__func__
+    if isinstance(attribute, property):
+        return [c for f in (attribute.fget, attribute.fset, attribute.fdel) for c in _code_objects(f)]
+    code = getattr(attribute, "__code__", None)
+    return [code] if isinstance(code, types.CodeType) else []
+
+
+def _mentions(code: types.CodeType, name: str) -> bool:
+    if name in code.co_names or not _DYNAMIC_LOOKUPS.isdisjoint(code.co_names):
+        return True
+    return any(isinstance(const, types.CodeType) and _mentions(const, name) for const in code.co_consts)
 
 
 def _builtin(name: str) -> Values:

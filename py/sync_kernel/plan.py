@@ -20,6 +20,7 @@ from typing import Literal, Union
 
 from .collect import CallSite, Collected, Load
 from .evaluate import Evaluator
+from .memory import live_class_may_call
 from .records import ClassRef, FunctionRef
 from .scopes import Host
 from .values import (
@@ -485,6 +486,10 @@ class Planner:
                 return "is a special method, which cannot be async"
             if ref.cls is not None and ref.cls.open:
                 return f"is a method of `{ref.cls.name}`, which {ref.cls.open} (that code may call it)"
+            if ref.cls is not None:
+                for live in _live_bases(ref.cls):
+                    if live_class_may_call(live, ref.name):
+                        return f"is a method of `{ref.cls.name}`, whose base `{live.__qualname__}` may call it"
             if ref.user_async:
                 return "overrides or is overridden by an `async def`"
         return None
@@ -577,6 +582,20 @@ class Planner:
         if use.host.kind == "function" and use.host.function is not None:
             return f"is called on {where} from `{use.host.function.name}`, which stays blocking"
         return f"is called from {use.host.describe()} on {where}"
+
+
+def _live_bases(cls: ClassRef) -> list[type]:
+    """The live bases of ``cls`` and of its recorded bases."""
+    found: list[type] = []
+    stack, seen = [cls], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        found.extend(current.live_bases)
+        stack.extend(current.bases)
+    return found
 
 
 def _async_iterable(site: CallSite) -> bool:

@@ -59,6 +59,8 @@ class ClassRef:
     open: str | None = None
     methods: dict[str, FunctionRef] = field(default_factory=dict)
     subclasses: list[ClassRef] = field(default_factory=list)
+    #: Bases that are live classes of the user's which no cell's analysis recorded.
+    live_bases: list[type] = field(default_factory=list, repr=False)
     node: ast.ClassDef | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
@@ -82,6 +84,8 @@ class ClassRef:
                 found = walk(base)
                 if found is not None:
                     return found
-            return "open" if cls.open else None
+            if cls.open or any(name in k.__dict__ for live in cls.live_bases for k in live.__mro__):
+                return "open"
+            return None
 
         return walk(self)

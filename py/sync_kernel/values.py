@@ -135,6 +135,33 @@ class Method:
     bound: bool  # True for ``instance.name``, False for ``Class.name``
 
 
+class LiveClass:
+    """A class of the user's from the live namespace that no cell's analysis recorded.
+
+    The codemod can read its methods' code (to see whether they may call a
+    method of a subclass), not follow calls into it.
+    """
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LiveClass) and other.cls is self.cls
+
+    def __hash__(self) -> int:
+        return id(self.cls)
+
+    def __repr__(self) -> str:
+        return f"LiveClass({self.cls.__qualname__})"
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """Something known not to be any function of the session's (an attribute of a live class's instance)."""
+
+
 @dataclass(frozen=True)
 class Unknown:
     """Anything else: a value the codemod does not track."""
@@ -145,10 +172,13 @@ class Unbound:
     """No binding yet: using the name would raise ``NameError``."""
 
 
-Value = Union[Module, Target, Loop, Runner, BoundAttr, Func, Cls, Instance, Method, Unknown, Unbound]
+Value = Union[
+    Module, Target, Loop, Runner, BoundAttr, Func, Cls, Instance, Method, LiveClass, Foreign, Unknown, Unbound
+]
 Values = frozenset[Value]
 
 UNKNOWN: Value = Unknown()
+FOREIGN: Value = Foreign()
 UNBOUND: Value = Unbound()
 ONLY_UNKNOWN: Values = frozenset({UNKNOWN})
 ONLY_UNBOUND: Values = frozenset({UNBOUND})

@@ -1,7 +1,9 @@
 """A host-CPython harness for :class:`sync_kernel.kernel.Kernel`: JSON in, events out.
 
 The JavaScript edge (``emit``) is replaced by a recorder; cells run on one
-asyncio loop that lives across cells, as Pyodide's does.
+asyncio loop that lives across cells, as Pyodide's does. Inside Pyodide (``npm
+run test:pyodide``) that loop is a private one, through the codemod tests'
+``harness.desktop_asyncio``, since the tests themselves run on Pyodide's loop.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="ipython-"))
 from sync_kernel.inputs import Blocking  # noqa: E402
 from sync_kernel.kernel import Kernel, install_io  # noqa: E402
 from sync_kernel.loopguard import current_policy, protect  # noqa: E402
+
+from harness import desktop_asyncio  # noqa: E402  (the codemod tests' harness, next to this file)
 
 T = TypeVar("T")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -65,21 +69,24 @@ class Harness:
         assert self.kernel is not None
         restore = install_io(self.kernel)
         try:
-            return self.loop.run_until_complete(awaitable)
+            with desktop_asyncio():
+                return self.loop.run_until_complete(awaitable)
         finally:
             restore()
 
 
 def make_harness(blocking: Blocking | None = None, transform: bool = True) -> tuple[Harness, Callable[[], None]]:
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    protect(loop, current_policy())
+    with desktop_asyncio():
+        loop = asyncio.new_event_loop()
+        policy = current_policy()
+        unprotect = protect(loop, policy)
     harness = Harness(loop)
     harness.kernel = Kernel(harness.emit, blocking=blocking, transform=transform)
 
     def close() -> None:
+        unprotect()
+        policy.set_event_loop(None)
         loop.close()
-        asyncio.set_event_loop(None)
 
     return harness, close
 

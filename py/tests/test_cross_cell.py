@@ -281,3 +281,53 @@ def test_calls_through_unknown_receivers_in_the_same_cell_are_settled_at_run_tim
     # Without the live namespace nothing can be recognised at run time: `move` stays blocking.
     (from_memory, _) = [r.code for r in run_rewritten(cells, use_namespace=False).results]
     assert "await __sync__.settle" not in from_memory and "async def move" not in from_memory
+
+
+def test_subclass_of_a_plain_class_from_an_earlier_cell():
+    cells = cells_of(
+        """
+        class Animal:
+            def speak(self):
+                return "..."
+            def describe(self):
+                return "an animal"
+        """,
+        """
+        import time
+        class Dog(Animal):
+            def speak(self):
+                time.sleep(0.001)
+                return "woof"
+        print(Dog().speak(), Dog().describe(), Animal().speak())
+        """,
+    )
+    expected = run_original(cells)
+    actual = run_rewritten(cells)
+    assert actual.behaviour() == expected.behaviour()
+    assert "    async def speak(self):" in codes(actual)[1]
+    assert "print(await Dog().speak(), Dog().describe(), Animal().speak())" in codes(actual)[1]
+
+
+def test_a_plain_base_class_that_calls_the_method_keeps_it_blocking():
+    cells = cells_of(
+        """
+        class Animal:
+            def speak(self):
+                return "..."
+            def greet(self):
+                return "I say " + self.speak()
+        """,
+        """
+        import time
+        class Dog(Animal):
+            def speak(self):
+                time.sleep(0.001)
+                return "woof"
+        print(Dog().greet())
+        """,
+    )
+    expected = run_original(cells)
+    actual = run_rewritten(cells)
+    assert actual.behaviour() == expected.behaviour()
+    (note,) = [n for n in actual.results[1].notes if n.kind == "kept-blocking"]
+    assert note.message == "time.sleep stays blocking because `speak` is a method of `Dog`, whose base `Animal` may call it"

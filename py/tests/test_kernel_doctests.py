@@ -8,6 +8,7 @@ import importlib
 
 import kernel_harness  # noqa: F401  (puts py/ on sys.path)
 import pytest
+from harness import desktop_asyncio
 
 
 @pytest.mark.parametrize("name", ["streams", "outputs", "inputs", "loopguard"])
@@ -15,7 +16,8 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"sync_kernel.{name}")
     had_underscore = hasattr(builtins, "_")
     try:
-        result = doctest.testmod(module)
+        with desktop_asyncio():  # the examples use asyncio.run, also inside Pyodide
+            result = doctest.testmod(module)
     finally:
         if not had_underscore and hasattr(builtins, "_"):
             del builtins._  # doctest's displayhook sets it; IPython then stops updating `_`

@@ -283,6 +283,7 @@ def test_transform_notes_warnings_and_off(stubbed: Harness) -> None:
     assert reply["status"] == "error" and "usage" in reply["evalue"]
 
 
+@pytest.mark.filterwarnings("ignore:coroutine 'wait' was never awaited:RuntimeWarning")
 def test_transform_off_and_on(stubbed: Harness) -> None:
     _, events = stubbed.run("%transform off")
     assert stream_text(events) == "Rewriting is off.\n"

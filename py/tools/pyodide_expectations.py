@@ -22,21 +22,9 @@ CANNOT_RUN: dict[str, str] = {
     "py/tests/test_stdlib_sweep.py::test_sample_of_the_standard_library": (
         "Pyodide's standard library is a zip; the sweep reads .py files from a directory"
     ),
-    "py/tests/test_background.py::test_background_task_progresses_during_a_rewritten_sleep": (
-        "compares with the original blocking time.sleep, which Pyodide replaces under JSPI "
-        "(tasks do run during it)"
-    ),
-    "py/tests/test_rewrite_rules.py::test_asyncio_runner_runs_the_same": (
-        "compares with the original asyncio.Runner, which Pyodide runs differently "
-        "(its WebLoop is always the running loop)"
-    ),
 }
 
-KNOWN_FAILURES: dict[str, str] = {
-    "py/tests/test_robustness.py::test_cells_with_top_level_await_and_async_constructs_are_fine": (
-        "codemod on Python 3.14: a cell with a top-level `async for` is returned unchanged"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _matches(nodeid: str, key: str) -> bool:

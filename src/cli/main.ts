@@ -9,10 +9,10 @@
  *
  * Exit codes: 0 when no cell raised; 1 when one did (the run stops there
  * unless `--allow-errors`), a cell timed out, or the kernel failed or died;
- * 2 for bad usage or an unreadable notebook. Each failure ends with one line
- * on stderr saying why.
+ * 2 for bad usage, an unreadable notebook or an unwritable `--output`. Each
+ * failure ends with one line on stderr saying why.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -135,8 +135,21 @@ async function withTimeout<T>(kernel: NodeRuntime, reply: Promise<T>, seconds: n
   }
 }
 
+/** Fail before running anything if `--output` names a file in a directory that does not exist. */
+async function checkOutput(path: string | undefined): Promise<void> {
+  if (path === undefined) {
+    return;
+  }
+  const where = dirname(resolve(path));
+  const isDirectory = await stat(where).then((s) => s.isDirectory(), () => false);
+  if (!isDirectory) {
+    throw new RunFailure(`cannot write ${path}: ${where} is not a directory`, 2);
+  }
+}
+
 async function run(args: RunArguments): Promise<number> {
   const nb = await readNotebook(args.notebook);
+  await checkOutput(args.output);
   const stdin = new StdinLines();
   let recorder: OutputRecorder | undefined;
   let kernel: NodeRuntime | undefined;
@@ -166,7 +179,11 @@ async function run(args: RunArguments): Promise<number> {
     await kernel?.terminate();
   }
   if (args.output) {
-    await writeFile(args.output, serializeNotebook(nb));
+    try {
+      await writeFile(args.output, serializeNotebook(nb));
+    } catch (error) {
+      failure ??= new RunFailure(`cannot write ${args.output}: ${(error as Error).message}`, 2);
+    }
   }
   if (failure) {
     process.stderr.write(`${PROGRAM}: ${failure.message}\n`);

@@ -13,7 +13,9 @@
  * Used by `npm run build:wheels` (bytecode for the wheels must be compiled by
  * Pyodide's own Python) and `npm run test:pyodide` (pytest on Python 3.14).
  * With `--experimental-wasm-stack-switching` the script is entered through
- * `callPromising`, so Pyodide's `asyncio.run` works inside it.
+ * `callPromising`, so Pyodide's `asyncio.run` works inside it. If Pyodide
+ * stops before the script returns (a fatal error), the exit code is 1, never
+ * a silent 0.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -115,9 +117,21 @@ async function main(): Promise<number> {
   }
 }
 
+let finished = false;
+process.on('exit', () => {
+  if (!finished) {
+    process.stderr.write('run-python: Pyodide stopped before the script returned\n');
+    process.exitCode = 1;
+  }
+});
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    finished = true;
+    process.exit(code);
+  },
   (error: unknown) => {
+    finished = true;
     process.stderr.write(`run-python: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   },
