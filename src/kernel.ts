@@ -122,6 +122,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     };
   }
 
+  /** Run a cell in the runtime; its outputs arrive as events while it runs. */
   async executeRequest(
     content: KernelMessage.IExecuteRequestMsg['content'],
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
@@ -143,6 +144,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     }
   }
 
+  /** Completions from IPython in the runtime. */
   async completeRequest(
     content: KernelMessage.ICompleteRequestMsg['content'],
   ): Promise<KernelMessage.ICompleteReplyMsg['content']> {
@@ -153,6 +155,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     );
   }
 
+  /** Help for the name at the cursor (Shift+Tab), from IPython in the runtime. */
   async inspectRequest(
     content: KernelMessage.IInspectRequestMsg['content'],
   ): Promise<KernelMessage.IInspectReplyMsg['content']> {
@@ -163,6 +166,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     );
   }
 
+  /** Whether console input is a complete statement, from IPython in the runtime. */
   async isCompleteRequest(
     content: KernelMessage.IIsCompleteRequestMsg['content'],
   ): Promise<KernelMessage.IIsCompleteReplyMsg['content']> {
@@ -175,6 +179,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     }
   }
 
+  /** The comms open in the runtime (see {@link handleMessage}, which routes the request here). */
   async commInfoRequest(
     content: KernelMessage.ICommInfoRequestMsg['content'],
   ): Promise<KernelMessage.ICommInfoReplyMsg['content']> {
@@ -210,8 +215,9 @@ export class SyncKernel extends BaseKernel implements IKernel {
     // Nothing is listening: dropping is what ipykernel does for an unknown comm id.
   }
 
+  /** Nothing to undo: see {@link commOpen}. */
   async commClose(_msg: KernelMessage.ICommCloseMsg): Promise<void> {
-    // The comm is already closed on this side.
+    // The comm was closed on this side when it was opened.
   }
 
   /** Load the runtime in the worker; settle {@link ready} with the outcome. */
