@@ -17,7 +17,7 @@ export const SITE_DIR = `${ROOT}build/site`;
 export const RESULTS_DIR = `${ROOT}test-results`;
 
 /** How long a kernel may take to start, or a cell to finish (generous: CI has 2 cores). */
-export const KERNEL_TIMEOUT = 120_000;
+export const KERNEL_TIMEOUT = 60_000;
 
 /** Debian's Chromium; bin/ensure-chromium installs it. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -200,10 +200,14 @@ export class Notebook {
     this.codeCells = this.panel.locator('.jp-CodeCell');
   }
 
+  /** Wait until the kernel is idle; fail at once, with its reason, if it cannot start. */
   async waitForKernelIdle() {
-    await this.panel
-      .locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
-      .waitFor({ timeout: KERNEL_TIMEOUT });
+    const idle = this.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]');
+    const failed = this.page.locator('.jp-Dialog', { hasText: 'could not start' });
+    await idle.or(failed).first().waitFor({ timeout: KERNEL_TIMEOUT });
+    if (await failed.isVisible()) {
+      throw new Error(`the kernel did not start: ${await failed.innerText()}`);
+    }
   }
 
   /** Choose an item of a menu in the menu bar, as a person does. */

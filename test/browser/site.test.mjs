@@ -34,7 +34,7 @@ for (const jspi of [true, false]) {
    * visit. Saves a screenshot named after the test either way.
    */
   const visit = (name, body) =>
-    test(`${name} (${mode})`, { timeout: 4 * KERNEL_TIMEOUT }, async () => {
+    test(`${name} (${mode})`, { timeout: 3 * KERNEL_TIMEOUT }, async () => {
       const v = await Visit.open(browser, site.url, { jspi });
       try {
         await body(v);
@@ -250,6 +250,24 @@ for (const jspi of [true, false]) {
 }
 
 describe('demo site, a kernel that cannot start', () => {
+  test('a worker script that does not load is reported, not waited for', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    try {
+      await v.context.route('**/sync-kernel.worker.*.js', (route) =>
+        route.fulfill({ status: 404, body: 'not found' }),
+      );
+      await v.page.goto(`${site.url}lab/index.html?path=progress.ipynb`);
+      const dialog = v.page.locator('.jp-Dialog');
+      await dialog.waitFor({ timeout: KERNEL_TIMEOUT });
+      assert.match(
+        await dialog.locator('.jp-Dialog-body').innerText(),
+        /the kernel's worker script could not be loaded/,
+      );
+    } finally {
+      await v.close();
+    }
+  });
+
   test('says so in a dialog, naming the start-up step, instead of hanging', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
     const v = await Visit.open(browser, site.url, { jspi: true });
     try {
