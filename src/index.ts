@@ -1,0 +1,137 @@
+/**
+ * The JupyterLite plugin: registers the `python-sync` kernel spec and creates
+ * a {@link SyncKernel} (main thread) with its runtime in a module Worker.
+ *
+ * Pyodide's files and the Python wheels ship as this extension's static
+ * assets, so starting a kernel fetches nothing from a third-party host. Only
+ * Pyodide distribution packages (numpy, ...) that a cell imports come from
+ * `packageBaseUrl` (see `settings.ts`).
+ */
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { showErrorMessage } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
+import type { IKernel } from '@jupyterlite/services';
+import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
+
+import logoSvg from '../style/logo.svg';
+import { KERNEL_DISPLAY_NAME, SyncKernel } from './kernel';
+import { KERNEL_PLUGIN_ID, readSettings } from './settings';
+
+/**
+ * The URL this extension's static assets are served from, as the bundler
+ * computed it at run time (`publicPath: 'auto'` in the federated build).
+ */
+declare let __webpack_public_path__: string;
+
+/** The kernel spec name, as notebooks record it in their metadata. */
+export const KERNEL_NAME = 'python-sync';
+
+const LOGO_URL = `data:image/svg+xml;base64,${btoa(logoSvg)}`;
+
+/**
+ * Start the worker script that the build emits next to the bundle. The
+ * indirection keeps the bundler from treating `new Worker(new URL(...))` as a
+ * worker entry point to re-bundle: the script is already a self-contained ES
+ * module (Pyodide 314 only runs in module workers).
+ */
+function createModuleWorker(url: URL): Worker {
+  return new Worker(url, { type: 'module', name: KERNEL_DISPLAY_NAME });
+}
+
+const kernelPlugin: JupyterFrontEndPlugin<void> = {
+  id: KERNEL_PLUGIN_ID,
+  description: `Registers the ${KERNEL_DISPLAY_NAME} kernel.`,
+  autoStart: true,
+  requires: [IKernelSpecs],
+  optional: [IKernelClient],
+  activate: (
+    _app: JupyterFrontEnd,
+    kernelSpecs: IKernelSpecs,
+    kernelClient: IKernelClient | null,
+  ): void => {
+    const baseUrl = new URL(PageConfig.getBaseUrl(), window.location.href).href;
+    const { settings, problems } = readSettings(
+      JSON.parse(PageConfig.getOption('litePluginSettings') || '{}'),
+      baseUrl,
+    );
+    for (const problem of problems) {
+      console.warn(`${KERNEL_DISPLAY_NAME} settings (jupyter-lite.json): ${problem}`);
+    }
+    const staticUrl = new URL(__webpack_public_path__, window.location.href).href;
+    const running = new Map<string, SyncKernel>();
+    if (kernelClient) {
+      routeInterrupts(kernelClient, running);
+    } else {
+      console.warn(`${KERNEL_DISPLAY_NAME}: no kernel client; interrupt only cancels queued cells.`);
+    }
+
+    kernelSpecs.register({
+      spec: {
+        name: KERNEL_NAME,
+        display_name: KERNEL_DISPLAY_NAME,
+        language: 'python',
+        argv: [],
+        resources: {
+          'logo-32x32': LOGO_URL,
+          'logo-64x64': LOGO_URL,
+          'logo-svg': LOGO_URL,
+        },
+      },
+      create: async (options: IKernel.IOptions): Promise<IKernel> => {
+        const kernel = new SyncKernel({
+          ...options,
+          createWorker: () =>
+            createModuleWorker(new URL('./sync-kernel.worker.js', import.meta.url)),
+          runtime: {
+            baseUrl,
+            pyodideUrl: `${staticUrl}pyodide/`,
+            wheelsUrl: `${staticUrl}wheels/`,
+            packageBaseUrl: settings.packageBaseUrl,
+            transform: settings.transform,
+          },
+        });
+        running.set(kernel.id, kernel);
+        kernel.disposed.connect(() => {
+          if (running.get(kernel.id) === kernel) {
+            running.delete(kernel.id);
+          }
+        });
+        kernel.ready.catch((error: unknown) => {
+          if (!kernel.isDisposed) {
+            console.error(error);
+            const reason = error instanceof Error ? (error.cause ?? error.message) : error;
+            void showErrorMessage(
+              `${KERNEL_DISPLAY_NAME} could not start`,
+              `${String(reason)}\n\nReload the page to try again.`,
+            );
+          }
+        });
+        return kernel;
+      },
+    });
+  },
+};
+
+/**
+ * Make "Interrupt kernel" reach the running cell.
+ *
+ * JupyterLite's kernel client serialises messages through a lock, and its
+ * `interrupt()` only cancels the cells still waiting for that lock; the
+ * kernel itself is never told (`IKernel` has no interrupt). So wrap the
+ * client's `interrupt` to also cancel our running cell, at its next `await`.
+ */
+function routeInterrupts(client: IKernelClient, running: Map<string, SyncKernel>): void {
+  const cancelQueued = client.interrupt.bind(client);
+  client.interrupt = async (kernelId: string): Promise<void> => {
+    // Cancel the queue first, so queued cells are reported as interrupted
+    // rather than dropped because the running cell ended with an error.
+    await cancelQueued(kernelId);
+    await running.get(kernelId)?.interrupt();
+  };
+}
+
+const plugins: JupyterFrontEndPlugin<void>[] = [kernelPlugin];
+
+export default plugins;
+export { SyncKernel } from './kernel';
+export { NOTES_MIME_TYPE } from './protocol';

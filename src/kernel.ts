@@ -1,0 +1,426 @@
+/**
+ * The kernel on the main thread: a thin adapter between JupyterLite's kernel
+ * protocol and the runtime in a module Worker.
+ *
+ * Every request is forwarded to the runtime in one comlink call; everything
+ * the runtime produces comes back as a {@link StampedEvent} and is published
+ * by one exhaustive `switch`. No Python runs, and no Python source is built,
+ * on this side.
+ *
+ * Works on a page that is not cross-origin isolated (GitHub Pages): nothing
+ * here needs SharedArrayBuffer. `input()` is answered by message, because the
+ * codemod turned it into an `await` inside the worker.
+ */
+import type { Remote } from 'comlink';
+import { proxy, releaseProxy, wrap } from 'comlink';
+
+import { KernelMessage } from '@jupyterlab/services';
+import type { IKernel } from '@jupyterlite/services';
+import { BaseKernel } from '@jupyterlite/services';
+import { PromiseDelegate } from '@lumino/coreutils';
+
+import type { IRuntime, RuntimeOptions, StampedEvent } from './protocol';
+
+/** What the kernel needs from a Worker (a real one, or a test double). */
+export type WorkerLike = Pick<
+  Worker,
+  'postMessage' | 'addEventListener' | 'removeEventListener' | 'terminate'
+>;
+
+/** The kernel's display name, also used in its error messages. */
+export const KERNEL_DISPLAY_NAME = 'Python (sync, Pyodide)';
+
+/**
+ * A Python kernel whose runtime (Pyodide, IPython and the codemod) lives in a
+ * module Worker.
+ */
+export class SyncKernel extends BaseKernel implements IKernel {
+  /**
+   * Start the worker and the runtime in it. The kernel is usable at once;
+   * {@link ready} settles when the runtime has started.
+   */
+  constructor(options: SyncKernel.IOptions) {
+    super(options);
+    this._send = options.sendMessage;
+    this._worker = options.createWorker();
+    this._worker.addEventListener('error', this._onWorkerError);
+    this._worker.addEventListener('messageerror', this._onWorkerError);
+    this._runtime = wrap<IRuntime>(this._worker);
+    // Both are awaited by whoever needs them; a rejection nobody awaits (a kernel
+    // shut down while starting) must not surface as an unhandled rejection.
+    this._ready.promise.catch(() => undefined);
+    this._workerStopped.promise.catch(() => undefined);
+    void this._start({ ...options.runtime, location: this.location });
+  }
+
+  /**
+   * Settles when the runtime has started; rejects with an `Error` naming the
+   * start-up step that failed (or saying the worker script did not load).
+   */
+  get ready(): Promise<void> {
+    return this._ready.promise;
+  }
+
+  /** Stop the worker. Pending requests are abandoned; `ready` rejects if still pending. */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._settleReady(new Error(`${KERNEL_DISPLAY_NAME}: kernel ${this.id} was shut down`));
+    this._workerStopped.reject(new Error('the kernel was shut down'));
+    this._worker.removeEventListener('error', this._onWorkerError);
+    this._worker.removeEventListener('messageerror', this._onWorkerError);
+    this._runtime[releaseProxy]();
+    this._worker.terminate();
+    super.dispose();
+  }
+
+  /**
+   * Handle a message from a client. Adds what `BaseKernel.handleMessage`
+   * leaves out: `comm_info_request` (not dispatched there) and an
+   * `input_reply` that is delivered straight to the waiting cell without
+   * flipping the kernel's status to idle while the cell still runs.
+   */
+  async handleMessage(msg: KernelMessage.IMessage): Promise<void> {
+    switch (msg.header.msg_type) {
+      case 'comm_info_request':
+        await this._replyToCommInfo(msg as KernelMessage.ICommInfoRequestMsg);
+        return;
+      case 'input_reply':
+        this._forwardInputReply(msg as KernelMessage.IInputReplyMsg);
+        return;
+      default:
+        await super.handleMessage(msg);
+    }
+  }
+
+  /** Cancel the running cell at its next `await`; it ends with `KeyboardInterrupt`. */
+  async interrupt(): Promise<void> {
+    await this._call(() => this._runtime.interrupt());
+  }
+
+  /** Static facts about the kernel; needs no round trip to the worker. */
+  async kernelInfoRequest(): Promise<KernelMessage.IInfoReplyMsg['content']> {
+    return {
+      status: 'ok',
+      protocol_version: '5.3',
+      implementation: 'jupyterlite-sync-kernel',
+      implementation_version: '0.1.0',
+      language_info: {
+        name: 'python',
+        version: '3.14',
+        mimetype: 'text/x-python',
+        codemirror_mode: { name: 'ipython', version: 3 },
+        pygments_lexer: 'ipython3',
+        nbconvert_exporter: 'python',
+        file_extension: '.py',
+      },
+      banner:
+        `${KERNEL_DISPLAY_NAME}: runs synchronous notebooks in the browser; ` +
+        'blocking calls are rewritten to awaits (see the notes under each cell, or %%transform).',
+      help_links: [{ text: 'Pyodide', url: 'https://pyodide.org' }],
+    };
+  }
+
+  /** Run a cell in the runtime; its outputs arrive as events while it runs. */
+  async executeRequest(
+    content: KernelMessage.IExecuteRequestMsg['content'],
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    const parent = this._requestHeader();
+    try {
+      const reply = await this._call<Reply<'execute'>>(() => this._runtime.execute(content, parent));
+      // BaseKernel numbers the cell (execute_input); keep the reply consistent with it.
+      return { ...reply, execution_count: this.executionCount };
+    } catch (error) {
+      const failure = errorContent(error, 'the kernel could not run the cell');
+      if (!this.isDisposed) {
+        // Shown in the cell; a kernel that was shut down or restarted says nothing more.
+        this.publishExecuteError(
+          { ename: failure.ename, evalue: failure.evalue, traceback: failure.traceback },
+          parent,
+        );
+      }
+      return { ...failure, execution_count: this.executionCount };
+    }
+  }
+
+  /** Completions from IPython in the runtime. */
+  async completeRequest(
+    content: KernelMessage.ICompleteRequestMsg['content'],
+  ): Promise<KernelMessage.ICompleteReplyMsg['content']> {
+    const parent = this._requestHeader();
+    return this._callOrError<Reply<'complete'>>(
+      () => this._runtime.complete(content, parent),
+      'completion failed',
+    );
+  }
+
+  /** Help for the name at the cursor (Shift+Tab), from IPython in the runtime. */
+  async inspectRequest(
+    content: KernelMessage.IInspectRequestMsg['content'],
+  ): Promise<KernelMessage.IInspectReplyMsg['content']> {
+    const parent = this._requestHeader();
+    return this._callOrError<Reply<'inspect'>>(
+      () => this._runtime.inspect(content, parent),
+      'inspection failed',
+    );
+  }
+
+  /** Whether console input is a complete statement, from IPython in the runtime. */
+  async isCompleteRequest(
+    content: KernelMessage.IIsCompleteRequestMsg['content'],
+  ): Promise<KernelMessage.IIsCompleteReplyMsg['content']> {
+    const parent = this._requestHeader();
+    try {
+      return await this._call<Reply<'isComplete'>>(() => this._runtime.isComplete(content, parent));
+    } catch {
+      // The reply has no error form; "unknown" lets the console fall back to its own rule.
+      return { status: 'unknown' };
+    }
+  }
+
+  /** The comms open in the runtime (see {@link handleMessage}, which routes the request here). */
+  async commInfoRequest(
+    content: KernelMessage.ICommInfoRequestMsg['content'],
+  ): Promise<KernelMessage.ICommInfoReplyMsg['content']> {
+    const parent = this._requestHeader();
+    return this._callOrError<Reply<'commInfo'>>(
+      () => this._runtime.commInfo(content, parent),
+      'comm_info failed',
+    );
+  }
+
+  /** Called by `BaseKernel`; {@link handleMessage} routes `input_reply` itself, so unused. */
+  inputReply(content: KernelMessage.IInputReplyMsg['content']): void {
+    void this._sendInputReply(content, this._requestHeader());
+  }
+
+  /**
+   * A comm opened by the front end (a widget library, say). The runtime has
+   * no comm targets, so answer as ipykernel does for an unknown target: close
+   * the comm, which tells the front end at once that nobody is listening.
+   */
+  async commOpen(msg: KernelMessage.ICommOpenMsg): Promise<void> {
+    this.handleComm(
+      'comm_close',
+      { comm_id: msg.content.comm_id, data: {} },
+      {},
+      [],
+      msg.header,
+    );
+  }
+
+  /** Messages to a comm the kernel closed (see {@link commOpen}) have nobody to go to. */
+  async commMsg(_msg: KernelMessage.ICommMsgMsg): Promise<void> {
+    // Nothing is listening: dropping is what ipykernel does for an unknown comm id.
+  }
+
+  /** Nothing to undo: see {@link commOpen}. */
+  async commClose(_msg: KernelMessage.ICommCloseMsg): Promise<void> {
+    // The comm was closed on this side when it was opened.
+  }
+
+  /** Load the runtime in the worker; settle {@link ready} with the outcome. */
+  private async _start(options: RuntimeOptions): Promise<void> {
+    const onEvent = proxy((stamped: StampedEvent) => this._publish(stamped));
+    try {
+      await this._call(() => this._runtime.initialize(options, onEvent));
+      this._settleReady();
+    } catch (error) {
+      const reason = errorMessage(error);
+      this._settleReady(
+        new Error(`${KERNEL_DISPLAY_NAME} could not start: ${reason}`, { cause: reason }),
+      );
+    }
+  }
+
+  /** Publish one event from the runtime as the Jupyter message it names. */
+  private _publish({ event, parentHeader }: StampedEvent): void {
+    if (this.isDisposed) {
+      return;
+    }
+    const parent = parentHeader;
+    switch (event.msgType) {
+      case 'stream':
+        this.stream(event.content, parent);
+        break;
+      case 'display_data':
+        this.displayData(event.content, parent);
+        break;
+      case 'update_display_data':
+        this.updateDisplayData(event.content, parent);
+        break;
+      case 'execute_result':
+        this.publishExecuteResult(event.content, parent);
+        break;
+      case 'error':
+        this.publishExecuteError(event.content, parent);
+        break;
+      case 'clear_output':
+        this.clearOutput(event.content, parent);
+        break;
+      case 'input_request':
+        this.inputRequest(event.content, parent);
+        break;
+      case 'comm_open':
+      case 'comm_msg':
+      case 'comm_close':
+        this.handleComm(event.msgType, event.content, event.metadata, event.buffers, parent);
+        break;
+      default:
+        assertNever(event);
+    }
+  }
+
+  /** Reply to `comm_info_request` with the usual busy / reply / idle sequence. */
+  private async _replyToCommInfo(msg: KernelMessage.ICommInfoRequestMsg): Promise<void> {
+    this._publishStatus('busy', msg);
+    try {
+      const content = await this._callOrError<Reply<'commInfo'>>(
+        () => this._runtime.commInfo(msg.content, msg.header),
+        'comm_info failed',
+      );
+      this._send(
+        KernelMessage.createMessage<KernelMessage.ICommInfoReplyMsg>({
+          msgType: 'comm_info_reply',
+          channel: 'shell',
+          session: msg.header.session,
+          parentHeader: msg.header,
+          content,
+        }),
+      );
+    } finally {
+      this._publishStatus('idle', msg);
+    }
+  }
+
+  private _forwardInputReply(msg: KernelMessage.IInputReplyMsg): void {
+    void this._sendInputReply(msg.content, msg.header);
+  }
+
+  private async _sendInputReply(
+    content: KernelMessage.IInputReplyMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<void> {
+    try {
+      await this._call(() => this._runtime.inputReply(content, parent));
+    } catch (error) {
+      // The waiting cell sees the failure as its own error; this is for the developer.
+      console.error(`${KERNEL_DISPLAY_NAME}: could not deliver the input reply:`, error);
+    }
+  }
+
+  private _publishStatus(
+    state: KernelMessage.Status,
+    parent: KernelMessage.IMessage,
+  ): void {
+    this._send(
+      KernelMessage.createMessage<KernelMessage.IStatusMsg>({
+        msgType: 'status',
+        channel: 'iopub',
+        session: parent.header.session,
+        parentHeader: parent.header,
+        content: { execution_state: state },
+      }),
+    );
+  }
+
+  /** The header of the request being handled (set by `BaseKernel.handleMessage`). */
+  private _requestHeader(): KernelMessage.IHeader {
+    const parent = this.parent;
+    if (!parent) {
+      throw new Error(`${KERNEL_DISPLAY_NAME}: a request arrived without a message`);
+    }
+    return parent.header;
+  }
+
+  /**
+   * Call the runtime, failing fast instead of hanging when the worker has
+   * stopped (its script failed to load, or the kernel was shut down).
+   */
+  private _call<T>(call: () => Promise<T>): Promise<T> {
+    return Promise.race([call(), this._workerStopped.promise]);
+  }
+
+  /** {@link _call} for requests whose reply has an error form. */
+  private async _callOrError<T>(
+    call: () => Promise<T>,
+    what: string,
+  ): Promise<T | KernelMessage.IReplyErrorContent> {
+    try {
+      return await this._call(call);
+    } catch (error) {
+      return errorContent(error, what);
+    }
+  }
+
+  private _settleReady(error?: Error): void {
+    if (this._readySettled) {
+      return;
+    }
+    this._readySettled = true;
+    if (error) {
+      this._ready.reject(error);
+    } else {
+      this._ready.resolve();
+    }
+  }
+
+  /**
+   * An `error` event on the Worker object: before start-up it means the
+   * worker's script could not be loaded or evaluated; afterwards it is an
+   * exception that escaped the runtime, which keeps running.
+   */
+  private _onWorkerError = (event: Event): void => {
+    // An ErrorEvent carries a message; a script that failed to load gives a bare Event.
+    const detail = (event as Partial<ErrorEvent>).message ?? '';
+    if (!this._readySettled) {
+      const reason = detail || "the kernel's worker script could not be loaded";
+      this._workerStopped.reject(new Error(reason));
+      return;
+    }
+    console.error(`${KERNEL_DISPLAY_NAME}: uncaught error in the kernel worker:`, detail || event);
+  };
+
+  private readonly _send: IKernel.SendMessage;
+  private readonly _worker: WorkerLike;
+  private readonly _runtime: Remote<IRuntime>;
+  private readonly _ready = new PromiseDelegate<void>();
+  private _readySettled = false;
+  /** Rejects when the worker can no longer answer; never resolves. */
+  private readonly _workerStopped = new PromiseDelegate<never>();
+}
+
+/** Statics for {@link SyncKernel}. */
+export namespace SyncKernel {
+  export interface IOptions extends IKernel.IOptions {
+    /** Create the (module) Worker that runs the runtime; called once. */
+    createWorker: () => WorkerLike;
+    /** Where the runtime finds its files; `location` is taken from the kernel. */
+    runtime: Omit<RuntimeOptions, 'location'>;
+  }
+}
+
+/** What a runtime method resolves to (comlink's Remote types blur unions otherwise). */
+type Reply<K extends keyof IRuntime> = Awaited<ReturnType<IRuntime[K]>>;
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message;
+  }
+  return typeof error === 'string' ? error : String(error);
+}
+
+function errorContent(error: unknown, what: string): KernelMessage.IReplyErrorContent {
+  const evalue = `${what}: ${errorMessage(error)}`;
+  return {
+    status: 'error',
+    ename: 'KernelError',
+    evalue,
+    traceback: [`KernelError: ${evalue}`],
+  };
+}
+
+function assertNever(event: never): never {
+  throw new Error(`unknown runtime event ${JSON.stringify(event)}`);
+}

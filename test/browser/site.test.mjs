@@ -1,0 +1,341 @@
+/**
+ * The built demo site in Chromium, used as a person uses it: open each example
+ * notebook, Run > Run All Cells, read what appears. Every test runs twice, with
+ * JSPI available in the kernel's worker and without it (see lite.mjs), on a
+ * page that is not cross-origin isolated, and fails on any console error,
+ * uncaught error, alert, or request that leaves the site's own server.
+ *
+ * Run with `npm run test:browser` (builds the site first). Screenshots of every
+ * visit go to test-results/.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { KERNEL_TIMEOUT, launchChromium, serveSite, Visit } from './lite.mjs';
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveSite();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+for (const jspi of [true, false]) {
+  const mode = jspi ? 'jspi-on' : 'jspi-off';
+
+  /**
+   * Run `body` in a fresh browser context, then check what must hold on every
+   * visit. Saves a screenshot named after the test either way.
+   */
+  const visit = (name, body) =>
+    test(`${name} (${mode})`, { timeout: 3 * KERNEL_TIMEOUT }, async () => {
+      const v = await Visit.open(browser, site.url, { jspi });
+      try {
+        await body(v);
+        const worker = v.kernelWorker();
+        assert.ok(worker, 'the kernel runs in its module worker');
+        assert.equal(
+          await worker.evaluate(() => 'Suspending' in WebAssembly),
+          jspi,
+          `WebAssembly.Suspending is ${jspi ? 'present' : 'absent'} in the kernel's worker`,
+        );
+        assert.equal(await v.page.evaluate(() => self.crossOriginIsolated), false);
+        assert.deepEqual(v.errors, [], 'no errors in the page or worker consoles');
+        assert.deepEqual(v.offsite, [], 'no request leaves the site');
+        assert.deepEqual(v.dialogs, [], 'no alert or other dialog');
+      } finally {
+        await v.screenshot(`${name.replace(/\W+/g, '-')}-${mode}`).catch(() => undefined);
+        await v.close();
+      }
+    });
+
+  describe(`demo site, ${mode}`, () => {
+    visit('progress.ipynb streams the bar while the cell runs', async (v) => {
+      const nb = await v.openNotebook('progress.ipynb');
+      // Record what the running cell shows each time its outputs change.
+      await v.page.evaluate((cell) => {
+        window.__progressSeen = [];
+        new MutationObserver(() => {
+          const running = cell.querySelector('.jp-InputPrompt').textContent.includes('*');
+          const steps = (cell.querySelector('.jp-OutputArea')?.textContent ?? '').match(/\d+\/10/g);
+          window.__progressSeen.push({ running, steps: steps ? steps.length : 0 });
+        }).observe(cell, { subtree: true, childList: true, characterData: true });
+      }, await nb.codeCells.nth(1).elementHandle());
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+
+      const output = await nb.outputText(1);
+      assert.match(output, /\[ +\] 0\/10/);
+      assert.match(output, /\[#{20}\] 10\/10\s+done/);
+      const seen = await v.page.evaluate(() => window.__progressSeen);
+      const partial = new Set(
+        seen.filter((s) => s.running && s.steps > 0 && s.steps < 11).map((s) => s.steps),
+      );
+      assert.ok(
+        partial.size >= 3,
+        `progress lines appeared in steps while the cell ran (saw ${[...partial]})`,
+      );
+      assert.match(await nb.notes(0).innerText(), /1 rewrite, 1 function made async/);
+      assert.match(await nb.notes(0).innerText(), /time\.sleep\(0\.05\)\s*→\s*await/);
+      assert.match(await nb.notes(1).innerText(), /progress\(10\)\s*→\s*await progress\(10\)/);
+    });
+
+    visit('asyncio_script.ipynb awaits main() instead of asyncio.run', async (v) => {
+      const nb = await v.openNotebook('asyncio_script.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      assert.match(
+        await nb.outputText(1),
+        /slow finished after 0\.2 s\s+fast finished after 0\.1 s/,
+      );
+      assert.match(await nb.notes(1).innerText(), /asyncio\.run\(main\(\)\)\s*→\s*await main\(\)/);
+    });
+
+    visit('helpers.ipynb awaits helpers from earlier cells', async (v) => {
+      const nb = await v.openNotebook('helpers.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      assert.match(await nb.outputText(1), /0 0\n1 1\n2 4\n3 9/);
+      assert.match(await nb.outputText(2), /\[0, 1, 4, 9, 16\]\s+5/);
+      assert.match(await nb.notes(2).innerText(), /await/);
+    });
+
+    visit('input.ipynb is answered by typing into the page', async (v) => {
+      const nb = await v.openNotebook('input.ipynb');
+      await nb.runAll();
+      const answer = async (prompt, text) => {
+        // Answered prompts stay in the page, hidden; the open one is the visible one.
+        const box = nb.panel.locator('.jp-Stdin:visible').filter({ hasText: prompt });
+        await box.waitFor({ timeout: KERNEL_TIMEOUT });
+        await box.locator('input.jp-Stdin-input').fill(text);
+        await box.locator('input.jp-Stdin-input').press('Enter');
+      };
+      await answer('What is your name?', 'Ada');
+      await answer('First number:', 'seven');
+      await answer('First number:', '3');
+      await answer('Second number:', '4');
+      await nb.waitUntilAllRan();
+      assert.match(await nb.outputText(0), /Hello, Ada!/);
+      const sums = await nb.outputText(1);
+      assert.match(sums, /'seven' is not a number, try again/);
+      assert.match(sums, /Sum: 7/);
+    });
+
+    visit('talk_asyncio_run.ipynb: asyncio.run and the function around it', async (v) => {
+      const nb = await v.openNotebook('talk_asyncio_run.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      assert.match(await nb.outputText(0), /fn finished[\s\S]*42/);
+      assert.match(await nb.outputText(1), /coro ran/);
+      const notes = await nb.notes(1).innerText();
+      assert.match(notes, /1 rewrite, 1 function made async, 1 call awaited/);
+    });
+
+    visit('talk_concurrent_task.ipynb: the task runs during the sleep', async (v) => {
+      const nb = await v.openNotebook('talk_concurrent_task.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      assert.match(
+        await nb.outputText(0),
+        /Script start [\d.]+ s\s+Async timer start [\d.]+ s\s+Async timer end [\d.]+ s\s+Script end [\d.]+ s/,
+      );
+    });
+
+    visit('talk_name_resolution.ipynb: every spelling of time.sleep, and only it', async (v) => {
+      const nb = await v.openNotebook('talk_name_resolution.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      const rewritten = [0, 1, 2, 3, 4, 6];
+      for (const i of rewritten) {
+        assert.match(await nb.notes(i).innerText(), /→\s*await/, `code cell ${i} is rewritten`);
+      }
+      assert.equal(await nb.notes(5).count(), 0, '`nap = time.sleep` changes nothing');
+      assert.equal(await nb.notes(7).count(), 0, 'a sleep of your own is left alone');
+      assert.match(await nb.outputText(7), /my own sleep\(5\) does not wait/);
+    });
+
+    visit('talk_chain_reaction.ipynb: callers become async all the way up', async (v) => {
+      const nb = await v.openNotebook('talk_chain_reaction.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      assert.match(await nb.outputText(0), /3\n2\n1\nApollo: liftoff!/);
+      assert.match(await nb.outputText(1), /Gemini: liftoff![\s\S]*Mercury: liftoff!/);
+      const bar = nb.notes(0);
+      assert.equal(
+        await bar.locator('.jp-SyncNotes-count').innerText(),
+        '1 rewrite, 2 functions made async, 2 calls awaited',
+      );
+      // Collapsed, the bar shows one line; opened, every step of the chain.
+      const list = bar.locator('.jp-SyncNotes-list');
+      assert.equal(await list.isVisible(), false);
+      await bar.locator('summary').click();
+      await list.waitFor();
+      assert.deepEqual(
+        (await list.locator('li').allInnerTexts()).map((t) => t.split(' ').slice(0, 2).join(' ')),
+        ['line 3', 'line 6', 'line 8', 'line 9', 'line 12'],
+      );
+    });
+
+    visit('transform_magic.ipynb shows the rewrite without running it', async (v) => {
+      const nb = await v.openNotebook('transform_magic.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      const preview = await nb.outputText(0);
+      assert.match(preview, /async def tick\(n\):/);
+      assert.match(preview, /await __asyncio__\.sleep\(1\)/);
+      assert.match(preview, /await tick\(3\)/);
+      assert.doesNotMatch(preview, /tick 0/, '%%transform does not run the cell');
+      assert.match(await nb.outputText(1), /tick 0\ntick 1\ntick 2/);
+      assert.match(await nb.outputText(2), /await __asyncio__\.sleep\(0\.1\)/);
+      // Open the first bar for the screenshot: the rewrite and its notes together.
+      await nb.notes(0).locator('summary').click();
+      await nb.notes(0).locator('.jp-SyncNotes-list').waitFor();
+      await v.page.setViewportSize({ width: 1280, height: 1300 }); // the whole notebook in view
+      await nb.codeCells.nth(0).scrollIntoViewIfNeeded();
+      await v.screenshot(`transform-magic-notebook-${mode}`, nb.panel.locator('.jp-WindowedPanel-outer'));
+    });
+
+    visit('a new notebook: notes are text, interrupt, restart, JSPI', async (v) => {
+      const nb = await v.newNotebook();
+
+      // Markup in the user's code is shown as text in the notes, never inserted.
+      const markup = '<img src=x onerror=alert(1)>';
+      const xss = await nb.typeAndRun(`import time\ntime.sleep(len("${markup}") / 1000)`);
+      await nb.waitForCell(xss);
+      const bar = xss.locator('.jp-SyncNotes');
+      assert.match(await bar.innerText(), new RegExp(markup.replace(/[()]/g, '\\$&')));
+      assert.equal(await bar.locator('img').count(), 0, 'no element made from the note');
+
+      // Without the rewrite, asyncio.run needs JSPI: this shows which mode Pyodide is in.
+      const off = await nb.typeAndRun('%transform off');
+      await nb.waitForCell(off);
+      const raw = await nb.typeAndRun('import asyncio\nasyncio.run(asyncio.sleep(0))\nprint("ran")');
+      await nb.waitForCell(raw);
+      const rawOutput = await raw.locator('.jp-OutputArea').innerText();
+      if (jspi) {
+        assert.match(rawOutput, /^ran$/m);
+      } else {
+        assert.match(rawOutput, /RuntimeError: WebAssembly stack switching not supported/);
+      }
+      const on = await nb.typeAndRun('%transform on');
+      await nb.waitForCell(on);
+      const rewritten = await nb.typeAndRun('asyncio.run(asyncio.sleep(0))\nprint("ran")');
+      await nb.waitForCell(rewritten);
+      assert.match(await rewritten.locator('.jp-OutputArea').innerText(), /^ran$/m);
+
+      // Kernel > Interrupt Kernel stops a long sleep at once.
+      const long = await nb.typeAndRun('x = 41\ntime.sleep(600)');
+      await nb.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]').waitFor();
+      const started = Date.now();
+      await nb.menu('Kernel', 'Interrupt Kernel');
+      await nb.waitForCell(long);
+      assert.ok(Date.now() - started < 30_000, 'the sleep ended long before 600 s');
+      assert.match(await long.locator('.jp-OutputArea').innerText(), /KeyboardInterrupt/);
+
+      // Kernel > Restart Kernel…: a fresh interpreter, counting from 1 again.
+      await nb.menu('Kernel', 'Restart Kernel…');
+      await v.page.locator('.jp-Dialog button', { hasText: /^Restart$/ }).click();
+      const after = await nb.typeAndRun('print(x + 1)');
+      await nb.waitForCell(after);
+      assert.equal((await after.locator('.jp-InputPrompt').innerText()).trim(), '[1]:');
+      assert.match(await after.locator('.jp-OutputArea').innerText(), /NameError: name 'x' is not defined/);
+    });
+  });
+}
+
+describe('demo site, a kernel that cannot start', () => {
+  test('a worker script that does not load is reported, not waited for', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    try {
+      await v.context.route('**/sync-kernel.worker.*.js', (route) =>
+        route.fulfill({ status: 404, body: 'not found' }),
+      );
+      await v.page.goto(`${site.url}lab/index.html?path=progress.ipynb`);
+      const dialog = v.page.locator('.jp-Dialog');
+      await dialog.waitFor({ timeout: KERNEL_TIMEOUT });
+      assert.match(
+        await dialog.locator('.jp-Dialog-body').innerText(),
+        /the kernel's worker script could not be loaded/,
+      );
+    } finally {
+      await v.close();
+    }
+  });
+
+  test('says so in a dialog, naming the start-up step, instead of hanging', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    try {
+      await v.context.route('**/wheels/sync-kernel-lock.json', (route) =>
+        route.fulfill({ status: 404, body: 'not found' }),
+      );
+      await v.page.goto(`${site.url}lab/index.html?path=progress.ipynb`);
+      const dialog = v.page.locator('.jp-Dialog');
+      await dialog.waitFor({ timeout: KERNEL_TIMEOUT });
+      assert.match(await dialog.locator('.jp-Dialog-header').innerText(), /Python \(sync, Pyodide\) could not start/);
+      assert.match(await dialog.locator('.jp-Dialog-body').innerText(), /step "read lock files".*404/s);
+      await v.screenshot('kernel-start-failure');
+      assert.ok(
+        v.errors.some((e) => /could not start/.test(e)),
+        'the failure is also in the console, for whoever opens it',
+      );
+      assert.deepEqual(v.offsite, []);
+    } finally {
+      await v.close();
+    }
+  });
+});
+
+describe('demo site, packageBaseUrl', () => {
+  /** Run `import six` (a Pyodide distribution package, not shipped with the site) in a new notebook. */
+  const importSix = async (v) => {
+    const nb = await v.newNotebook();
+    const cell = await nb.typeAndRun('import six');
+    await nb.waitForCell(cell);
+    return cell.locator('.jp-OutputArea').innerText();
+  };
+
+  test('by default, distribution packages come from Pyodide\'s CDN', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    try {
+      await importSix(v);
+      // The sandbox has no network: the tests abort the request and record it.
+      assert.deepEqual(v.offsite, ['https://cdn.jsdelivr.net/pyodide/v314.0.7/full/six-1.17.0-py2.py3-none-any.whl']);
+    } finally {
+      await v.close();
+    }
+  });
+
+  test('litePluginSettings.packageBaseUrl in jupyter-lite.json moves them to the site', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true });
+    const asked = [];
+    try {
+      await v.context.route(
+        (url) => url.href === `${site.url}jupyter-lite.json`,
+        async (route) => {
+          const response = await route.fetch();
+          const config = await response.json();
+          config['jupyter-config-data'].litePluginSettings = {
+            'jupyterlite-sync-kernel:kernel': { packageBaseUrl: './pyodide-packages/' },
+          };
+          await route.fulfill({ response, json: config });
+        },
+      );
+      await v.context.route('**/pyodide-packages/**', async (route) => {
+        asked.push(route.request().url());
+        await route.fulfill({ status: 404, body: 'not here' });
+      });
+      const output = await importSix(v);
+      assert.deepEqual(asked, [`${site.url}pyodide-packages/six-1.17.0-py2.py3-none-any.whl`]);
+      assert.deepEqual(v.offsite, []);
+      assert.match(output, /ModuleNotFoundError: No module named 'six'/);
+    } finally {
+      await v.close();
+    }
+  });
+});

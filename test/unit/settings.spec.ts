@@ -1,0 +1,66 @@
+/**
+ * The site settings the kernel reads from `litePluginSettings` (src/settings.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { DEFAULT_PACKAGE_BASE_URL, KERNEL_PLUGIN_ID, readSettings } from '../../src/settings';
+
+const SITE = 'https://teacher.github.io/course/';
+
+describe('readSettings', () => {
+  test('with nothing configured: Pyodide CDN for packages, rewriting on', () => {
+    assert.deepEqual(readSettings({}, SITE), {
+      settings: { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true },
+      problems: [],
+    });
+    assert.equal(DEFAULT_PACKAGE_BASE_URL, 'https://cdn.jsdelivr.net/pyodide/v314.0.7/full/');
+  });
+
+  test('other plugins’ settings are not ours', () => {
+    const { settings, problems } = readSettings(
+      { '@jupyterlite/pyodide-kernel-extension:kernel': { pyodideUrl: 'x' } },
+      SITE,
+    );
+    assert.equal(settings.packageBaseUrl, DEFAULT_PACKAGE_BASE_URL);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a relative packageBaseUrl resolves against the site and ends with a slash', () => {
+    const { settings, problems } = readSettings(
+      { [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'pyodide-packages', transform: false } },
+      SITE,
+    );
+    assert.deepEqual(settings, {
+      packageBaseUrl: 'https://teacher.github.io/course/pyodide-packages/',
+      transform: false,
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  test('an absolute packageBaseUrl is kept', () => {
+    const { settings } = readSettings(
+      { [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'https://mirror.example.org/pyodide/314/' } },
+      SITE,
+    );
+    assert.equal(settings.packageBaseUrl, 'https://mirror.example.org/pyodide/314/');
+  });
+
+  test('bad values fall back to the defaults and say why', () => {
+    const { settings, problems } = readSettings(
+      { [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'javascript:alert(1)', transform: 'yes', pyodideUrl: 'x' } },
+      SITE,
+    );
+    assert.deepEqual(settings, { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true });
+    assert.equal(problems.length, 3);
+    assert.match(problems[0], /^packageBaseUrl must be a URL/);
+    assert.match(problems[1], /^transform must be true or false/);
+    assert.match(problems[2], /^Unknown setting "pyodideUrl"/);
+  });
+
+  test('a non-object entry is reported', () => {
+    const { settings, problems } = readSettings({ [KERNEL_PLUGIN_ID]: 'on' }, SITE);
+    assert.equal(settings.transform, true);
+    assert.match(problems[0], /must be an object/);
+  });
+});
