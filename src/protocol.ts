@@ -74,6 +74,11 @@ export interface RuntimeOptions {
   packageBaseUrl?: string;
   /** Directory of the notebook in the virtual filesystem (the cell's cwd). */
   location?: string;
+  /**
+   * Node only: a directory of the host mounted at `location`, so cells read
+   * and write the files next to the notebook, as on desktop Jupyter.
+   */
+  hostDirectory?: string;
   /** Rewrite cells with the codemod (`%transform on`); default `true`. */
   transform?: boolean;
 }

@@ -84,6 +84,13 @@ interface BootFiles {
   stdlibPyc: Promise<Uint8Array | undefined>;
 }
 
+/** Mount a host directory (Node only) at `location`, or at the same path if there is none. */
+function mountHostDirectory(pyodide: PyodideAPI, hostDirectory: string, location: string | undefined): void {
+  const target = location ?? hostDirectory;
+  pyodide.FS.mkdirTree(target);
+  pyodide.mountNodeFS(target, hostDirectory);
+}
+
 /** The default base URL of Pyodide's distribution packages (numpy, pandas, ...). */
 export function defaultPackageBaseUrl(version: string): string {
   return `https://cdn.jsdelivr.net/pyodide/v${version}/full/`;
@@ -110,6 +117,10 @@ export class Runtime implements IRuntime {
     const pyodide = await this.step('load Pyodide', () => this.loadPyodide(options, files));
     await this.step('install wheels', () => this.installKernelPackages(pyodide, files.lock));
     await this.step('add compiled standard library', () => this.addCompiledStdlib(pyodide, files.stdlibPyc));
+    if (options.hostDirectory) {
+      const { hostDirectory, location } = options;
+      await this.step('mount notebook folder', async () => mountHostDirectory(pyodide, hostDirectory, location));
+    }
     const module = await this.step('import shell', async () => pyodide.pyimport('sync_kernel.kernel') as PyProxy);
     await this.step('start kernel', async () => this.startKernel(module, options));
   }

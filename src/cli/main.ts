@@ -170,7 +170,13 @@ async function run(args: RunArguments): Promise<number> {
   };
   let failure: RunFailure | undefined;
   try {
-    kernel = await startRuntime(repoPaths(REPO_ROOT), { transform: args.transform }, onEvent);
+    // As on desktop Jupyter, cells run in the notebook's folder and see the files next to it.
+    const folder = dirname(resolve(args.notebook));
+    kernel = await startRuntime(
+      repoPaths(REPO_ROOT),
+      { transform: args.transform, location: folder, hostDirectory: folder },
+      onEvent,
+    );
     failure = await runCells(kernel, nb, args, (r) => (recorder = r));
   } catch (error) {
     failure = error instanceof RunFailure ? error : new RunFailure(error instanceof Error ? error.message : String(error), 1);
