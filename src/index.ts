@@ -44,11 +44,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IKernelSpecs],
   optional: [IKernelClient],
-  activate: (
-    _app: JupyterFrontEnd,
-    kernelSpecs: IKernelSpecs,
-    kernelClient: IKernelClient | null,
-  ): void => {
+  activate: (_app: JupyterFrontEnd, kernelSpecs: IKernelSpecs, kernelClient: IKernelClient | null): void => {
     const baseUrl = new URL(PageConfig.getBaseUrl(), window.location.href).href;
     const { settings, problems } = readSettings(
       JSON.parse(PageConfig.getOption('litePluginSettings') || '{}'),
@@ -80,8 +76,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
         const kernel = new SyncKernel({
           ...options,
-          createWorker: () =>
-            createModuleWorker(new URL('./sync-kernel.worker.js', import.meta.url)),
+          createWorker: () => createModuleWorker(new URL('./sync-kernel.worker.js', import.meta.url)),
           runtime: {
             baseUrl,
             pyodideUrl: `${staticUrl}pyodide/`,

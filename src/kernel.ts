@@ -22,10 +22,7 @@ import { PromiseDelegate } from '@lumino/coreutils';
 import type { IRuntime, RuntimeOptions, StampedEvent } from './protocol';
 
 /** What the kernel needs from a Worker (a real one, or a test double). */
-export type WorkerLike = Pick<
-  Worker,
-  'postMessage' | 'addEventListener' | 'removeEventListener' | 'terminate'
->;
+export type WorkerLike = Pick<Worker, 'postMessage' | 'addEventListener' | 'removeEventListener' | 'terminate'>;
 
 /** The kernel's display name, also used in its error messages. */
 export const KERNEL_DISPLAY_NAME = 'Python (sync, Pyodide)';
@@ -149,10 +146,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     content: KernelMessage.ICompleteRequestMsg['content'],
   ): Promise<KernelMessage.ICompleteReplyMsg['content']> {
     const parent = this._requestHeader();
-    return this._callOrError<Reply<'complete'>>(
-      () => this._runtime.complete(content, parent),
-      'completion failed',
-    );
+    return this._callOrError<Reply<'complete'>>(() => this._runtime.complete(content, parent), 'completion failed');
   }
 
   /** Help for the name at the cursor (Shift+Tab), from IPython in the runtime. */
@@ -160,10 +154,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     content: KernelMessage.IInspectRequestMsg['content'],
   ): Promise<KernelMessage.IInspectReplyMsg['content']> {
     const parent = this._requestHeader();
-    return this._callOrError<Reply<'inspect'>>(
-      () => this._runtime.inspect(content, parent),
-      'inspection failed',
-    );
+    return this._callOrError<Reply<'inspect'>>(() => this._runtime.inspect(content, parent), 'inspection failed');
   }
 
   /** Whether console input is a complete statement, from IPython in the runtime. */
@@ -184,10 +175,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     content: KernelMessage.ICommInfoRequestMsg['content'],
   ): Promise<KernelMessage.ICommInfoReplyMsg['content']> {
     const parent = this._requestHeader();
-    return this._callOrError<Reply<'commInfo'>>(
-      () => this._runtime.commInfo(content, parent),
-      'comm_info failed',
-    );
+    return this._callOrError<Reply<'commInfo'>>(() => this._runtime.commInfo(content, parent), 'comm_info failed');
   }
 
   /** Called by `BaseKernel`; {@link handleMessage} routes `input_reply` itself, so unused. */
@@ -201,13 +189,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
    * the comm, which tells the front end at once that nobody is listening.
    */
   async commOpen(msg: KernelMessage.ICommOpenMsg): Promise<void> {
-    this.handleComm(
-      'comm_close',
-      { comm_id: msg.content.comm_id, data: {} },
-      {},
-      [],
-      msg.header,
-    );
+    this.handleComm('comm_close', { comm_id: msg.content.comm_id, data: {} }, {}, [], msg.header);
   }
 
   /** Messages to a comm the kernel closed (see {@link commOpen}) have nobody to go to. */
@@ -228,9 +210,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
       this._settleReady();
     } catch (error) {
       const reason = errorMessage(error);
-      this._settleReady(
-        new Error(`${KERNEL_DISPLAY_NAME} could not start: ${reason}`, { cause: reason }),
-      );
+      this._settleReady(new Error(`${KERNEL_DISPLAY_NAME} could not start: ${reason}`, { cause: reason }));
     }
   }
 
@@ -310,10 +290,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     }
   }
 
-  private _publishStatus(
-    state: KernelMessage.Status,
-    parent: KernelMessage.IMessage,
-  ): void {
+  private _publishStatus(state: KernelMessage.Status, parent: KernelMessage.IMessage): void {
     this._send(
       KernelMessage.createMessage<KernelMessage.IStatusMsg>({
         msgType: 'status',
@@ -343,10 +320,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
   }
 
   /** {@link _call} for requests whose reply has an error form. */
-  private async _callOrError<T>(
-    call: () => Promise<T>,
-    what: string,
-  ): Promise<T | KernelMessage.IReplyErrorContent> {
+  private async _callOrError<T>(call: () => Promise<T>, what: string): Promise<T | KernelMessage.IReplyErrorContent> {
     try {
       return await this._call(call);
     } catch (error) {

@@ -7,13 +7,7 @@ import type { INote } from './protocol';
 /** The kinds that tell the user a cell may not behave as on desktop Jupyter. */
 export const WARNING_KINDS: ReadonlySet<INote['kind']> = new Set(['kept-blocking', 'internal']);
 
-const KINDS: ReadonlySet<string> = new Set([
-  'rewrite',
-  'async-def',
-  'await-call',
-  'kept-blocking',
-  'internal',
-]);
+const KINDS: ReadonlySet<string> = new Set(['rewrite', 'async-def', 'await-call', 'kept-blocking', 'internal']);
 
 /** How each kind is counted in the summary: [singular, plural]. */
 const KIND_LABELS: Record<INote['kind'], [string, string]> = {
@@ -25,13 +19,7 @@ const KIND_LABELS: Record<INote['kind'], [string, string]> = {
 };
 
 /** Summary order: warnings first, so they are seen even when the bar is collapsed. */
-const SUMMARY_ORDER: INote['kind'][] = [
-  'kept-blocking',
-  'internal',
-  'rewrite',
-  'async-def',
-  'await-call',
-];
+const SUMMARY_ORDER: INote['kind'][] = ['kept-blocking', 'internal', 'rewrite', 'async-def', 'await-call'];
 
 /**
  * Read notes from the MIME bundle's value: a list of notes, or an object with
@@ -41,11 +29,7 @@ const SUMMARY_ORDER: INote['kind'][] = [
  * @returns The valid notes, in order.
  */
 export function parseNotes(data: unknown): INote[] {
-  const list = Array.isArray(data)
-    ? data
-    : isRecord(data) && Array.isArray(data.notes)
-      ? data.notes
-      : [];
+  const list = Array.isArray(data) ? data : isRecord(data) && Array.isArray(data.notes) ? data.notes : [];
   return list.filter(isNote).map((note) => ({
     line: note.line,
     col: note.col,
@@ -89,9 +73,7 @@ export function countLabel(notes: readonly INote[]): string {
  */
 export function headlineNote(notes: readonly INote[]): INote | undefined {
   return (
-    notes.find((note) => WARNING_KINDS.has(note.kind)) ??
-    notes.find((note) => note.kind === 'rewrite') ??
-    notes[0]
+    notes.find((note) => WARNING_KINDS.has(note.kind)) ?? notes.find((note) => note.kind === 'rewrite') ?? notes[0]
   );
 }
 

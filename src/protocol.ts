@@ -116,10 +116,7 @@ export interface IRuntime {
     parent: KernelMessage.IHeader,
   ): Promise<KernelMessage.ICommInfoReplyMsg['content']>;
   /** Answer the pending `input()`; the cell resumes at its `await`. */
-  inputReply(
-    content: KernelMessage.IInputReplyMsg['content'],
-    parent: KernelMessage.IHeader,
-  ): Promise<void>;
+  inputReply(content: KernelMessage.IInputReplyMsg['content'], parent: KernelMessage.IHeader): Promise<void>;
   /** Cancel the running cell at its next `await` (raises `KeyboardInterrupt`). */
   interrupt(): Promise<void>;
 }

@@ -18,13 +18,7 @@ const pyodideDir = path.dirname(require.resolve('pyodide/package.json', { paths:
 const wheelsDir = path.join(root, 'build', 'wheels');
 
 /** The files Pyodide loads from its indexURL before any package is installed. */
-const PYODIDE_FILES = [
-  'pyodide.mjs',
-  'pyodide.asm.mjs',
-  'pyodide.asm.wasm',
-  'python_stdlib.zip',
-  'pyodide-lock.json',
-];
+const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
 for (const file of PYODIDE_FILES) {
   if (!fs.existsSync(path.join(pyodideDir, file))) {

@@ -150,7 +150,9 @@ export class Runtime implements IRuntime {
     } catch (error) {
       // Python errors in cells come back as error replies; anything else
       // (os._exit, a fatal Pyodide error) means the interpreter is gone.
-      throw error instanceof Error && error.name === 'PythonError' ? error : new Error(`the kernel died: ${describe(error)}`);
+      throw error instanceof Error && error.name === 'PythonError'
+        ? error
+        : new Error(`the kernel died: ${describe(error)}`);
     }
     await this.delivered();
     return JSON.parse(reply);
@@ -184,10 +186,7 @@ export class Runtime implements IRuntime {
     return { status: 'ok', comms: {} };
   }
 
-  async inputReply(
-    content: KernelMessage.IInputReplyMsg['content'],
-    _parent: KernelMessage.IHeader,
-  ): Promise<void> {
+  async inputReply(content: KernelMessage.IInputReplyMsg['content'], _parent: KernelMessage.IHeader): Promise<void> {
     if (content.status === 'ok') {
       this.python().input_reply(content.value, false);
     } else {

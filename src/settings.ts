@@ -101,9 +101,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
         }
         break;
       default:
-        problems.push(
-          `Unknown setting "${key}" ignored (known: packageBaseUrl, transform).`,
-        );
+        problems.push(`Unknown setting "${key}" ignored (known: packageBaseUrl, transform).`);
     }
   }
   return { settings, problems };

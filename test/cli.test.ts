@@ -11,7 +11,9 @@ import { REPO } from './helpers/kernel';
 const PROGRAM = 'jupyterlite-sync-kernel:';
 
 /** Validate a notebook file with the reference implementation (the `nbformat` package in .venv). */
-function validateNotebook(path: string): { cells: { cell_type: string; execution_count?: number | null; outputs?: { output_type: string; text?: string }[] }[] } {
+function validateNotebook(path: string): {
+  cells: { cell_type: string; execution_count?: number | null; outputs?: { output_type: string; text?: string }[] }[];
+} {
   const check = spawnSync(
     join(REPO, '.venv', 'bin', 'python'),
     ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT))', path],
@@ -47,7 +49,11 @@ describe('unreadable notebooks exit 2', () => {
     ['missing.ipynb', null, 'no such file'],
     ['broken.ipynb', '{"cells": [', 'not valid JSON (Unexpected end of JSON input)'],
     ['old.ipynb', JSON.stringify({ nbformat: 3, cells: [] }), 'nbformat 3 is not supported (only nbformat 4)'],
-    ['odd.ipynb', JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code' }] }), 'cell 1 is not a valid nbformat 4 cell'],
+    [
+      'odd.ipynb',
+      JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code' }] }),
+      'cell 1 is not a valid nbformat 4 cell',
+    ],
   ])('%s', async (name, text, reason) => {
     const path = text === null ? join(REPO, 'test', 'no-such-dir', name) : tempFile(name, text);
     const { code, stderr } = await runCli(['run', path]);
@@ -103,7 +109,10 @@ describe('running notebooks', () => {
   });
 
   test('input() reads standard input line by line; end of input raises EOFError', async () => {
-    const nb = tempFile('ask.py', '# %%\na = input("first? ")\nb = input("second? ")\nprint(a + b)\n# %%\ninput("third? ")\n');
+    const nb = tempFile(
+      'ask.py',
+      '# %%\na = input("first? ")\nb = input("second? ")\nprint(a + b)\n# %%\ninput("third? ")\n',
+    );
     const { code, stdout, stderr } = await runCli(['run', nb], 'x\ny\n');
     expect(stdout).toBe('first? second? xy\nthird? ');
     expect(code).toBe(1);
@@ -111,7 +120,10 @@ describe('running notebooks', () => {
   });
 
   test('a cell that outlives --timeout is interrupted and reported', async () => {
-    const nb = tempFile('forever.py', '# %%\nimport asyncio\nprint("waiting")\nwhile True:\n    await asyncio.sleep(0.05)\n# %%\nprint("never")\n');
+    const nb = tempFile(
+      'forever.py',
+      '# %%\nimport asyncio\nprint("waiting")\nwhile True:\n    await asyncio.sleep(0.05)\n# %%\nprint("never")\n',
+    );
     const started = Date.now();
     const { code, stdout, stderr } = await runCli(['run', nb, '--timeout', '1']);
     expect(Date.now() - started).toBeLessThan(30000);
@@ -129,7 +141,7 @@ describe('running notebooks', () => {
     expect(lastLine(stderr)).toMatch(new RegExp(`^${PROGRAM} the kernel died: `));
   });
 
-  test('cells run in the notebook\'s folder: they read the files next to it and write there', async () => {
+  test("cells run in the notebook's folder: they read the files next to it and write there", async () => {
     const nb = tempFile(
       'reads.py',
       '# %%\nimport os\nprint(sorted(os.listdir(".")))\n' +

@@ -8,7 +8,10 @@ import { NotebookError, Output, OutputRecorder, parseNotebook, serializeNotebook
 
 describe('percent-format scripts', () => {
   test('cells split at # %%, markdown cells un-commented, blank edges trimmed', () => {
-    const nb = parseNotebook('x.py', 'import os\n\n# %% [markdown]\n# # Title\n# text\n\n# %%\nx = 1\n\n\n# %% a title\ny = 2\n');
+    const nb = parseNotebook(
+      'x.py',
+      'import os\n\n# %% [markdown]\n# # Title\n# text\n\n# %%\nx = 1\n\n\n# %% a title\ny = 2\n',
+    );
     expect(nb.cells.map((c) => [c.cell_type, c.source])).toEqual([
       ['code', 'import os'],
       ['markdown', '# Title\ntext'],
@@ -18,13 +21,18 @@ describe('percent-format scripts', () => {
   });
 
   test('a notebook that is not nbformat 4 is refused with the reason', () => {
-    expect(() => parseNotebook('x.ipynb', '{"nbformat": 4}')).toThrow(new NotebookError('not a notebook: no "cells" list'));
+    expect(() => parseNotebook('x.ipynb', '{"nbformat": 4}')).toThrow(
+      new NotebookError('not a notebook: no "cells" list'),
+    );
   });
 });
 
 describe('recording outputs', () => {
   const display = (text: string, id?: string) =>
-    ({ msgType: 'display_data', content: { data: { 'text/plain': text }, metadata: {}, transient: id ? { display_id: id } : {} } }) as const;
+    ({
+      msgType: 'display_data',
+      content: { data: { 'text/plain': text }, metadata: {}, transient: id ? { display_id: id } : {} },
+    }) as const;
 
   test('consecutive streams of one name merge; others do not', () => {
     const recorder = new OutputRecorder(new Map());
@@ -43,7 +51,10 @@ describe('recording outputs', () => {
     first.add(display('old', 'd'));
     const second = new OutputRecorder(displays);
     second.add(display('also old', 'd'));
-    second.add({ msgType: 'update_display_data', content: { data: { 'text/plain': 'new' }, metadata: {}, transient: { display_id: 'd' } } });
+    second.add({
+      msgType: 'update_display_data',
+      content: { data: { 'text/plain': 'new' }, metadata: {}, transient: { display_id: 'd' } },
+    });
     expect(first.outputs[0].data).toEqual({ 'text/plain': 'new' });
     expect(second.outputs.map((o) => o.data)).toEqual([{ 'text/plain': 'new' }]);
   });
@@ -60,32 +71,56 @@ describe('recording outputs', () => {
   });
 
   test('the written notebook has unique cell ids and string sources', () => {
-    const nb = parseNotebook('x.ipynb', JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells: [
-      { cell_type: 'markdown', source: ['a', 'b'], metadata: {}, id: 'same' },
-      { cell_type: 'code', source: 'x', metadata: {}, id: 'same', outputs: [], execution_count: null },
-    ] }));
+    const nb = parseNotebook(
+      'x.ipynb',
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 4,
+        metadata: {},
+        cells: [
+          { cell_type: 'markdown', source: ['a', 'b'], metadata: {}, id: 'same' },
+          { cell_type: 'code', source: 'x', metadata: {}, id: 'same', outputs: [], execution_count: null },
+        ],
+      }),
+    );
     const written = JSON.parse(serializeNotebook(nb));
     expect(written.nbformat_minor).toBe(5);
-    expect(written.cells.map((c: { id: string; source: string }) => [c.id, c.source])).toEqual([['same', 'ab'], ['cell-2', 'x']]);
+    expect(written.cells.map((c: { id: string; source: string }) => [c.id, c.source])).toEqual([
+      ['same', 'ab'],
+      ['cell-2', 'x'],
+    ]);
   });
 });
 
 describe('lock files', () => {
   const entry = (name: string, depends: string[] = []) => ({
-    name, version: '1', file_name: `${name}.whl`, install_dir: 'site' as const, sha256: '', package_type: 'package' as const,
-    imports: [name], depends, shared_library: false,
+    name,
+    version: '1',
+    file_name: `${name}.whl`,
+    install_dir: 'site' as const,
+    sha256: '',
+    package_type: 'package' as const,
+    imports: [name],
+    depends,
+    shared_library: false,
   });
   const lock = (...entries: ReturnType<typeof entry>[]): LockFile =>
     ({ info: {}, packages: Object.fromEntries(entries.map((e) => [e.name, e])) }) as unknown as LockFile;
 
-  test('ours override Pyodide\'s and load from the wheels URL; theirs stay relative', () => {
-    const merged = mergeLockFiles(lock(entry('numpy'), entry('pygments')), lock(entry('pygments')), 'https://site/wheels/');
+  test("ours override Pyodide's and load from the wheels URL; theirs stay relative", () => {
+    const merged = mergeLockFiles(
+      lock(entry('numpy'), entry('pygments')),
+      lock(entry('pygments')),
+      'https://site/wheels/',
+    );
     expect(merged.packages.pygments.file_name).toBe('https://site/wheels/pygments.whl');
     expect(merged.packages.numpy.file_name).toBe('numpy.whl');
   });
 
   test('closure lists dependencies first and names what is missing', () => {
     expect(closure(lock(entry('a', ['b', 'c']), entry('b', ['c']), entry('c')), 'a')).toEqual(['c', 'b', 'a']);
-    expect(() => closure(lock(entry('a', ['ghost'])), 'a')).toThrow('package ghost (needed by a) is not in the lock file');
+    expect(() => closure(lock(entry('a', ['ghost'])), 'a')).toThrow(
+      'package ghost (needed by a) is not in the lock file',
+    );
   });
 });

@@ -23,12 +23,16 @@ afterAll(async () => {
 const types = (events: RuntimeEvent[]): string[] => events.map((e) => e.msgType);
 const notesOf = (events: RuntimeEvent[]): unknown[][] =>
   events.flatMap((e) =>
-    e.msgType === 'display_data' && NOTES_MIME_TYPE in e.content.data ? [e.content.data[NOTES_MIME_TYPE] as unknown[]] : [],
+    e.msgType === 'display_data' && NOTES_MIME_TYPE in e.content.data
+      ? [e.content.data[NOTES_MIME_TYPE] as unknown[]]
+      : [],
   );
 
 describe('outputs', () => {
   test('print is batched into few stream messages, in order', async () => {
-    const { reply, events } = await kernel.run('import sys\nfor i in range(1000): print(i)\nprint("err", file=sys.stderr)\nprint("end")');
+    const { reply, events } = await kernel.run(
+      'import sys\nfor i in range(1000): print(i)\nprint("err", file=sys.stderr)\nprint("end")',
+    );
     expect(reply.status).toBe('ok');
     expect(streamText(events)).toBe(`${Array.from({ length: 1000 }, (_, i) => `${i}\n`).join('')}end\n`);
     expect(streamText(events, 'stderr')).toBe('err\n');
@@ -39,10 +43,15 @@ describe('outputs', () => {
   });
 
   test('the last expression is an execute_result with rich reprs and the execution count', async () => {
-    await kernel.run('class Box:\n    def _repr_html_(self):\n        return "<b>box</b>"\n    def __repr__(self):\n        return "Box()"');
+    await kernel.run(
+      'class Box:\n    def _repr_html_(self):\n        return "<b>box</b>"\n    def __repr__(self):\n        return "Box()"',
+    );
     const { reply, events } = await kernel.run('Box()');
     const result = events.find((e) => e.msgType === 'execute_result');
-    expect(result?.msgType === 'execute_result' && result.content.data).toEqual({ 'text/plain': 'Box()', 'text/html': '<b>box</b>' });
+    expect(result?.msgType === 'execute_result' && result.content.data).toEqual({
+      'text/plain': 'Box()',
+      'text/html': '<b>box</b>',
+    });
     expect(result?.msgType === 'execute_result' && result.content.execution_count).toBe(reply.execution_count);
     const next = await kernel.run('1');
     expect(next.reply.execution_count).toBe(Number(reply.execution_count) + 1);
@@ -67,7 +76,9 @@ describe('outputs', () => {
 
   test('In, Out and _ work as in IPython', async () => {
     const first = await kernel.run('6 * 7');
-    const { events } = await kernel.run(`(_ * 2, Out[${first.reply.execution_count}], In[${first.reply.execution_count}])`);
+    const { events } = await kernel.run(
+      `(_ * 2, Out[${first.reply.execution_count}], In[${first.reply.execution_count}])`,
+    );
     expect(results(events)).toEqual(["(84, 42, '6 * 7')"]);
   });
 });
@@ -127,13 +138,17 @@ describe('the codemod in the kernel', () => {
     await kernel.run(
       'import asyncio\nticks = []\nasync def tick():\n    while True:\n        ticks.append(1)\n        await asyncio.sleep(0.02)\nticker = asyncio.create_task(tick())',
     );
-    const { events } = await kernel.run('import time\nbefore = len(ticks)\ntime.sleep(0.5)\nprint(len(ticks) - before >= 10)');
+    const { events } = await kernel.run(
+      'import time\nbefore = len(ticks)\ntime.sleep(0.5)\nprint(len(ticks) - before >= 10)',
+    );
     expect(streamText(events)).toBe('True\n');
     await kernel.run('ticker.cancel()');
   });
 
   test('asyncio.run inside a function defined in one cell and called from another', async () => {
-    await kernel.run('import asyncio\nasync def double(x):\n    await asyncio.sleep(0.01)\n    return 2 * x\ndef compute(x):\n    return asyncio.run(double(x))');
+    await kernel.run(
+      'import asyncio\nasync def double(x):\n    await asyncio.sleep(0.01)\n    return 2 * x\ndef compute(x):\n    return asyncio.run(double(x))',
+    );
     const { reply, events } = await kernel.run('print(compute(21))');
     expect(reply.status).toBe('ok');
     expect(streamText(events)).toBe('42\n');
@@ -143,7 +158,9 @@ describe('the codemod in the kernel', () => {
     const requests: unknown[] = [];
     kernel.onEvent = (e) => e.msgType === 'input_request' && requests.push(e.content);
     kernel.answers = ['Ada', 'secret'];
-    const { reply, events } = await kernel.run('import getpass\nname = input("Name? ")\npw = getpass.getpass()\nprint("Hello", name, len(pw))');
+    const { reply, events } = await kernel.run(
+      'import getpass\nname = input("Name? ")\npw = getpass.getpass()\nprint("Hello", name, len(pw))',
+    );
     kernel.onEvent = undefined;
     expect(reply.status).toBe('ok');
     expect(requests).toEqual([
@@ -189,7 +206,9 @@ describe('magics', () => {
     await kernel.run('import time\ntime.sleep(0.01)');
     const { events } = await kernel.run('%transform');
     const first = events[0];
-    expect(first.msgType === 'display_data' && first.content.data['text/plain']).toBe('import time\nawait __asyncio__.sleep(0.01)');
+    expect(first.msgType === 'display_data' && first.content.data['text/plain']).toBe(
+      'import time\nawait __asyncio__.sleep(0.01)',
+    );
   });
 
   test('%transform off runs cells as written; on rewrites again', async () => {
@@ -234,7 +253,9 @@ describe('the event loop and the engine', () => {
   });
 
   test('user code cannot close or replace the kernel loop', async () => {
-    await kernel.run('import asyncio\nkernel_loop = asyncio.get_running_loop()\nasyncio.get_event_loop().close()\nasyncio.set_event_loop(asyncio.new_event_loop())');
+    await kernel.run(
+      'import asyncio\nkernel_loop = asyncio.get_running_loop()\nasyncio.get_event_loop().close()\nasyncio.set_event_loop(asyncio.new_event_loop())',
+    );
     const { reply, events } = await kernel.run(
       'import warnings\nwarnings.simplefilter("ignore", DeprecationWarning)\nawait asyncio.sleep(0.01)\nprint(asyncio.get_event_loop_policy().get_event_loop() is kernel_loop)',
     );
@@ -265,13 +286,17 @@ describe('the event loop and the engine', () => {
 describe('other requests', () => {
   test('complete, inspect and is_complete', async () => {
     await kernel.run('alphabet_soup = 1');
-    const completion = await kernel.runtime.call((r) => r.complete({ code: 'alpha', cursor_pos: 5 }, header('complete_request')));
+    const completion = await kernel.runtime.call((r) =>
+      r.complete({ code: 'alpha', cursor_pos: 5 }, header('complete_request')),
+    );
     expect(completion.status === 'ok' && completion.matches).toContain('alphabet_soup');
     const inspection = await kernel.runtime.call((r) =>
       r.inspect({ code: 'len', cursor_pos: 3, detail_level: 0 }, header('inspect_request')),
     );
     expect(inspection.status === 'ok' && inspection.found).toBe(true);
-    const incomplete = await kernel.runtime.call((r) => r.isComplete({ code: 'for i in x:' }, header('is_complete_request')));
+    const incomplete = await kernel.runtime.call((r) =>
+      r.isComplete({ code: 'for i in x:' }, header('is_complete_request')),
+    );
     expect(incomplete.status).toBe('incomplete');
     const info = await kernel.runtime.call((r) => r.commInfo({}, header('comm_info_request')));
     expect(info).toEqual({ status: 'ok', comms: {} });

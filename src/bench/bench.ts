@@ -43,11 +43,25 @@ interface Measurements {
 let counter = 0;
 function header(): KernelMessage.IHeader {
   counter += 1;
-  return { msg_id: `bench-${counter}`, msg_type: 'execute_request', session: 'bench', username: 'bench', date: '', version: '5.3' };
+  return {
+    msg_id: `bench-${counter}`,
+    msg_type: 'execute_request',
+    session: 'bench',
+    username: 'bench',
+    date: '',
+    version: '5.3',
+  };
 }
 
 async function execute(kernel: NodeRuntime, code: string): Promise<KernelMessage.IExecuteReplyMsg['content']> {
-  const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true };
+  const content = {
+    code,
+    silent: false,
+    store_history: true,
+    user_expressions: {},
+    allow_stdin: false,
+    stop_on_error: true,
+  };
   const reply = await kernel.call((r) => r.execute(content, header()));
   if (reply.status !== 'ok') {
     throw new Error(`benchmark cell failed: ${code}\n${JSON.stringify(reply)}`);
@@ -56,7 +70,9 @@ async function execute(kernel: NodeRuntime, code: string): Promise<KernelMessage
 }
 
 function bare(rounds: number): Promise<{ startMs: number; emptyMs: number }> {
-  const worker = new Worker(join(HERE, 'bare-worker.js'), { workerData: { pyodideDir: repoPaths(REPO).pyodideDir, rounds } });
+  const worker = new Worker(join(HERE, 'bare-worker.js'), {
+    workerData: { pyodideDir: repoPaths(REPO).pyodideDir, rounds },
+  });
   return new Promise((resolvePromise, reject) => {
     worker.once('message', (result) => {
       void worker.terminate();
@@ -156,7 +172,9 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(mine));
     return;
   }
-  const child = spawnSync(process.execPath, [JSPI_FLAG, fileURLToPath(import.meta.url), '--json'], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [JSPI_FLAG, fileURLToPath(import.meta.url), '--json'], {
+    encoding: 'utf8',
+  });
   const runs = [mine];
   if (child.status === 0) {
     runs.push(JSON.parse(child.stdout) as Measurements);

@@ -21,7 +21,15 @@ import type { KernelMessage } from '@jupyterlab/services';
 import { NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
 import type { StampedEvent } from '../protocol.js';
 import { parseArguments, RunArguments, USAGE, UsageError } from './args.js';
-import { Notebook, NotebookError, Output, OutputRecorder, parseNotebook, serializeNotebook, sourceText } from './notebook.js';
+import {
+  Notebook,
+  NotebookError,
+  Output,
+  OutputRecorder,
+  parseNotebook,
+  serializeNotebook,
+  sourceText,
+} from './notebook.js';
 import { printEvent } from './printer.js';
 import { StdinLines } from './stdin.js';
 
@@ -72,7 +80,12 @@ async function readNotebook(path: string): Promise<Notebook> {
 }
 
 /** Run every code cell; returns the reason the run failed, if it did. */
-async function runCells(kernel: NodeRuntime, nb: Notebook, args: RunArguments, route: (r: OutputRecorder) => void): Promise<RunFailure | undefined> {
+async function runCells(
+  kernel: NodeRuntime,
+  nb: Notebook,
+  args: RunArguments,
+  route: (r: OutputRecorder) => void,
+): Promise<RunFailure | undefined> {
   const displays = new Map<string, Output[]>();
   let failure: RunFailure | undefined;
   let number = 0;
@@ -89,7 +102,14 @@ async function runCells(kernel: NodeRuntime, nb: Notebook, args: RunArguments, r
       continue;
     }
     route(recorder);
-    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
+    const content = {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: true,
+      stop_on_error: true,
+    };
     const reply = await withTimeout<ExecuteReply>(
       kernel,
       kernel.call((r) => r.execute(content, header('execute_request', `cell-${number}`))),
@@ -108,7 +128,12 @@ async function runCells(kernel: NodeRuntime, nb: Notebook, args: RunArguments, r
 }
 
 /** `reply`, but interrupt the cell after `seconds`, and give up on the kernel if it will not stop. */
-async function withTimeout<T>(kernel: NodeRuntime, reply: Promise<T>, seconds: number | undefined, cell: number): Promise<T> {
+async function withTimeout<T>(
+  kernel: NodeRuntime,
+  reply: Promise<T>,
+  seconds: number | undefined,
+  cell: number,
+): Promise<T> {
   if (seconds === undefined) {
     return reply;
   }
@@ -141,7 +166,10 @@ async function checkOutput(path: string | undefined): Promise<void> {
     return;
   }
   const where = dirname(resolve(path));
-  const isDirectory = await stat(where).then((s) => s.isDirectory(), () => false);
+  const isDirectory = await stat(where).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDirectory) {
     throw new RunFailure(`cannot write ${path}: ${where} is not a directory`, 2);
   }
@@ -179,7 +207,8 @@ async function run(args: RunArguments): Promise<number> {
     );
     failure = await runCells(kernel, nb, args, (r) => (recorder = r));
   } catch (error) {
-    failure = error instanceof RunFailure ? error : new RunFailure(error instanceof Error ? error.message : String(error), 1);
+    failure =
+      error instanceof RunFailure ? error : new RunFailure(error instanceof Error ? error.message : String(error), 1);
   } finally {
     stdin.close();
     await kernel?.terminate();

@@ -25,7 +25,12 @@ export function printEvent(event: RuntimeEvent): void {
         return;
       }
       if (NOTES_MIME_TYPE in data) {
-        process.stderr.write(text.split('\n').map((line) => `note: ${line}\n`).join(''));
+        process.stderr.write(
+          text
+            .split('\n')
+            .map((line) => `note: ${line}\n`)
+            .join(''),
+        );
       } else {
         process.stdout.write(`${text}\n`);
       }

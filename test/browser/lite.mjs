@@ -43,8 +43,7 @@ const CHROMIUM_ARGS = [
  * script is served with this prelude, which makes the worker look like Safari
  * before 27 or Firefox ESR 140. The tests check in the worker that it worked.
  */
-const NO_JSPI_PRELUDE =
-  'delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n';
+const NO_JSPI_PRELUDE = 'delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n';
 
 /**
  * Start bin/serve-site on a free port, under a path prefix as GitHub Pages
@@ -266,8 +265,6 @@ export class Notebook {
 
   /** Wait until `cell` shows an execution count. */
   async waitForCell(cell) {
-    await cell
-      .locator('.jp-InputPrompt', { hasText: /^\s*\[\d+\]:\s*$/ })
-      .waitFor({ timeout: KERNEL_TIMEOUT });
+    await cell.locator('.jp-InputPrompt', { hasText: /^\s*\[\d+\]:\s*$/ }).waitFor({ timeout: KERNEL_TIMEOUT });
   }
 }

@@ -59,14 +59,17 @@ for (const jspi of [true, false]) {
     visit('progress.ipynb streams the bar while the cell runs', async (v) => {
       const nb = await v.openNotebook('progress.ipynb');
       // Record what the running cell shows each time its outputs change.
-      await v.page.evaluate((cell) => {
-        window.__progressSeen = [];
-        new MutationObserver(() => {
-          const running = cell.querySelector('.jp-InputPrompt').textContent.includes('*');
-          const steps = (cell.querySelector('.jp-OutputArea')?.textContent ?? '').match(/\d+\/10/g);
-          window.__progressSeen.push({ running, steps: steps ? steps.length : 0 });
-        }).observe(cell, { subtree: true, childList: true, characterData: true });
-      }, await nb.codeCells.nth(1).elementHandle());
+      await v.page.evaluate(
+        (cell) => {
+          window.__progressSeen = [];
+          new MutationObserver(() => {
+            const running = cell.querySelector('.jp-InputPrompt').textContent.includes('*');
+            const steps = (cell.querySelector('.jp-OutputArea')?.textContent ?? '').match(/\d+\/10/g);
+            window.__progressSeen.push({ running, steps: steps ? steps.length : 0 });
+          }).observe(cell, { subtree: true, childList: true, characterData: true });
+        },
+        await nb.codeCells.nth(1).elementHandle(),
+      );
       await nb.runAll();
       await nb.waitUntilAllRan();
 
@@ -74,13 +77,8 @@ for (const jspi of [true, false]) {
       assert.match(output, /\[ +\] 0\/10/);
       assert.match(output, /\[#{20}\] 10\/10\s+done/);
       const seen = await v.page.evaluate(() => window.__progressSeen);
-      const partial = new Set(
-        seen.filter((s) => s.running && s.steps > 0 && s.steps < 11).map((s) => s.steps),
-      );
-      assert.ok(
-        partial.size >= 3,
-        `progress lines appeared in steps while the cell ran (saw ${[...partial]})`,
-      );
+      const partial = new Set(seen.filter((s) => s.running && s.steps > 0 && s.steps < 11).map((s) => s.steps));
+      assert.ok(partial.size >= 3, `progress lines appeared in steps while the cell ran (saw ${[...partial]})`);
       assert.match(await nb.notes(0).innerText(), /1 rewrite, 1 function made async/);
       assert.match(await nb.notes(0).innerText(), /time\.sleep\(0\.05\)\s*→\s*await/);
       assert.match(await nb.notes(1).innerText(), /progress\(10\)\s*→\s*await progress\(10\)/);
@@ -90,10 +88,7 @@ for (const jspi of [true, false]) {
       const nb = await v.openNotebook('asyncio_script.ipynb');
       await nb.runAll();
       await nb.waitUntilAllRan();
-      assert.match(
-        await nb.outputText(1),
-        /slow finished after 0\.2 s\s+fast finished after 0\.1 s/,
-      );
+      assert.match(await nb.outputText(1), /slow finished after 0\.2 s\s+fast finished after 0\.1 s/);
       assert.match(await nb.notes(1).innerText(), /asyncio\.run\(main\(\)\)\s*→\s*await main\(\)/);
     });
 
@@ -253,9 +248,7 @@ describe('demo site, a kernel that cannot start', () => {
   test('a worker script that does not load is reported, not waited for', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
     const v = await Visit.open(browser, site.url, { jspi: true });
     try {
-      await v.context.route('**/sync-kernel.worker.*.js', (route) =>
-        route.fulfill({ status: 404, body: 'not found' }),
-      );
+      await v.context.route('**/sync-kernel.worker.*.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
       await v.page.goto(`${site.url}lab/index.html?path=progress.ipynb`);
       const dialog = v.page.locator('.jp-Dialog');
       await dialog.waitFor({ timeout: KERNEL_TIMEOUT });
@@ -268,27 +261,31 @@ describe('demo site, a kernel that cannot start', () => {
     }
   });
 
-  test('says so in a dialog, naming the start-up step, instead of hanging', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
-    const v = await Visit.open(browser, site.url, { jspi: true });
-    try {
-      await v.context.route('**/wheels/sync-kernel-lock.json', (route) =>
-        route.fulfill({ status: 404, body: 'not found' }),
-      );
-      await v.page.goto(`${site.url}lab/index.html?path=progress.ipynb`);
-      const dialog = v.page.locator('.jp-Dialog');
-      await dialog.waitFor({ timeout: KERNEL_TIMEOUT });
-      assert.match(await dialog.locator('.jp-Dialog-header').innerText(), /Python \(sync, Pyodide\) could not start/);
-      assert.match(await dialog.locator('.jp-Dialog-body').innerText(), /step "read lock files".*404/s);
-      await v.screenshot('kernel-start-failure');
-      assert.ok(
-        v.errors.some((e) => /could not start/.test(e)),
-        'the failure is also in the console, for whoever opens it',
-      );
-      assert.deepEqual(v.offsite, []);
-    } finally {
-      await v.close();
-    }
-  });
+  test(
+    'says so in a dialog, naming the start-up step, instead of hanging',
+    { timeout: 2 * KERNEL_TIMEOUT },
+    async () => {
+      const v = await Visit.open(browser, site.url, { jspi: true });
+      try {
+        await v.context.route('**/wheels/sync-kernel-lock.json', (route) =>
+          route.fulfill({ status: 404, body: 'not found' }),
+        );
+        await v.page.goto(`${site.url}lab/index.html?path=progress.ipynb`);
+        const dialog = v.page.locator('.jp-Dialog');
+        await dialog.waitFor({ timeout: KERNEL_TIMEOUT });
+        assert.match(await dialog.locator('.jp-Dialog-header').innerText(), /Python \(sync, Pyodide\) could not start/);
+        assert.match(await dialog.locator('.jp-Dialog-body').innerText(), /step "read lock files".*404/s);
+        await v.screenshot('kernel-start-failure');
+        assert.ok(
+          v.errors.some((e) => /could not start/.test(e)),
+          'the failure is also in the console, for whoever opens it',
+        );
+        assert.deepEqual(v.offsite, []);
+      } finally {
+        await v.close();
+      }
+    },
+  );
 });
 
 describe('demo site, packageBaseUrl', () => {
@@ -300,7 +297,7 @@ describe('demo site, packageBaseUrl', () => {
     return cell.locator('.jp-OutputArea').innerText();
   };
 
-  test('by default, distribution packages come from Pyodide\'s CDN', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+  test("by default, distribution packages come from Pyodide's CDN", { timeout: 2 * KERNEL_TIMEOUT }, async () => {
     const v = await Visit.open(browser, site.url, { jspi: true });
     try {
       await importSix(v);
@@ -311,31 +308,35 @@ describe('demo site, packageBaseUrl', () => {
     }
   });
 
-  test('litePluginSettings.packageBaseUrl in jupyter-lite.json moves them to the site', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
-    const v = await Visit.open(browser, site.url, { jspi: true });
-    const asked = [];
-    try {
-      await v.context.route(
-        (url) => url.href === `${site.url}jupyter-lite.json`,
-        async (route) => {
-          const response = await route.fetch();
-          const config = await response.json();
-          config['jupyter-config-data'].litePluginSettings = {
-            'jupyterlite-sync-kernel:kernel': { packageBaseUrl: './pyodide-packages/' },
-          };
-          await route.fulfill({ response, json: config });
-        },
-      );
-      await v.context.route('**/pyodide-packages/**', async (route) => {
-        asked.push(route.request().url());
-        await route.fulfill({ status: 404, body: 'not here' });
-      });
-      const output = await importSix(v);
-      assert.deepEqual(asked, [`${site.url}pyodide-packages/six-1.17.0-py2.py3-none-any.whl`]);
-      assert.deepEqual(v.offsite, []);
-      assert.match(output, /ModuleNotFoundError: No module named 'six'/);
-    } finally {
-      await v.close();
-    }
-  });
+  test(
+    'litePluginSettings.packageBaseUrl in jupyter-lite.json moves them to the site',
+    { timeout: 2 * KERNEL_TIMEOUT },
+    async () => {
+      const v = await Visit.open(browser, site.url, { jspi: true });
+      const asked = [];
+      try {
+        await v.context.route(
+          (url) => url.href === `${site.url}jupyter-lite.json`,
+          async (route) => {
+            const response = await route.fetch();
+            const config = await response.json();
+            config['jupyter-config-data'].litePluginSettings = {
+              'jupyterlite-sync-kernel:kernel': { packageBaseUrl: './pyodide-packages/' },
+            };
+            await route.fulfill({ response, json: config });
+          },
+        );
+        await v.context.route('**/pyodide-packages/**', async (route) => {
+          asked.push(route.request().url());
+          await route.fulfill({ status: 404, body: 'not here' });
+        });
+        const output = await importSix(v);
+        assert.deepEqual(asked, [`${site.url}pyodide-packages/six-1.17.0-py2.py3-none-any.whl`]);
+        assert.deepEqual(v.offsite, []);
+        assert.match(output, /ModuleNotFoundError: No module named 'six'/);
+      } finally {
+        await v.close();
+      }
+    },
+  );
 });

@@ -69,7 +69,14 @@ export class TestKernel {
   /** Execute one cell; returns its reply and the events stamped with its header. */
   async run(code: string): Promise<{ reply: ExecuteReply; events: RuntimeEvent[] }> {
     const parent = header();
-    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
+    const content = {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: true,
+      stop_on_error: true,
+    };
     const reply = (await this.runtime.call((r) => r.execute(content, parent))) as ExecuteReply;
     const events = this.stamped.filter((s) => s.parentHeader?.msg_id === parent.msg_id).map((s) => s.event);
     return { reply, events };
@@ -96,9 +103,7 @@ export class TestKernel {
 
 /** The text of all `stream` events of `name`. */
 export function streamText(events: RuntimeEvent[], name: 'stdout' | 'stderr' = 'stdout'): string {
-  return events
-    .map((e) => (e.msgType === 'stream' && e.content.name === name ? e.content.text : ''))
-    .join('');
+  return events.map((e) => (e.msgType === 'stream' && e.content.name === name ? e.content.text : '')).join('');
 }
 
 /** The `text/plain` of every `execute_result`. */

@@ -118,7 +118,11 @@ function request<T extends Msg>(msgType: string, content: object, channel = 'she
 }
 
 const summary = (sent: Msg[]) =>
-  sent.map((m) => (m.header.msg_type === 'status' ? `status:${(m.content as { execution_state: string }).execution_state}` : m.header.msg_type));
+  sent.map((m) =>
+    m.header.msg_type === 'status'
+      ? `status:${(m.content as { execution_state: string }).execution_state}`
+      : m.header.msg_type,
+  );
 
 describe('SyncKernel', () => {
   test('starts the runtime with the site URLs and the notebook location', async () => {
@@ -139,7 +143,10 @@ describe('SyncKernel', () => {
     runtime.execute = async (_content, parent) => {
       runtime.emit({ event: { msgType: 'stream', content: { name: 'stdout', text: 'hi\n' } }, parentHeader: parent });
       runtime.emit({
-        event: { msgType: 'execute_result', content: { execution_count: 1, data: { 'text/plain': '2' }, metadata: {} } },
+        event: {
+          msgType: 'execute_result',
+          content: { execution_count: 1, data: { 'text/plain': '2' }, metadata: {} },
+        },
         parentHeader: parent,
       });
       return { status: 'ok', execution_count: 7, user_expressions: {} };
@@ -252,7 +259,13 @@ describe('SyncKernel', () => {
     const { kernel, sent } = makeKernel(runtime);
     await kernel.ready;
     await kernel.handleMessage(
-      request('execute_request', { code: 'x', silent: false, store_history: true, user_expressions: {}, allow_stdin: false }),
+      request('execute_request', {
+        code: 'x',
+        silent: false,
+        store_history: true,
+        user_expressions: {},
+        allow_stdin: false,
+      }),
     );
     assert.deepEqual(summary(sent), ['status:busy', 'execute_input', 'error', 'execute_reply', 'status:idle']);
     const reply = sent[3].content as KernelMessage.IReplyErrorContent;
@@ -303,18 +316,14 @@ describe('SyncKernel', () => {
   test('a comm opened by the front end is closed: the runtime has no comm targets', async () => {
     const { kernel, sent } = makeKernel(scriptedRuntime());
     await kernel.ready;
-    await kernel.handleMessage(
-      request('comm_open', { comm_id: 'w1', target_name: 'jupyter.widget', data: {} }),
-    );
+    await kernel.handleMessage(request('comm_open', { comm_id: 'w1', target_name: 'jupyter.widget', data: {} }));
     assert.deepEqual(summary(sent), ['status:busy', 'comm_close', 'status:idle']);
     assert.deepEqual(sent[1].content, { comm_id: 'w1', data: {} });
     kernel.dispose();
   });
 
   test('shutdown terminates the worker; a kernel shut down while starting rejects ready', async () => {
-    const { kernel, worker } = makeKernel(
-      scriptedRuntime({ initialize: () => new Promise<void>(() => undefined) }),
-    );
+    const { kernel, worker } = makeKernel(scriptedRuntime({ initialize: () => new Promise<void>(() => undefined) }));
     kernel.dispose();
     assert.equal(worker.terminated, true);
     assert.equal(kernel.isDisposed, true);

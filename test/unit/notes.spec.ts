@@ -37,7 +37,10 @@ describe('parseNotes', () => {
       null,
       { line: 4, col: 0, kind: 'internal', message: 'codemod error' },
     ]);
-    assert.deepEqual(parsed, [good, { line: 4, col: 0, kind: 'internal', message: 'codemod error', before: '', after: '' }]);
+    assert.deepEqual(parsed, [
+      good,
+      { line: 4, col: 0, kind: 'internal', message: 'codemod error', before: '', after: '' },
+    ]);
   });
 
   test('anything else gives no notes', () => {
@@ -56,10 +59,7 @@ describe('summary', () => {
       note('await-call', 7),
       note('kept-blocking', 9),
     ];
-    assert.equal(
-      countLabel(notes),
-      '1 call kept blocking, 2 rewrites, 1 function made async, 1 call awaited',
-    );
+    assert.equal(countLabel(notes), '1 call kept blocking, 2 rewrites, 1 function made async, 1 call awaited');
     assert.equal(hasWarnings(notes), true);
     assert.equal(hasWarnings(notes.slice(0, 4)), false);
   });
