@@ -72,6 +72,12 @@ export interface RuntimeOptions {
    * cells load on demand. Defaults to Pyodide's CDN for the bundled version.
    */
   packageBaseUrl?: string;
+  /**
+   * Node only: the directory where Pyodide keeps the packages it downloads
+   * from `packageBaseUrl`. Without it Pyodide uses `packageBaseUrl` itself as a
+   * directory name, which makes an `https:` folder in the working directory.
+   */
+  packageCacheDir?: string;
   /** Directory of the notebook in the virtual filesystem (the cell's cwd). */
   location?: string;
   /**

@@ -223,6 +223,7 @@ export class Runtime implements IRuntime {
       indexURL: options.pyodideUrl,
       lockFileContents: files.lock,
       packageBaseUrl: options.packageBaseUrl ?? defaultPackageBaseUrl(version),
+      ...(options.packageCacheDir === undefined ? {} : { packageCacheDir: options.packageCacheDir }),
       packages: [KERNEL_PACKAGE],
       env: { HOME: '/home/pyodide', IPYTHONDIR: '/home/pyodide/.ipython' },
     });

@@ -2,7 +2,7 @@
  * The headless runner, run as a user would: exit codes, reasons, stdin, the written notebook.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { lastLine, runCli, tempFile } from './helpers/cli';
@@ -141,19 +141,22 @@ describe('running notebooks', () => {
     expect(lastLine(stderr)).toMatch(new RegExp(`^${PROGRAM} the kernel died: `));
   });
 
-  test("cells run in the notebook's folder: they read the files next to it and write there", async () => {
+  test("cells run in the notebook's folder: they read the files next to it and write only there", async () => {
     const nb = tempFile(
       'reads.py',
       '# %%\nimport os\nprint(sorted(os.listdir(".")))\n' +
         '# %%\nprint(open("data.csv").read().splitlines()[1])\n' +
         '# %%\nwith open("result.txt", "w") as f:\n    f.write("written by the notebook")\n',
     );
-    writeFileSync(join(dirname(nb), 'data.csv'), 'name,score\nada,42\n');
-    const { code, stdout, stderr } = await runCli(['run', nb]);
+    const folder = dirname(nb);
+    writeFileSync(join(folder, 'data.csv'), 'name,score\nada,42\n');
+    // Started from the notebook's folder, as a user would: nothing else appears there.
+    const { code, stdout, stderr } = await runCli(['run', 'reads.py'], '', undefined, folder);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toBe("['data.csv', 'reads.py']\nada,42\n");
-    expect(readFileSync(join(dirname(nb), 'result.txt'), 'utf8')).toBe('written by the notebook');
+    expect(readFileSync(join(folder, 'result.txt'), 'utf8')).toBe('written by the notebook');
+    expect(readdirSync(folder).sort()).toEqual(['data.csv', 'reads.py', 'result.txt']);
   });
 
   test('notes go to stderr, and --no-transform runs cells as written', async () => {

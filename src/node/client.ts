@@ -90,6 +90,8 @@ export async function startRuntime(
     baseUrl: '/',
     pyodideUrl: paths.pyodideDir,
     wheelsUrl: paths.wheelsDir,
+    // Pyodide's own choice when it downloads from its CDN: next to its files.
+    packageCacheDir: paths.pyodideDir,
     ...options,
   };
   try {

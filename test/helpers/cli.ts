@@ -14,11 +14,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the CLI with `args`, feeding `stdin` (then end of input); rejects only if it outlives `timeoutMs`. */
-export function runCli(args: string[], stdin = '', timeoutMs = 50000): Promise<CliResult> {
+/**
+ * Run the CLI with `args` in the directory `cwd`, feeding `stdin` (then end of
+ * input); rejects only if it outlives `timeoutMs`.
+ */
+export function runCli(args: string[], stdin = '', timeoutMs = 50000, cwd = REPO): Promise<CliResult> {
   const node = JSPI ? ['--experimental-wasm-stack-switching'] : [];
   const child = spawn(process.execPath, [...node, join(REPO, 'bin', 'jupyterlite-sync-kernel'), ...args], {
-    cwd: REPO,
+    cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
