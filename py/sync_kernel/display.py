@@ -40,7 +40,7 @@ class KernelDisplayHook(DisplayHook):
 
     def finish_displayhook(self) -> None:
         if self.outputs is not None and self._content["data"]:
-            self.outputs.send("execute_result", self._content)
+            self.outputs.send_outcome("execute_result", self._content)
         self._is_active = False
 
 

@@ -38,11 +38,29 @@ class Outputs:
         self.stderr = BatchedStream("stderr", self._send_stream, loop_getter=loop_getter)
         self.stdout.sibling = self.stderr
         self.stderr.sibling = self.stdout
+        self._held: list[tuple[str, dict[str, Any]]] | None = None
 
     def send(self, msg_type: str, content: dict[str, Any]) -> None:
         """Flush the streams, then send one message (content must be JSON-able)."""
         self.flush()
         self._emit(msg_type, json.dumps(content, default=str))
+
+    def send_outcome(self, msg_type: str, content: dict[str, Any]) -> None:
+        """Send a cell's ``execute_result`` or ``error``, or keep it while :meth:`hold` is on."""
+        if self._held is None:
+            self.send(msg_type, content)
+        else:
+            self._held.append((msg_type, content))
+
+    def hold(self) -> None:
+        """Keep outcomes back (``%time`` prints its times before them)."""
+        self._held = []
+
+    def release(self) -> None:
+        """Send the outcomes kept back, in order, and stop holding."""
+        held, self._held = self._held or [], None
+        for msg_type, content in held:
+            self.send(msg_type, content)
 
     def flush(self) -> None:
         """Send whatever the streams hold."""

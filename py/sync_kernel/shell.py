@@ -11,6 +11,10 @@ Per cell (:meth:`SyncShell.run_cell_request`):
    top-level await and awaited on the running loop (Pyodide's ``WebLoop``), so
    other tasks run whenever the cell awaits.
 
+A cell that is only ``%%time`` (or one ``%time`` line) around code that needs
+rewriting runs that code as the cell, timed (:mod:`.timing`), since IPython's
+magic would run it synchronously.
+
 The user's own text is what ``linecache`` holds for the cell (the codemod keeps
 line numbers), so tracebacks show what the user wrote at the lines they wrote
 it; frames of this package are cut from the end of tracebacks; an interrupted
@@ -40,6 +44,7 @@ from .magics import TransformMagics
 from .notes import WARNING_KINDS, Note
 from .outputs import Outputs
 from .session import Session, TransformResult
+from .timing import Stopwatch, TimedCode, find_timed_code
 
 #: The name the codemod's rewritten ``input()`` calls (``await __input__(p)``).
 INPUT_HOOK_NAME = "__input__"
@@ -145,15 +150,20 @@ class SyncShell(InteractiveShell):
             cell = raw_cell
             preprocessing_exc = sys.exc_info()
         code = cell
+        timed: TimedCode | None = None
         if preprocessing_exc is None and self.transform_enabled:
-            result = self._rewrite(cell)
+            result, timed = self._rewrite_cell(raw_cell, cell)
             code = result.code
             if not _TRANSFORM_MAGIC.match(raw_cell):
-                self.last_transform = CellTransform(raw_cell, code, result.notes)
+                shown = timed.shown(code) if timed is not None else code
+                self.last_transform = CellTransform(raw_cell, shown, result.notes)
             if not silent:
                 self.show_notes(result.notes)
         assert isinstance(self.history_manager, CellHistoryManager)
         self.history_manager.parsed_cell = cell
+        stopwatch = Stopwatch() if timed is not None else None
+        if stopwatch is not None:
+            self.outputs.hold()
         try:
             return await self.run_cell_async(
                 raw_cell,
@@ -164,7 +174,26 @@ class SyncShell(InteractiveShell):
             )
         finally:
             self.history_manager.parsed_cell = None
+            if stopwatch is not None:
+                print(stopwatch.report(), end="")
+                self.outputs.release()
             self.outputs.flush()
+
+    def _rewrite_cell(
+        self, raw_cell: str, cell: str, remember: bool = True
+    ) -> tuple[TransformResult, TimedCode | None]:
+        """The codemod's rewrite of ``cell`` (IPython's transform of ``raw_cell``).
+
+        For a lone ``%%time``/``%time`` cell whose code needs rewriting, that
+        code is rewritten and returned with how to time it (see :mod:`.timing`);
+        code that needs nothing is left to IPython's own magic.
+        """
+        timed = find_timed_code(raw_cell, cell, self.transform_cell)
+        if timed is not None:
+            result = self._rewrite(timed.code, remember)
+            if result.changed:
+                return result, timed
+        return self._rewrite(cell, remember), None
 
     def _rewrite(self, cell: str, remember: bool = True) -> TransformResult:
         try:
@@ -175,7 +204,10 @@ class SyncShell(InteractiveShell):
 
     def preview_transform(self, body: str) -> TransformResult:
         """Rewrite ``body`` as the next cell would be, without changing the session's memory."""
-        return self._rewrite(self.transform_cell(body), remember=False)
+        result, timed = self._rewrite_cell(body, self.transform_cell(body), remember=False)
+        if timed is None:
+            return result
+        return TransformResult(code=timed.shown(result.code), notes=result.notes, source=body)
 
     # -- outputs --------------------------------------------------------------
 
@@ -208,7 +240,7 @@ class SyncShell(InteractiveShell):
             name = "SyntaxError"  # Python 3.13+'s private _IncompleteInputError
         content = {"ename": name, "evalue": str(evalue), "traceback": stb}
         self.last_error = content
-        self.outputs.send("error", content)
+        self.outputs.send_outcome("error", content)
 
     def showtraceback(
         self,

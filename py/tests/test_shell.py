@@ -313,6 +313,89 @@ def test_line_magic_shows_the_last_executed_cell(stubbed: Harness) -> None:
     assert events[1].content["data"][NOTES_MIME_TYPE][0]["kind"] == "rewrite"
 
 
+# -- %%time and %time ------------------------------------------------------------
+
+# IPython writes microseconds with a Greek mu (or "us" where the terminal cannot show it).
+UNITS = {"s": 1.0, "ms": 1e-3, "\u03bcs": 1e-6, "us": 1e-6, "ns": 1e-9}
+TIMES = re.compile(r"CPU times: user .+, sys: .+, total: .+\nWall time: ([\d.]+) (s|ms|\u03bcs|us|ns)\n")
+
+
+def wall_time(text: str) -> float:
+    """The seconds of the one ``Wall time`` line in ``text``."""
+    (match,) = TIMES.finditer(text)
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def test_time_cell_magic_awaits_the_rewritten_sleep_and_reports_times_before_the_result(harness: Harness) -> None:
+    harness.run(
+        "import asyncio, time\nticks = []\nasync def tick():\n    while True:\n        ticks.append(1)\n"
+        "        await asyncio.sleep(0.01)\ntask = asyncio.get_event_loop().create_task(tick())"
+    )
+    reply, events = harness.run(
+        "%%time\nn = len(ticks)\nfor i in range(2):\n    print(i)\n    time.sleep(0.1)\nlen(ticks) - n"
+    )
+    assert reply["status"] == "ok"
+    assert types_of(events)[0] == "display_data"  # the notes, first
+    notes = events[0].content["data"][NOTES_MIME_TYPE]
+    assert [(note["line"], note["kind"]) for note in notes] == [(5, "rewrite")]  # the user's line 5
+    assert types_of(events)[-1] == "execute_result"
+    output = stream_text(events)
+    assert output.startswith("0\n1\nCPU times: ")
+    assert wall_time(output) >= 0.2
+    # The background task ran while the cell slept: the sleep was awaited, not a busy-wait.
+    assert int(events[-1].content["data"]["text/plain"]) >= 10
+    harness.run("task.cancel()")
+
+
+def test_time_line_magic_awaits_its_code(harness: Harness) -> None:
+    harness.run("import time")
+    reply, events = harness.run("%time time.sleep(0.05)")
+    assert reply["status"] == "ok"
+    assert events[0].content["data"][NOTES_MIME_TYPE][0]["after"] == "await __asyncio__.sleep(0.05)"
+    assert wall_time(stream_text(events)) >= 0.05
+    _, events = harness.run("%transform")
+    assert events[0].content["data"] == {"text/plain": "%time await __asyncio__.sleep(0.05)"}
+
+
+def test_time_magic_over_code_that_needs_no_rewrite_is_ipythons_own(harness: Harness) -> None:
+    reply, events = harness.run("%time 6 * 7")
+    assert reply["status"] == "ok"
+    assert types_of(events) == ["stream", "execute_result"]
+    assert TIMES.fullmatch(stream_text(events))
+    assert events[-1].content["data"]["text/plain"] == "42"
+
+
+def test_an_error_in_a_timed_cell_shows_the_users_line_after_the_times(harness: Harness) -> None:
+    harness.run("import time")
+    reply, events = harness.run("%%time\n\ntime.sleep(0.01)\n1 / 0\n")
+    assert reply["status"] == "error" and reply["ename"] == "ZeroDivisionError"
+    assert types_of(events)[-1] == "error"
+    assert TIMES.fullmatch(stream_text(events))
+    text = plain(events[-1].content["traceback"])
+    assert "line 4" in text and "1 / 0" in text and "sync_kernel" not in text
+
+
+def test_interrupting_a_timed_cell_reports_times_then_keyboardinterrupt(harness: Harness) -> None:
+    assert harness.kernel is not None
+    kernel = harness.kernel
+    harness.run("import time")
+    harness.on_event = lambda e: e.msg_type == "stream" and harness.loop.call_soon(kernel.interrupt)
+    reply, events = harness.run("%%time\nprint('start')\ntime.sleep(30)")
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert types_of(events)[-1] == "error"
+    assert wall_time(stream_text(events)) < 30
+    assert "time.sleep(30)" in plain(reply["traceback"])
+
+
+def test_transform_magics_show_a_timed_cell_with_its_magic(harness: Harness) -> None:
+    harness.run("import time")
+    _, events = harness.run("%%transform\n%%time\ntime.sleep(0.01)")
+    assert events[0].content["data"] == {"text/plain": "%%time\nawait __asyncio__.sleep(0.01)"}
+    harness.run("%%time\n\nx = 1\ntime.sleep(0.01)")
+    _, events = harness.run("%transform")
+    assert events[0].content["data"] == {"text/plain": "%%time\n\nx = 1\nawait __asyncio__.sleep(0.01)"}
+
+
 # -- completion, inspection, completeness ----------------------------------------
 
 
