@@ -10,11 +10,13 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { showErrorMessage } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
+import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import logoSvg from '../style/logo.svg';
 import { KERNEL_DISPLAY_NAME, SyncKernel } from './kernel';
+import type { RuntimeOptions } from './protocol';
 import { KERNEL_PLUGIN_ID, readSettings } from './settings';
 
 /**
@@ -27,6 +29,36 @@ declare let __webpack_public_path__: string;
 export const KERNEL_NAME = 'python-sync';
 
 const LOGO_URL = `data:image/svg+xml;base64,${btoa(logoSvg)}`;
+
+/** How long a kernel start waits for JupyterLite's service worker to take over the page. */
+const SERVICE_WORKER_WAIT_MS = 10_000;
+
+/**
+ * How the kernel reaches the files of JupyterLite's file browser: through its
+ * service worker, once that controls the page (on a first visit it takes over
+ * a moment after registering). `undefined` where there is none (a browser
+ * that refuses service workers, as some private windows do): cells then see
+ * only the kernel's own filesystem.
+ */
+async function driveOptions(manager: IServiceWorkerManager | null): Promise<RuntimeOptions['drive']> {
+  const { serviceWorker } = navigator;
+  if (!manager || !serviceWorker) {
+    return undefined;
+  }
+  const controlled = manager.ready.then(
+    () =>
+      serviceWorker.controller !== null ||
+      new Promise<boolean>((resolve) =>
+        serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true }),
+      ),
+    () => false,
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SERVICE_WORKER_WAIT_MS)));
+  const ready = await Promise.race([controlled, timeout]);
+  clearTimeout(timer);
+  return ready && manager.enabled ? { browsingContextId: manager.browsingContextId } : undefined;
+}
 
 /**
  * Start the worker script that the build emits next to the bundle. The
@@ -43,8 +75,13 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
   description: `Registers the ${KERNEL_DISPLAY_NAME} kernel.`,
   autoStart: true,
   requires: [IKernelSpecs],
-  optional: [IKernelClient],
-  activate: (_app: JupyterFrontEnd, kernelSpecs: IKernelSpecs, kernelClient: IKernelClient | null): void => {
+  optional: [IKernelClient, IServiceWorkerManager],
+  activate: (
+    _app: JupyterFrontEnd,
+    kernelSpecs: IKernelSpecs,
+    kernelClient: IKernelClient | null,
+    serviceWorkerManager: IServiceWorkerManager | null,
+  ): void => {
     const baseUrl = new URL(PageConfig.getBaseUrl(), window.location.href).href;
     const { settings, problems } = readSettings(
       JSON.parse(PageConfig.getOption('litePluginSettings') || '{}'),
@@ -54,6 +91,10 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
       console.warn(`${KERNEL_DISPLAY_NAME} settings (jupyter-lite.json): ${problem}`);
     }
     const staticUrl = new URL(__webpack_public_path__, window.location.href).href;
+    // Where service workers are refused, JupyterLite rejects `ready` (with no
+    // reason) during start-up; the kernels ask later, so handle it now, or the
+    // page reports an uncaught rejection.
+    serviceWorkerManager?.ready.catch(() => undefined);
     const running = new Map<string, SyncKernel>();
     if (kernelClient) {
       routeInterrupts(kernelClient, running);
@@ -74,6 +115,10 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         },
       },
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
+        const drive = await driveOptions(serviceWorkerManager);
+        if (!drive) {
+          console.warn(`${KERNEL_DISPLAY_NAME}: no service worker; cells will not see the files of the file browser.`);
+        }
         const kernel = new SyncKernel({
           ...options,
           createWorker: () => createModuleWorker(new URL('./sync-kernel.worker.js', import.meta.url)),
@@ -83,6 +128,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             wheelsUrl: `${staticUrl}wheels/`,
             packageBaseUrl: settings.packageBaseUrl,
             transform: settings.transform,
+            drive,
           },
         });
         running.set(kernel.id, kernel);

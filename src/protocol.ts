@@ -78,8 +78,19 @@ export interface RuntimeOptions {
    * directory name, which makes an `https:` folder in the working directory.
    */
   packageCacheDir?: string;
-  /** Directory of the notebook in the virtual filesystem (the cell's cwd). */
+  /**
+   * Directory of the notebook (the cells' working directory): relative to
+   * JupyterLite's files when they are mounted (`drive`), otherwise a
+   * path in Pyodide's own filesystem.
+   */
   location?: string;
+  /**
+   * Browser only: mount JupyterLite's files (what its file browser shows) at
+   * `/drive` through JupyterLite's service worker, which relays
+   * each file operation to the page that `browsingContextId` names. Left out,
+   * or if the drive does not answer, cells see only Pyodide's own filesystem.
+   */
+  drive?: { browsingContextId: string };
   /**
    * Node only: a directory of the host mounted at `location`, so cells read
    * and write the files next to the notebook, as on desktop Jupyter.

@@ -34,7 +34,16 @@ export interface RuntimeEnvironment {
   readJson(url: string): Promise<unknown>;
   /** Read a binary file; `undefined` if there is none at that URL or path. */
   readOptionalBytes(url: string): Promise<Uint8Array | undefined>;
+  /**
+   * Browser only: mount JupyterLite's files at {@link DRIVE_MOUNTPOINT} (see
+   * `RuntimeOptions.drive`); `false`, with nothing mounted, if the drive does
+   * not answer from this worker.
+   */
+  mountDrive?(pyodide: PyodideAPI, baseUrl: string, browsingContextId: string): boolean;
 }
+
+/** Where JupyterLite's files appear in Pyodide's filesystem (as in JupyterLite's Pyodide kernel). */
+export const DRIVE_MOUNTPOINT = '/drive';
 
 /**
  * Where the compiled standard-library modules go in Pyodide's filesystem
@@ -117,12 +126,25 @@ export class Runtime implements IRuntime {
     const pyodide = await this.step('load Pyodide', () => this.loadPyodide(options, files));
     await this.step('install wheels', () => this.installKernelPackages(pyodide, files.lock));
     await this.step('add compiled standard library', () => this.addCompiledStdlib(pyodide, files.stdlibPyc));
+    let location = options.location;
     if (options.hostDirectory) {
-      const { hostDirectory, location } = options;
+      const { hostDirectory } = options;
       await this.step('mount notebook folder', async () => mountHostDirectory(pyodide, hostDirectory, location));
     }
+    const { drive } = options;
+    const { mountDrive } = this.env;
+    if (drive && mountDrive) {
+      const mounted = await this.step('mount files', async () =>
+        mountDrive(pyodide, options.baseUrl, drive.browsingContextId),
+      );
+      if (mounted) {
+        location = `${DRIVE_MOUNTPOINT}/${(location ?? '').replace(/^\/+/, '')}`;
+      } else {
+        console.warn(`JupyterLite's files are not available to the kernel: its service worker did not answer.`);
+      }
+    }
     const module = await this.step('import shell', async () => pyodide.pyimport('sync_kernel.kernel') as PyProxy);
-    await this.step('start kernel', async () => this.startKernel(module, options));
+    await this.step('start kernel', async () => this.startKernel(module, { ...options, location }));
   }
 
   async execute(

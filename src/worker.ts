@@ -6,9 +6,42 @@
  * Pyodide is imported at run time from `RuntimeOptions.pyodideUrl`, never bundled.
  */
 import { expose } from 'comlink';
+import type { PyodideAPI } from 'pyodide';
 
-import { PyodideModule, Runtime } from './runtime.js';
+import { DriveFS } from '@jupyterlite/services/lib/contents/drivefs';
+
+import { DRIVE_MOUNTPOINT, PyodideModule, Runtime } from './runtime.js';
 import { joinUrl } from './lockfile.js';
+
+/**
+ * Mount JupyterLite's files with its own `DriveFS`: each file operation is a
+ * synchronous request that the service worker relays to the page. A worker the
+ * service worker does not control gets an error answer to the first request;
+ * then nothing is mounted.
+ */
+function mountDrive(pyodide: PyodideAPI, baseUrl: string, browsingContextId: string): boolean {
+  const { FS, PATH, ERRNO_CODES } = pyodide;
+  // Pyodide's and JupyterLite's typings of the Emscripten FS differ (casts below); the objects are the same.
+  const drive = new DriveFS({
+    FS: FS as unknown as DriveFS.IOptions['FS'],
+    PATH,
+    ERRNO_CODES,
+    baseUrl,
+    driveName: '',
+    mountpoint: DRIVE_MOUNTPOINT,
+    browsingContextId,
+  });
+  try {
+    if (!drive.API.lookup(DRIVE_MOUNTPOINT).ok) {
+      return false;
+    }
+  } catch {
+    return false;
+  }
+  FS.mkdirTree(DRIVE_MOUNTPOINT);
+  FS.mount(drive as unknown as Parameters<typeof FS.mount>[0], {}, DRIVE_MOUNTPOINT);
+  return true;
+}
 
 const runtime = new Runtime({
   importPyodide: (pyodideUrl: string): Promise<PyodideModule> =>
@@ -24,6 +57,7 @@ const runtime = new Runtime({
     const response = await fetch(url);
     return response.ok ? new Uint8Array(await response.arrayBuffer()) : undefined;
   },
+  mountDrive,
 });
 
 expose(runtime);

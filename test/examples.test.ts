@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { runCli } from './helpers/cli';
 import { REPO } from './helpers/kernel';
@@ -14,16 +14,20 @@ const STDIN: Record<string, string> = {
   'input.ipynb': 'Ada\nseven\n3\n4\n',
 };
 
-const EXAMPLES = ['progress.ipynb', 'asyncio_script.ipynb', 'input.ipynb', 'helpers.ipynb'];
+const EXAMPLES = ['progress.ipynb', 'asyncio_script.ipynb', 'input.ipynb', 'helpers.ipynb', 'files.ipynb'];
 
-/** The notebook's code cells joined into one script, run by the host's CPython. */
+/** The notebook's code cells joined into one script, run by the host's CPython in the notebook's folder. */
 function runAsScript(path: string, stdin: string): string {
   const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
   const script = nb.cells
     .filter((cell) => cell.cell_type === 'code')
     .map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source))
     .join('\n\n');
-  const result = spawnSync(join(REPO, '.venv', 'bin', 'python'), ['-c', script], { input: stdin, encoding: 'utf8' });
+  const result = spawnSync(join(REPO, '.venv', 'bin', 'python'), ['-c', script], {
+    cwd: dirname(path),
+    input: stdin,
+    encoding: 'utf8',
+  });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result.stdout;

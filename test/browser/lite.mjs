@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SITE_DIR = `${ROOT}build/site`;
+export const EXAMPLES_DIR = `${ROOT}examples`;
 export const RESULTS_DIR = `${ROOT}test-results`;
 
 /** How long a kernel may take to start, or a cell to finish (generous: CI has 2 cores). */
@@ -89,10 +90,10 @@ export class Visit {
   /**
    * @param {import('playwright-core').Browser} browser
    * @param {string} siteUrl
-   * @param {{ jspi: boolean }} options
+   * @param {{ jspi: boolean, serviceWorkers?: 'allow' | 'block' }} options (`block`: as a browser that refuses them)
    */
-  static async open(browser, siteUrl, { jspi }) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  static async open(browser, siteUrl, { jspi, serviceWorkers = 'allow' }) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers });
     const visit = new Visit(context, siteUrl);
     await context.route(
       (url) => url.origin !== new URL(siteUrl).origin && url.protocol.startsWith('http'),

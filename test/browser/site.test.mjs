@@ -9,9 +9,10 @@
  * visit go to test-results/.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { KERNEL_TIMEOUT, launchChromium, serveSite, Visit } from './lite.mjs';
+import { EXAMPLES_DIR, KERNEL_TIMEOUT, launchChromium, serveSite, Visit } from './lite.mjs';
 
 let site;
 let browser;
@@ -120,6 +121,34 @@ for (const jspi of [true, false]) {
       const sums = await nb.outputText(1);
       assert.match(sums, /'seven' is not a number, try again/);
       assert.match(sums, /Sum: 7/);
+    });
+
+    visit('files.ipynb reads the file next to it; what a cell writes shows in the file browser', async (v) => {
+      const nb = await v.openNotebook('files.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      const rows = readFileSync(`${EXAMPLES_DIR}/measurements.csv`, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','));
+      assert.match(await nb.outputText(0), new RegExp(`^${rows.length} measurements$`, 'm'));
+      const listing = await nb.outputText(1);
+      for (const [city, temperature] of rows) {
+        assert.match(listing, new RegExp(`^${city} +${Number(temperature).toFixed(1)} °C$`, 'm'));
+      }
+      const mean = rows.reduce((sum, [, temperature]) => sum + Number(temperature), 0) / rows.length;
+      assert.match(listing, new RegExp(`^mean: ${mean.toFixed(2)} °C$`, 'm'));
+
+      // A file a cell writes is a file of the file browser: it is listed, and opens with what was written.
+      const write = await nb.typeAndRun(
+        'with open("written-by-python.txt", "w") as f:\n    f.write("hello from the kernel")',
+      );
+      await nb.waitForCell(write);
+      const item = v.page.locator('.jp-DirListing-item', { hasText: 'written-by-python.txt' });
+      await item.waitFor({ timeout: KERNEL_TIMEOUT });
+      await item.dblclick();
+      await v.page.locator('.jp-FileEditor .cm-content', { hasText: 'hello from the kernel' }).waitFor();
     });
 
     visit('talk_asyncio_run.ipynb: asyncio.run and the function around it', async (v) => {
@@ -243,6 +272,24 @@ for (const jspi of [true, false]) {
     });
   });
 }
+
+describe('demo site, a browser without service workers', () => {
+  test('the kernel starts and runs cells in its own filesystem', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
+    const v = await Visit.open(browser, site.url, { jspi: true, serviceWorkers: 'block' });
+    try {
+      const nb = await v.openNotebook('progress.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      assert.match(await nb.outputText(1), /\[#{20}\] 10\/10\s+done/);
+      const files = await nb.typeAndRun('import os\nprint(os.path.exists("progress.ipynb"))');
+      await nb.waitForCell(files);
+      assert.equal((await files.locator('.jp-OutputArea').innerText()).trim(), 'False');
+      assert.deepEqual(v.errors, [], 'no errors in the page or worker consoles');
+    } finally {
+      await v.close();
+    }
+  });
+});
 
 describe('demo site, a kernel that cannot start', () => {
   test('a worker script that does not load is reported, not waited for', { timeout: 2 * KERNEL_TIMEOUT }, async () => {
