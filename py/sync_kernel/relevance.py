@@ -17,17 +17,12 @@ import ast
 import re
 import sys
 
-from .source import SourceText
+from .source import SourceText, statement_lines
 from .values import TRIGGER_NAMES
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 #: Stands for "any name": a star import from a module we cannot see may bind anything.
 _EVERYTHING = "*"
-
-
-def _first_line(statement: ast.stmt) -> int:
-    decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
-    return min([statement.lineno, *(d.lineno for d in decorators)])
 
 
 def _bound_names(statement: ast.stmt) -> set[str]:
@@ -64,7 +59,7 @@ def _bound_names(statement: ast.stmt) -> set[str]:
 def relevant_statements(tree: ast.Module, source: SourceText, seeds: set[str]) -> list[tuple[int, ast.stmt]]:
     """The ``(index, statement)`` pairs of ``tree.body`` that may need the codemod."""
     statements = tree.body
-    words = [set(_IDENTIFIER.findall(source.lines(_first_line(s), s.end_lineno or s.lineno))) for s in statements]
+    words = [set(_IDENTIFIER.findall(source.lines(*statement_lines(s)))) for s in statements]
     wanted = set(TRIGGER_NAMES) | seeds
     # Classes a chosen class derives from: their code may call its methods, so it must be seen.
     bases: set[str] = set()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .records import ClassRef, FunctionRef
-from .source import Edit, SourceText, apply_edits
+from .source import Edit, SourceText, apply_edits, blank_lines, statement_lines
 
 ScopeKind = Literal["module", "function", "lambda", "class", "comprehension"]
 HostKind = Literal["module", "function", "lambda", "class", "genexpr", "annotation"]
@@ -47,7 +47,9 @@ def _scope_tables(table: symtable.SymbolTable) -> list[symtable.SymbolTable]:
     return found
 
 
-def symbol_table(source: SourceText, tree: ast.Module) -> symtable.SymbolTable | None:
+def symbol_table(
+    source: SourceText, tree: ast.Module, statements: list[tuple[int, ast.stmt]] | None = None
+) -> symtable.SymbolTable | None:
     """The compiler's symbol table for a cell, or ``None`` if it will not give one.
 
     Python 3.14's :func:`symtable.symtable` rejects top-level ``await``,
@@ -55,10 +57,30 @@ def symbol_table(source: SourceText, tree: ast.Module) -> symtable.SymbolTable |
     have them). They do not change which scope a name belongs to, so the table
     is built from a copy of the cell without those keywords; line numbers are
     kept, and the table holds nothing else about positions.
+
+    Only the scopes inside ``statements`` (top-level statements) are asked
+    about, and a nested scope's names depend on nothing outside its top-level
+    statement, so the table is built from those statements alone (the other
+    lines left empty) when that text compiles.
     """
     text = source.text
     if "await" in text or "async" in text:
-        text = apply_edits(text, _async_keywords(source, tree))
+        source = SourceText(apply_edits(text, _async_keywords(source, tree)))
+        text = source.text
+    if statements is not None and len(statements) < len(tree.body):
+        lines = source.split_lines()
+        keep = [False] * len(lines)
+        futures = [s for s in tree.body if isinstance(s, ast.ImportFrom) and s.module == "__future__"]
+        for statement in [*(s for _, s in statements), *futures]:
+            first, last = statement_lines(statement)
+            keep[first - 1 : last] = [True] * (last - first + 1)
+        table = _symtable(blank_lines(lines, keep))
+        if table is not None:
+            return table
+    return _symtable(text)
+
+
+def _symtable(text: str) -> symtable.SymbolTable | None:
     try:
         return symtable.symtable(text, "<cell>", "exec")
     except SyntaxError:

@@ -27,7 +27,7 @@ from .plan import Planner, PlanningError
 from .relevance import relevant_statements
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .scopes import symbol_table
-from .source import EditConflict, SourceText, apply_edits
+from .source import EditConflict, SourceText, apply_edits, blank_lines, statement_lines
 from .support import Runner, Support
 from .values import BUILTIN_TARGETS
 
@@ -123,7 +123,7 @@ class Session:
         statements = relevant_statements(tree, text, seeds)
         if not statements:
             return TransformResult(source, [], source)
-        collected = Collector(tree, symbol_table(text, tree)).collect(statements)
+        collected = Collector(tree, symbol_table(text, tree, statements)).collect(statements)
         evaluator = Evaluator(collected, initial)
         evaluator.run(statements)
         planner = Planner(
@@ -178,11 +178,10 @@ def _compile_problem(source: str, code: str, tree: ast.Module, statements: list[
         rewritten = SourceText(code).split_lines()
         keep = [False] * len(rewritten)
         for _, statement in statements:
-            first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))])
-            last = statement.end_lineno or statement.lineno
+            first, last = statement_lines(statement)
             if rewritten[first - 1 : last] != original[first - 1 : last]:
                 keep[first - 1 : last] = [True] * (last - first + 1)
-        checked = "".join(line if kept else "\n" for line, kept in zip(rewritten, keep, strict=True))
+        checked = blank_lines(rewritten, keep)
     try:
         compile(checked, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except SyntaxError as error:

@@ -69,6 +69,18 @@ class SourceText:
         return self.text[start:end]
 
 
+def statement_lines(statement: ast.stmt) -> tuple[int, int]:
+    """The first (decorators included) and last line of a statement."""
+    decorators = getattr(statement, "decorator_list", [])
+    first = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+    return first, statement.end_lineno or statement.lineno
+
+
+def blank_lines(lines: list[str], keep: list[bool]) -> str:
+    """``lines`` joined, each line not kept left empty, so every line keeps its number."""
+    return "".join(line if kept else "\n" for line, kept in zip(lines, keep, strict=True))
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace ``text[start:end]`` with ``new`` (an insertion when ``start == end``).
