@@ -19,6 +19,10 @@ def rewritten_lines(source):
     [
         # A parameter named like the module hides it.
         ("import time\ndef f(time):\n    time.sleep(0)\nf(None)\n", []),
+        # The same after statements that need no analysis (symtable then reads only the others) ...
+        ("values = [\n    1,\n]\nimport time\ndef f(time):\n    time.sleep(0)\nf(None)\n", []),
+        # ... also when one of those shares a line with a statement that does.
+        ("values = (1,\n    2); import time\ndef f():\n    global time\n    time.sleep(0)\nf()\n", [3, 5, 6]),
         # A local bound after its use is still local (the use raises UnboundLocalError).
         ("import time\ndef f():\n    time.sleep(0)\n    time = 1\n", []),
         # A local import inside the function is the module.
