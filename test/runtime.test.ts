@@ -231,6 +231,58 @@ describe('magics', () => {
   });
 });
 
+describe('%pip', () => {
+  test("installs with micropip (served with the kernel's wheels) and the next line imports the package", async () => {
+    // A wheel made in the kernel's own filesystem, so the install needs no network.
+    const made = await kernel.run(
+      [
+        'import os, zipfile',
+        'os.makedirs("/tmp/dist", exist_ok=True)',
+        'with zipfile.ZipFile("/tmp/dist/sync_demo-1.0-py3-none-any.whl", "w") as wheel:',
+        '    wheel.writestr("sync_demo/__init__.py", "GREETING = \'hello from a wheel\'\\n")',
+        '    wheel.writestr("sync_demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: sync-demo\\nVersion: 1.0\\n")',
+        '    wheel.writestr("sync_demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")',
+        '    wheel.writestr("sync_demo-1.0.dist-info/RECORD", "")',
+      ].join('\n'),
+    );
+    expect(made.reply.status).toBe('ok');
+    const { reply, events } = await kernel.run(
+      '%pip install emfs:/tmp/dist/sync_demo-1.0-py3-none-any.whl\nimport sync_demo\nprint(sync_demo.GREETING)',
+    );
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe(
+      'Successfully installed sync-demo-1.0\n' +
+        'Note: you may need to restart the kernel to use updated packages.\n' +
+        'hello from a wheel\n',
+    );
+    expect(streamText((await kernel.run('!pip list')).events)).toMatch(/^micropip +0\.11\.1$/m);
+  });
+});
+
+describe('the standard library', () => {
+  test('packages the start-up compiled are whole: none hides modules of the standard library', async () => {
+    const { events } = await kernel.run(
+      [
+        'import importlib, sys, zipfile',
+        'compiled = zipfile.ZipFile("/lib/sync-kernel-stdlib.zip").namelist()',
+        'packages = {name.split("/")[0] for name in compiled if "/" in name}',
+        'stdlib = next(path for path in sys.path if path.endswith(".zip") and "python3" in path)',
+        'modules = [name[:-3].replace("/", ".").removesuffix(".__init__") for name in zipfile.ZipFile(stdlib).namelist()',
+        '           if name.endswith(".py") and name.split("/")[0] in packages and "/test" not in name]',
+        'missing = []',
+        'for module in modules:',
+        '    try:',
+        '        importlib.import_module(module)',
+        '    except ModuleNotFoundError as error:',
+        '        if error.name == module:',
+        '            missing.append(module)',
+        'print(len(modules) > len(packages), missing)',
+      ].join('\n'),
+    );
+    expect(streamText(events)).toBe('True []\n');
+  });
+});
+
 describe('the event loop and the engine', () => {
   test('interrupt stops an awaited cell and the next cell runs', async () => {
     kernel.onEvent = (e) => {

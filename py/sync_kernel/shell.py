@@ -13,7 +13,8 @@ Per cell (:meth:`SyncShell.run_cell_request`):
 
 A cell that is only ``%%time`` (or one ``%time`` line) around code that needs
 rewriting runs that code as the cell, timed (:mod:`.timing`), since IPython's
-magic would run it synchronously.
+magic would run it synchronously. ``%pip``/``!pip`` lines are awaited calls of
+micropip (:mod:`.pip`), with rewriting on or off.
 
 The user's own text is what ``linecache`` holds for the cell (the codemod keeps
 line numbers), so tracebacks show what the user wrote at the lines they wrote
@@ -43,6 +44,7 @@ from .inputs import Blocking, InputHook, blocking_getpass, blocking_input
 from .magics import TransformMagics
 from .notes import WARNING_KINDS, Note
 from .outputs import Outputs
+from .pip import PIP_NAME, Pip, PipMagics, await_pip_lines
 from .session import Session, TransformResult
 from .timing import Stopwatch, TimedCode, find_timed_code
 
@@ -129,8 +131,8 @@ class SyncShell(InteractiveShell):
         blocking = blocking or Blocking()
         self.blocking_input = blocking_input(self.input_hook, blocking)
         self.blocking_getpass = blocking_getpass(self.input_hook, blocking)
-        self.push({INPUT_HOOK_NAME: self.input_hook}, interactive=False)
-        self.register_magics(TransformMagics)
+        self.push({INPUT_HOOK_NAME: self.input_hook, PIP_NAME: Pip()}, interactive=False)
+        self.register_magics(TransformMagics, PipMagics)
 
     def init_history(self) -> None:
         self.history_manager = CellHistoryManager(shell=self, parent=self)
@@ -149,10 +151,10 @@ class SyncShell(InteractiveShell):
         except Exception:
             cell = raw_cell
             preprocessing_exc = sys.exc_info()
-        code = cell
+        code = cell if preprocessing_exc is not None else await_pip_lines(cell)
         timed: TimedCode | None = None
         if preprocessing_exc is None and self.transform_enabled:
-            result, timed = self._rewrite_cell(raw_cell, cell)
+            result, timed = self._rewrite_cell(raw_cell, code)
             code = result.code
             if not _TRANSFORM_MAGIC.match(raw_cell):
                 shown = timed.shown(code) if timed is not None else code
@@ -204,7 +206,7 @@ class SyncShell(InteractiveShell):
 
     def preview_transform(self, body: str) -> TransformResult:
         """Rewrite ``body`` as the next cell would be, without changing the session's memory."""
-        result, timed = self._rewrite_cell(body, self.transform_cell(body), remember=False)
+        result, timed = self._rewrite_cell(body, await_pip_lines(self.transform_cell(body)), remember=False)
         if timed is None:
             return result
         return TransformResult(code=timed.shown(result.code), notes=result.notes, source=body)

@@ -64,8 +64,9 @@ KERNEL_PACKAGE = "sync-kernel"
 
 #: Pinned and in the lock file, but not installed at start-up: jedi alone costs more
 #: to unpack (its typeshed stubs) than everything else together, and IPython's own
-#: completer works without it. ``import jedi`` in a cell loads it from the lock file.
-ON_DEMAND = frozenset({"jedi", "parso"})
+#: completer works without it. ``import jedi`` in a cell loads it from the lock file;
+#: micropip is loaded by the first ``%pip``.
+ON_DEMAND = frozenset({"jedi", "parso", "micropip"})
 
 
 @dataclass(frozen=True)

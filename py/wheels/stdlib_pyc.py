@@ -78,6 +78,28 @@ def imported_site_files() -> list[str]:
     return sorted(files)
 
 
+def whole_packages(members: list[str], source_zip: str) -> list[str]:
+    """``members`` with every package in them whole.
+
+    Python looks for a package's submodules only where it found the package:
+    ``html/__init__.py`` in this zip without ``html/parser.py`` would break
+    ``import html.parser``. So a package whose ``__init__`` is a member comes
+    with all its modules; the submodules of a package that is not (it was
+    imported before this zip was on ``sys.path``) would never be loaded from
+    the zip, and are left out.
+    """
+    with zipfile.ZipFile(source_zip) as stdlib:
+        sources = [name for name in stdlib.namelist() if name.endswith(".py")]
+    whole: set[str] = set()
+    for member in members:
+        package = member.split("/")[0]
+        if "/" not in member:
+            whole.add(member)
+        elif f"{package}/__init__.py" in members:
+            whole.update(name for name in sources if name.startswith(f"{package}/"))
+    return sorted(whole)
+
+
 def write_zip(out: str, source_zip: str, members: list[str]) -> None:
     """Write the members' sources and bytecode (compiled as living at :data:`RUNTIME_PATH`)."""
     with zipfile.ZipFile(source_zip) as stdlib, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -97,7 +119,7 @@ def main(argv: list[str]) -> int:
     source_zip = stdlib_zip()
     already = set(sys.modules)  # imported while Pyodide started: the zip comes too late for them
     warm_up()
-    members = imported_members(source_zip, already)
+    members = whole_packages(imported_members(source_zip, already), source_zip)
     write_zip(argv[0], source_zip, members)
     site_files = imported_site_files()
     (Path(argv[0]).parent / "imported-modules.txt").write_text("".join(f"{name}\n" for name in site_files))

@@ -1,0 +1,208 @@
+"""``%pip`` and ``!pip`` in the browser: Pyodide's micropip, awaited.
+
+On desktop, ``%pip install x`` (or ``!pip install x``) runs pip in a
+subprocess. The browser has no subprocesses, and Pyodide's installer,
+micropip, is asynchronous. So the shell rewrites each ``%pip``/``!pip`` line
+that IPython turned into ``get_ipython().run_line_magic('pip', ...)`` or
+``get_ipython().system('pip ...')`` into ``await __pip__(...)`` on the same
+line (:func:`await_pip_lines`), wherever a cell may await, and
+:class:`Pip` does what pip would: ``install`` (pure-Python wheels from PyPI,
+Pyodide's own packages from its distribution, ``emfs:``/URL wheels),
+``uninstall`` and ``list``, printing pip's kind of messages. A failed install
+prints ``ERROR: …`` and the cell goes on, as on desktop.
+
+Example::
+
+    >>> await_pip_lines("get_ipython().run_line_magic('pip', 'install six')\\n")
+    "await __pip__('install six')\\n"
+    >>> await_pip_lines("get_ipython().system('pip install -q six')\\n")
+    "await __pip__('install -q six')\\n"
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+import sys
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+
+from .source import Edit, SourceText, apply_edits
+
+#: The name the rewritten lines call; the shell puts a :class:`Pip` there.
+PIP_NAME = "__pip__"
+
+_PIP_COMMAND = re.compile(r"^\s*(?:pip3?|python3?\s+-m\s+pip)\s+(.*)$", re.DOTALL)
+#: Options that change nothing here (there is no cache, user site or wheel build).
+_IGNORED = {"-q", "--quiet", "-U", "--upgrade", "--user", "--no-cache-dir", "--force-reinstall", "-v", "--verbose"}
+#: Note the last line of IPython's own ``%pip``.
+RESTART_NOTE = "Note: you may need to restart the kernel to use updated packages."
+
+
+def await_pip_lines(cell: str) -> str:
+    """``cell`` (IPython's transform) with its ``%pip``/``!pip`` calls awaited where a cell can await."""
+    if "pip" not in cell:
+        return cell
+    try:
+        tree = ast.parse(cell)
+    except SyntaxError:
+        return cell
+    source = SourceText(cell)
+    edits = [
+        Edit(source.start(call), source.end(call), f"await {PIP_NAME}({arguments!r})")
+        for call, arguments in _pip_calls(tree)
+    ]
+    return apply_edits(cell, edits) if edits else cell
+
+
+def _pip_calls(tree: ast.Module) -> list[tuple[ast.Call, str]]:
+    """The pip calls of module-level code (not in functions, classes or lambdas) with pip's arguments."""
+    found: list[tuple[ast.Call, str]] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Call):
+            arguments = _pip_arguments(node)
+            if arguments is not None:
+                found.append((node, arguments))
+                continue
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _pip_arguments(call: ast.Call) -> str | None:
+    """pip's arguments if ``call`` is IPython's form of ``%pip …`` or ``!pip …``."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "get_ipython"
+        and not call.keywords
+        and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in call.args)
+    ):
+        return None
+    args = [arg.value for arg in call.args if isinstance(arg, ast.Constant)]
+    if func.attr == "run_line_magic" and len(args) == 2 and args[0] == "pip":
+        return str(args[1])
+    if func.attr == "system" and len(args) == 1:
+        match = _PIP_COMMAND.match(str(args[0]))
+        return match.group(1) if match else None
+    return None
+
+
+class PipError(Exception):
+    """What pip would report as ``ERROR: …`` (and then exit, leaving the notebook to go on)."""
+
+
+class Pip:
+    """``await __pip__('install x')``: pip's commands done with micropip."""
+
+    async def __call__(self, arguments: str) -> None:
+        try:
+            await self.run(arguments)
+        except PipError as error:
+            print(f"ERROR: {error}", file=sys.stderr)
+
+    async def run(self, arguments: str) -> None:
+        """Do one pip command line; :class:`PipError` says why one cannot be done."""
+        words = shlex.split(arguments)
+        command, options = (words[0], words[1:]) if words else ("", [])
+        if command == "install":
+            await self.install(options)
+        elif command == "uninstall":
+            micropip = await _micropip()
+            names = [word for word in options if word not in ("-y", "--yes")]
+            micropip.uninstall(names)
+            print(f"Successfully uninstalled {' '.join(names)}")
+            print(RESTART_NOTE)
+        elif command in ("list", "freeze"):
+            micropip = await _micropip()
+            packages = sorted(micropip.list().items())
+            if command == "freeze":
+                print("\n".join(f"{name}=={package.version}" for name, package in packages))
+            else:
+                width = max([len("Package"), *(len(name) for name, _ in packages)])
+                lines = [f"{'Package':<{width}} Version", f"{'-' * width} -------"]
+                print("\n".join(lines + [f"{name:<{width}} {package.version}" for name, package in packages]))
+        else:
+            raise PipError(f"%pip {command} is not available in the browser (install, uninstall, list and freeze are)")
+
+    async def install(self, options: list[str]) -> None:
+        """``pip install``: requirements and files given, ``-r FILE``, ``--pre``, ``--no-deps``, ``--index-url``."""
+        requirements: list[str] = []
+        settings: dict[str, Any] = {"keep_going": True}
+        words = iter(options)
+        for word in words:
+            if word in ("-r", "--requirement"):
+                requirements += _read_requirements(next(words, ""))
+            elif word == "--pre":
+                settings["pre"] = True
+            elif word == "--no-deps":
+                settings["deps"] = False
+            elif word in ("-i", "--index-url"):
+                settings["index_urls"] = [next(words, "")]
+            elif word in _IGNORED:
+                pass
+            elif word.startswith("-"):
+                raise PipError(f"pip install {word} is not available in the browser")
+            else:
+                requirements.append(word)
+        if not requirements:
+            raise PipError("pip install needs at least one package or requirements file")
+        micropip = await _micropip()
+        before = {name: package.version for name, package in micropip.list().items()}
+        try:
+            await micropip.install(requirements, **settings)
+        except Exception as error:  # anything micropip could not install (not found, no pure wheel, network)
+            raise PipError(str(error)) from None
+        installed = sorted(
+            f"{name}-{package.version}"
+            for name, package in micropip.list().items()
+            if before.get(name) != package.version
+        )
+        if installed:
+            print(f"Successfully installed {' '.join(installed)}")
+        else:
+            print(f"Requirement already satisfied: {' '.join(requirements)}")
+        print(RESTART_NOTE)
+
+
+def _read_requirements(path: str) -> list[str]:
+    """The requirements of a requirements file, comments and blank lines left out."""
+    try:
+        with open(path) as file:
+            lines = [line.split("#")[0].strip() for line in file]
+    except OSError as error:
+        raise PipError(f"could not open requirements file {path!r}: {error.strerror}") from None
+    return [line for line in lines if line]
+
+
+async def _micropip() -> Any:
+    """Pyodide's micropip, loaded from the kernel's lock file on first use."""
+    try:
+        import micropip
+    except ModuleNotFoundError:
+        try:
+            import pyodide_js
+        except ModuleNotFoundError:
+            raise PipError("%pip needs Pyodide's micropip; this Python is not Pyodide") from None
+        await pyodide_js.loadPackage("micropip", messageCallback=lambda message: None)  # not "Loading micropip"
+        import micropip
+    return micropip
+
+
+@magics_class
+class PipMagics(Magics):
+    """``%pip`` where the shell could not make it awaited (inside a function or a lambda)."""
+
+    @line_magic
+    def pip(self, line: str) -> None:
+        raise UsageError("%pip must be at the top level of a cell in the browser, where it can wait for micropip")
