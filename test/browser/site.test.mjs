@@ -225,6 +225,30 @@ for (const jspi of [true, false]) {
       await v.screenshot(`transform-magic-notebook-${mode}`, nb.panel.locator('.jp-WindowedPanel-outer'));
     });
 
+    visit('a new notebook: %pip installs with micropip served by the site', async (v) => {
+      const nb = await v.newNotebook();
+      // A wheel made in the kernel's filesystem: the install itself needs no network.
+      const made = await nb.typeAndRun(
+        [
+          'import os, zipfile',
+          'os.makedirs("/tmp/dist", exist_ok=True)',
+          'with zipfile.ZipFile("/tmp/dist/sync_demo-1.0-py3-none-any.whl", "w") as wheel:',
+          '    wheel.writestr("sync_demo/__init__.py", "GREETING = \'hello from a wheel\'\\n")',
+          '    wheel.writestr("sync_demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: sync-demo\\nVersion: 1.0\\n")',
+          '    wheel.writestr("sync_demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")',
+          '    wheel.writestr("sync_demo-1.0.dist-info/RECORD", "")',
+        ].join('\n'),
+      );
+      await nb.waitForCell(made);
+      const install = await nb.typeAndRun(
+        '%pip install emfs:/tmp/dist/sync_demo-1.0-py3-none-any.whl\nimport sync_demo\nprint(sync_demo.GREETING)',
+      );
+      await nb.waitForCell(install);
+      const output = await install.locator('.jp-OutputArea').innerText();
+      assert.match(output, /^Successfully installed sync-demo-1\.0$/m);
+      assert.match(output, /^hello from a wheel$/m);
+    });
+
     visit('a new notebook: notes are text, interrupt, restart, JSPI', async (v) => {
       const nb = await v.newNotebook();
 
