@@ -259,6 +259,15 @@ describe('%pip', () => {
   });
 });
 
+describe('matplotlib', () => {
+  test('draws with matplotlib-inline, installed with the kernel', async () => {
+    const { events } = await kernel.run(
+      'import importlib.util, os\nprint(os.environ["MPLBACKEND"], importlib.util.find_spec("matplotlib_inline.backend_inline") is not None)',
+    );
+    expect(streamText(events)).toBe('module://matplotlib_inline.backend_inline True\n');
+  });
+});
+
 describe('the standard library', () => {
   test('packages the start-up compiled are whole: none hides modules of the standard library', async () => {
     const { events } = await kernel.run(

@@ -188,6 +188,10 @@ def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -
     return loop.create_task(coro)
 
 
+#: matplotlib's backend in the kernel (``MPLBACKEND``), unless the environment sets one.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -201,9 +205,13 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     Routes ``sys.stdout``/``sys.stderr`` and the ``input``/``getpass``
     builtins through the kernel, keeps Pyodide's loop current whatever cells
     do, and changes to ``location`` (the notebook's directory) if given.
+    matplotlib draws with matplotlib-inline (figures become ``image/png``
+    displays at the end of a cell), as in JupyterLite's Pyodide kernel: a
+    worker has no page to draw on.
     """
     from pyodide.ffi import can_run_sync, run_sync  # the Pyodide edge: only here
 
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     if location:
         os.makedirs(location, exist_ok=True)
         os.chdir(location)
