@@ -233,18 +233,7 @@ describe('magics', () => {
 
 describe('%pip', () => {
   test("installs with micropip (served with the kernel's wheels) and the next line imports the package", async () => {
-    // A wheel made in the kernel's own filesystem, so the install needs no network.
-    const made = await kernel.run(
-      [
-        'import os, zipfile',
-        'os.makedirs("/tmp/dist", exist_ok=True)',
-        'with zipfile.ZipFile("/tmp/dist/sync_demo-1.0-py3-none-any.whl", "w") as wheel:',
-        '    wheel.writestr("sync_demo/__init__.py", "GREETING = \'hello from a wheel\'\\n")',
-        '    wheel.writestr("sync_demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: sync-demo\\nVersion: 1.0\\n")',
-        '    wheel.writestr("sync_demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")',
-        '    wheel.writestr("sync_demo-1.0.dist-info/RECORD", "")',
-      ].join('\n'),
-    );
+    const made = await kernel.run(readFileSync(join(REPO, 'test', 'fixtures', 'make_demo_wheel.py'), 'utf8'));
     expect(made.reply.status).toBe('ok');
     const { reply, events } = await kernel.run(
       '%pip install emfs:/tmp/dist/sync_demo-1.0-py3-none-any.whl\nimport sync_demo\nprint(sync_demo.GREETING)',

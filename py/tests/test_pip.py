@@ -14,17 +14,8 @@ from typing import Any
 
 import pytest
 
-from kernel_harness import Harness, make_harness, plain, stream_text
+from kernel_harness import Harness, plain, stream_text
 from sync_kernel.pip import PIP_NAME, RESTART_NOTE
-
-
-@pytest.fixture
-def harness() -> Iterator[Harness]:
-    h, close = make_harness()
-    try:
-        yield h
-    finally:
-        close()
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,15 +12,6 @@ from sync_kernel.inputs import Blocking
 from sync_kernel.notes import Note
 from sync_kernel.session import TransformResult
 from sync_kernel.shell import NOTES_MIME_TYPE
-
-
-@pytest.fixture
-def harness() -> Iterator[Harness]:
-    h, close = make_harness()
-    try:
-        yield h
-    finally:
-        close()
 
 
 def types_of(events: list[Event]) -> list[str]:

@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SITE_DIR = `${ROOT}build/site`;
 export const EXAMPLES_DIR = `${ROOT}examples`;
+export const FIXTURES_DIR = `${ROOT}test/fixtures`;
 export const RESULTS_DIR = `${ROOT}test-results`;
 
 /** How long a kernel may take to start, or a cell to finish (generous: CI has 2 cores). */

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { EXAMPLES_DIR, KERNEL_TIMEOUT, launchChromium, serveSite, Visit } from './lite.mjs';
+import { EXAMPLES_DIR, FIXTURES_DIR, KERNEL_TIMEOUT, launchChromium, serveSite, Visit } from './lite.mjs';
 
 let site;
 let browser;
@@ -227,18 +227,7 @@ for (const jspi of [true, false]) {
 
     visit('a new notebook: %pip installs with micropip served by the site', async (v) => {
       const nb = await v.newNotebook();
-      // A wheel made in the kernel's filesystem: the install itself needs no network.
-      const made = await nb.typeAndRun(
-        [
-          'import os, zipfile',
-          'os.makedirs("/tmp/dist", exist_ok=True)',
-          'with zipfile.ZipFile("/tmp/dist/sync_demo-1.0-py3-none-any.whl", "w") as wheel:',
-          '    wheel.writestr("sync_demo/__init__.py", "GREETING = \'hello from a wheel\'\\n")',
-          '    wheel.writestr("sync_demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: sync-demo\\nVersion: 1.0\\n")',
-          '    wheel.writestr("sync_demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")',
-          '    wheel.writestr("sync_demo-1.0.dist-info/RECORD", "")',
-        ].join('\n'),
-      );
+      const made = await nb.typeAndRun(readFileSync(`${FIXTURES_DIR}/make_demo_wheel.py`, 'utf8'));
       await nb.waitForCell(made);
       const install = await nb.typeAndRun(
         '%pip install emfs:/tmp/dist/sync_demo-1.0-py3-none-any.whl\nimport sync_demo\nprint(sync_demo.GREETING)',
