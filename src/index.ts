@@ -15,8 +15,8 @@ import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import logoSvg from '../style/logo.svg';
+import { driveOptions } from './drive';
 import { KERNEL_DISPLAY_NAME, SyncKernel } from './kernel';
-import type { RuntimeOptions } from './protocol';
 import { KERNEL_PLUGIN_ID, readSettings } from './settings';
 
 /**
@@ -29,36 +29,6 @@ declare let __webpack_public_path__: string;
 export const KERNEL_NAME = 'python-sync';
 
 const LOGO_URL = `data:image/svg+xml;base64,${btoa(logoSvg)}`;
-
-/** How long a kernel start waits for JupyterLite's service worker to take over the page. */
-const SERVICE_WORKER_WAIT_MS = 10_000;
-
-/**
- * How the kernel reaches the files of JupyterLite's file browser: through its
- * service worker, once that controls the page (on a first visit it takes over
- * a moment after registering). `undefined` where there is none (a browser
- * that refuses service workers, as some private windows do): cells then see
- * only the kernel's own filesystem.
- */
-async function driveOptions(manager: IServiceWorkerManager | null): Promise<RuntimeOptions['drive']> {
-  const { serviceWorker } = navigator;
-  if (!manager || !serviceWorker) {
-    return undefined;
-  }
-  const controlled = manager.ready.then(
-    () =>
-      serviceWorker.controller !== null ||
-      new Promise<boolean>((resolve) =>
-        serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true }),
-      ),
-    () => false,
-  );
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SERVICE_WORKER_WAIT_MS)));
-  const ready = await Promise.race([controlled, timeout]);
-  clearTimeout(timer);
-  return ready && manager.enabled ? { browsingContextId: manager.browsingContextId } : undefined;
-}
 
 /**
  * Start the worker script that the build emits next to the bundle. The
@@ -115,9 +85,9 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         },
       },
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
-        const drive = await driveOptions(serviceWorkerManager);
-        if (!drive) {
-          console.warn(`${KERNEL_DISPLAY_NAME}: no service worker; cells will not see the files of the file browser.`);
+        const decision = await driveOptions(serviceWorkerManager, navigator.serviceWorker);
+        if (!decision.drive) {
+          console.warn(`${KERNEL_DISPLAY_NAME}: cells will not see the files of the file browser: ${decision.reason}.`);
         }
         const kernel = new SyncKernel({
           ...options,
@@ -128,7 +98,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             wheelsUrl: `${staticUrl}wheels/`,
             packageBaseUrl: settings.packageBaseUrl,
             transform: settings.transform,
-            drive,
+            drive: decision.drive,
           },
         });
         running.set(kernel.id, kernel);
