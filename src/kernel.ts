@@ -183,23 +183,31 @@ export class SyncKernel extends BaseKernel implements IKernel {
     void this._sendInputReply(content, this._requestHeader());
   }
 
-  /**
-   * A comm opened by the front end (a widget library, say). The runtime has
-   * no comm targets, so answer as ipykernel does for an unknown target: close
-   * the comm, which tells the front end at once that nobody is listening.
-   */
+  /** A comm the front end opened (a widget manager's, say), for the runtime's comm targets. */
   async commOpen(msg: KernelMessage.ICommOpenMsg): Promise<void> {
-    this.handleComm('comm_close', { comm_id: msg.content.comm_id, data: {} }, {}, [], msg.header);
+    await this._deliverComm(() => this._runtime.commOpen(msg));
   }
 
-  /** Messages to a comm the kernel closed (see {@link commOpen}) have nobody to go to. */
-  async commMsg(_msg: KernelMessage.ICommMsgMsg): Promise<void> {
-    // Nothing is listening: dropping is what ipykernel does for an unknown comm id.
+  /** A message to a comm: a widget's new value, a click. Its callbacks run in the runtime. */
+  async commMsg(msg: KernelMessage.ICommMsgMsg): Promise<void> {
+    await this._deliverComm(() => this._runtime.commMsg(msg));
   }
 
-  /** Nothing to undo: see {@link commOpen}. */
-  async commClose(_msg: KernelMessage.ICommCloseMsg): Promise<void> {
-    // The comm was closed on this side when it was opened.
+  /** The front end closed a comm. */
+  async commClose(msg: KernelMessage.ICommCloseMsg): Promise<void> {
+    await this._deliverComm(() => this._runtime.commClose(msg));
+  }
+
+  /**
+   * Comm messages have no reply: a failure to deliver one (the runtime died)
+   * goes to the console, and the next request reports the dead worker.
+   */
+  private async _deliverComm(deliver: () => Promise<void>): Promise<void> {
+    try {
+      await this._call(deliver);
+    } catch (error) {
+      console.warn(`${KERNEL_DISPLAY_NAME}: a comm message was not delivered: ${errorMessage(error)}`);
+    }
   }
 
   /** Load the runtime in the worker; settle {@link ready} with the outcome. */

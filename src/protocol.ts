@@ -132,6 +132,12 @@ export interface IRuntime {
     content: KernelMessage.ICommInfoRequestMsg['content'],
     parent: KernelMessage.IHeader,
   ): Promise<KernelMessage.ICommInfoReplyMsg['content']>;
+  /** A comm the front end opened (a widget manager's control comm, say). */
+  commOpen(msg: KernelMessage.ICommOpenMsg): Promise<void>;
+  /** A message from the front end to a comm: a widget's new state, a button click. */
+  commMsg(msg: KernelMessage.ICommMsgMsg): Promise<void>;
+  /** The front end closed a comm. */
+  commClose(msg: KernelMessage.ICommCloseMsg): Promise<void>;
   /** Answer the pending `input()`; the cell resumes at its `await`. */
   inputReply(content: KernelMessage.IInputReplyMsg['content'], parent: KernelMessage.IHeader): Promise<void>;
   /** Cancel the running cell at its next `await` (raises `KeyboardInterrupt`). */

@@ -82,6 +82,29 @@ interface PythonKernel {
   is_complete: PyCallable<[string], string>;
   input_reply: PyCallable<[string, boolean], void>;
   interrupt: PyCallable<[], boolean>;
+  set_parent: PyCallable<[string], void>;
+  comm_open: PyCallable<[string], void>;
+  comm_msg: PyCallable<[string], void>;
+  comm_close: PyCallable<[string], void>;
+  comm_info: PyCallable<[string], string>;
+}
+
+type CommMessage = KernelMessage.ICommOpenMsg | KernelMessage.ICommMsgMsg | KernelMessage.ICommCloseMsg;
+
+/** Binary comm buffers cross into Python as base64 text (`sync_kernel.comms`). */
+function toBase64(buffer: ArrayBuffer | ArrayBufferView): string {
+  const bytes = ArrayBuffer.isView(buffer)
+    ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    : new Uint8Array(buffer);
+  let binary = '';
+  for (const byte of bytes) {
+    binary += String.fromCharCode(byte);
+  }
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 }
 
 /** What the first boot step reads. */
@@ -153,6 +176,7 @@ export class Runtime implements IRuntime {
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
     this.parent = parent;
     await this.loadImportedPackages(content.code);
+    this.python().set_parent(JSON.stringify(parent));
     const execute = this.python().execute;
     const request = JSON.stringify(content);
     let reply: string;
@@ -202,10 +226,45 @@ export class Runtime implements IRuntime {
   }
 
   async commInfo(
-    _content: KernelMessage.ICommInfoRequestMsg['content'],
+    content: KernelMessage.ICommInfoRequestMsg['content'],
     _parent: KernelMessage.IHeader,
   ): Promise<KernelMessage.ICommInfoReplyMsg['content']> {
-    return { status: 'ok', comms: {} };
+    return JSON.parse(this.python().comm_info(JSON.stringify(content)));
+  }
+
+  async commOpen(msg: KernelMessage.ICommOpenMsg): Promise<void> {
+    await this.deliverComm(this.python().comm_open, msg);
+  }
+
+  async commMsg(msg: KernelMessage.ICommMsgMsg): Promise<void> {
+    await this.deliverComm(this.python().comm_msg, msg);
+  }
+
+  async commClose(msg: KernelMessage.ICommCloseMsg): Promise<void> {
+    await this.deliverComm(this.python().comm_close, msg);
+  }
+
+  /**
+   * Hand a comm message to Python, whose callbacks (widget observers) run
+   * now; what they output belongs to this message. Entered like a cell, so
+   * Pyodide's stack switching works in callbacks where the engine has JSPI.
+   */
+  private async deliverComm(handle: PyCallable<[string], void>, msg: CommMessage): Promise<void> {
+    this.parent = msg.header;
+    this.python().set_parent(JSON.stringify(msg.header));
+    const message = JSON.stringify({
+      content: msg.content,
+      metadata: msg.metadata,
+      buffers: (msg.buffers ?? []).map(toBase64),
+    });
+    if (this.jspi) {
+      await handle.callPromising(message);
+    } else {
+      handle(message);
+    }
+    // Events travel on their own channel: the kernel must see them all before this
+    // call returns and it reports idle (which ends the front end's hooks on the message).
+    await this.delivered();
   }
 
   async inputReply(content: KernelMessage.IInputReplyMsg['content'], _parent: KernelMessage.IHeader): Promise<void> {
@@ -273,8 +332,15 @@ export class Runtime implements IRuntime {
 
   /** Start the Python kernel, wired to publish through {@link publish}. */
   private startKernel(module: PyProxy, options: RuntimeOptions): void {
-    const emit = (msgType: string, content: string): void =>
-      this.publish({ msgType, content: JSON.parse(content) } as RuntimeEvent);
+    const emit = (msgType: string, json: string): void => {
+      const parsed = JSON.parse(json);
+      // Comm messages come as {content, metadata, buffers}; the rest as their content.
+      this.publish(
+        (msgType.startsWith('comm_')
+          ? { msgType, content: parsed.content, metadata: parsed.metadata, buffers: parsed.buffers.map(fromBase64) }
+          : { msgType, content: parsed }) as RuntimeEvent,
+      );
+    };
     const start = (module as PyProxy & { start: PyProxy }).start;
     const kernel = start.callKwargs(emit, {
       transform: options.transform ?? true,
@@ -288,6 +354,11 @@ export class Runtime implements IRuntime {
       is_complete: kernel.is_complete,
       input_reply: kernel.input_reply,
       interrupt: kernel.interrupt,
+      set_parent: kernel.set_parent,
+      comm_open: kernel.comm_open,
+      comm_msg: kernel.comm_msg,
+      comm_close: kernel.comm_close,
+      comm_info: kernel.comm_info,
     };
     start.destroy();
     module.destroy();

@@ -248,6 +248,30 @@ describe('%pip', () => {
   });
 });
 
+describe('widgets', () => {
+  test('a slider opens its comm; the front end moves it; observers run and print for that message', async () => {
+    const { events } = await kernel.run(
+      "from ipywidgets import IntSlider\nslider = IntSlider(value=3)\nslider.observe(lambda change: print('now', change['new']), 'value')\nslider",
+    );
+    const opened = events.flatMap((e) => (e.msgType === 'comm_open' ? [e.content] : []));
+    const slider = opened.find((c) => (c.data.state as { _model_name?: string })._model_name === 'IntSliderModel');
+    expect((slider as { target_name?: string } | undefined)?.target_name).toBe('jupyter.widget');
+    const info = await kernel.runtime.call((r) =>
+      r.commInfo({ target_name: 'jupyter.widget' }, header('comm_info_request')),
+    );
+    expect(info.status === 'ok' && Object.keys(info.comms)).toContain(slider?.comm_id);
+
+    const move = header('comm_msg');
+    const content = { comm_id: slider!.comm_id, data: { method: 'update', state: { value: 7 }, buffer_paths: [] } };
+    await kernel.runtime.call((r) =>
+      r.commMsg({ header: move, parent_header: {}, metadata: {}, content, buffers: [], channel: 'shell' } as never),
+    );
+    const caused = kernel.stamped.filter((s) => s.parentHeader?.msg_id === move.msg_id).map((s) => s.event);
+    expect(streamText(caused)).toBe('now 7\n');
+    expect(results((await kernel.run('slider.value')).events)).toEqual(['7']);
+  });
+});
+
 describe('matplotlib', () => {
   test('is set to draw with matplotlib-inline, which is installed with the kernel', async () => {
     const { events } = await kernel.run(
@@ -348,7 +372,9 @@ describe('other requests', () => {
       r.isComplete({ code: 'for i in x:' }, header('is_complete_request')),
     );
     expect(incomplete.status).toBe('incomplete');
-    const info = await kernel.runtime.call((r) => r.commInfo({}, header('comm_info_request')));
+    const info = await kernel.runtime.call((r) =>
+      r.commInfo({ target_name: 'no.such.target' }, header('comm_info_request')),
+    );
     expect(info).toEqual({ status: 'ok', comms: {} });
   });
 });

@@ -33,6 +33,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from .comms import decode_buffers, install_comms
 from .inputs import Blocking
 from .loopguard import current_policy, protect
 from .outputs import Emit, Outputs
@@ -55,6 +56,21 @@ class Kernel:
         SyncShell.clear_instance()
         self.shell = SyncShell.instance(self.outputs, blocking=blocking, transform=transform)
         self._running: asyncio.Task[Any] | None = None
+        self.comm_manager = install_comms(self.outputs)
+        #: The header of the request being handled (see :meth:`set_parent`).
+        self._parent_header: dict[str, Any] = {}
+        # ipywidgets' Output widget asks the shell's kernel which request it belongs to.
+        self.shell.kernel = self  # type: ignore[attr-defined]
+
+    # -- the request being handled ----------------------------------------------
+
+    def set_parent(self, header: str) -> None:
+        """The header (JSON) of the request about to be handled: execute, or a comm message."""
+        self._parent_header = json.loads(header)
+
+    def get_parent(self) -> dict[str, Any]:
+        """The request being handled, as ipykernel gives it (``{"header": ...}``)."""
+        return {"header": self._parent_header}
 
     # -- requests -------------------------------------------------------------
 
@@ -153,6 +169,40 @@ class Kernel:
         if status == "incomplete":
             reply["indent"] = " " * (indent or 0)
         return json.dumps(reply)
+
+    def comm_open(self, message: str) -> None:
+        """A comm the front end opened: ``{"content", "metadata", "buffers"}`` as JSON."""
+        self.comm_manager.comm_open(None, None, self._comm_message(message))  # type: ignore[arg-type]
+        self.outputs.flush()
+
+    def comm_msg(self, message: str) -> None:
+        """A message from the front end to a comm (a widget's new state, a button click)."""
+        self.comm_manager.comm_msg(None, None, self._comm_message(message))  # type: ignore[arg-type]
+        self.outputs.flush()
+
+    def comm_close(self, message: str) -> None:
+        """The front end closed a comm."""
+        self.comm_manager.comm_close(None, None, self._comm_message(message))  # type: ignore[arg-type]
+        self.outputs.flush()
+
+    def comm_info(self, request: str) -> str:
+        """A ``comm_info_request``: the open comms, of one target if it names one."""
+        target = json.loads(request).get("target_name")
+        comms = {
+            comm_id: {"target_name": channel.target_name}
+            for comm_id, channel in self.comm_manager.comms.items()
+            if target is None or channel.target_name == target
+        }
+        return json.dumps({"status": "ok", "comms": comms})
+
+    def _comm_message(self, message: str) -> dict[str, Any]:
+        parsed = json.loads(message)
+        return {
+            "header": self._parent_header,
+            "content": parsed["content"],
+            "metadata": parsed.get("metadata", {}),
+            "buffers": decode_buffers(parsed.get("buffers", [])),
+        }
 
     def input_reply(self, value: str, eof: bool = False) -> None:
         """Answer the pending ``input()``: with ``value``, or with end of input (``EOFError``)."""

@@ -45,6 +45,11 @@ class Outputs:
         self.flush()
         self._emit(msg_type, json.dumps(content, default=str))
 
+    def send_comm(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any], buffers: list[str]) -> None:
+        """Send a comm message: its content, metadata and base64 buffers as one JSON object."""
+        self.flush()
+        self._emit(msg_type, json.dumps({"content": content, "metadata": metadata, "buffers": buffers}, default=str))
+
     def send_outcome(self, msg_type: str, content: dict[str, Any]) -> None:
         """Send a cell's ``execute_result`` or ``error``, or keep it while :meth:`hold` is on."""
         if self._held is None:

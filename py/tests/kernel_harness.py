@@ -42,9 +42,13 @@ class Harness:
     events: list[Event] = field(default_factory=list)
     kernel: Kernel | None = None
     on_event: Callable[[Event], None] | None = None
+    #: Cells run so far (each gets its own request header, as from the runtime).
+    count: int = 0
 
     def emit(self, msg_type: str, content: str) -> None:
-        event = Event(msg_type, json.loads(content))
+        parsed = json.loads(content)
+        # Comm messages come as {content, metadata, buffers}, which the runtime takes apart.
+        event = Event(msg_type, parsed["content"] if msg_type.startswith("comm_") else parsed)
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)
@@ -54,6 +58,9 @@ class Harness:
         assert self.kernel is not None
         start = len(self.events)
         kernel = self.kernel
+
+        self.count += 1
+        kernel.set_parent(json.dumps({"msg_id": f"execute-{self.count}", "msg_type": "execute_request"}))
 
         async def execute() -> str:
             reply = kernel.execute(json.dumps({"code": code, **request}))

@@ -66,7 +66,11 @@ KERNEL_PACKAGE = "sync-kernel"
 #: to unpack (its typeshed stubs) than everything else together, and IPython's own
 #: completer works without it. ``import jedi`` in a cell loads it from the lock file;
 #: micropip is loaded by the first ``%pip``.
-ON_DEMAND = frozenset({"jedi", "parso", "micropip"})
+ON_DEMAND = frozenset({"jedi", "parso", "micropip", "ipywidgets"})
+
+#: Requirements that only matter to a front end (they carry JupyterLab and notebook
+#: extensions): ipywidgets names them, and runs without them.
+FRONT_END_ONLY = frozenset({"widgetsnbextension", "jupyterlab-widgets"})
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,9 @@ def inspect_wheel(path: Path) -> Wheel:
 
 
 def applies_on_pyodide(req: Requirement) -> bool:
-    """Whether a requirement holds on Pyodide (no extras requested)."""
+    """Whether a requirement holds on Pyodide (no extras requested) and is needed there."""
+    if canonicalize_name(req.name) in FRONT_END_ONLY:
+        return False
     return req.marker is None or Marker(str(req.marker)).evaluate(PYODIDE_ENV)
 
 

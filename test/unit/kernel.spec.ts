@@ -313,12 +313,31 @@ describe('SyncKernel', () => {
     kernel.dispose();
   });
 
-  test('a comm opened by the front end is closed: the runtime has no comm targets', async () => {
-    const { kernel, sent } = makeKernel(scriptedRuntime());
+  test('comm messages from the front end go to the runtime, with their header, between busy and idle', async () => {
+    const delivered: string[] = [];
+    const deliver = (kind: string) => async (msg: { header: { msg_type: string }; content: unknown }) => {
+      delivered.push(`${kind} ${msg.header.msg_type} ${JSON.stringify(msg.content)}`);
+    };
+    const { kernel, sent } = makeKernel(
+      scriptedRuntime({ commOpen: deliver('open'), commMsg: deliver('msg'), commClose: deliver('close') }),
+    );
     await kernel.ready;
     await kernel.handleMessage(request('comm_open', { comm_id: 'w1', target_name: 'jupyter.widget', data: {} }));
-    assert.deepEqual(summary(sent), ['status:busy', 'comm_close', 'status:idle']);
-    assert.deepEqual(sent[1].content, { comm_id: 'w1', data: {} });
+    await kernel.handleMessage(request('comm_msg', { comm_id: 'w1', data: { method: 'update' } }));
+    await kernel.handleMessage(request('comm_close', { comm_id: 'w1', data: {} }));
+    assert.deepEqual(delivered, [
+      'open comm_open {"comm_id":"w1","target_name":"jupyter.widget","data":{}}',
+      'msg comm_msg {"comm_id":"w1","data":{"method":"update"}}',
+      'close comm_close {"comm_id":"w1","data":{}}',
+    ]);
+    assert.deepEqual(summary(sent), [
+      'status:busy',
+      'status:idle',
+      'status:busy',
+      'status:idle',
+      'status:busy',
+      'status:idle',
+    ]);
     kernel.dispose();
   });
 
