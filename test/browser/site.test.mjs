@@ -238,22 +238,21 @@ for (const jspi of [true, false]) {
       assert.match(output, /^hello from a wheel$/m);
     });
 
-    visit('a new notebook: an interact slider, moved with the keyboard, updates its output each time', async (v) => {
-      const nb = await v.newNotebook();
-      const cell = await nb.typeAndRun(
-        'from ipywidgets import interact\n@interact(x=(0, 10))\ndef show(x=2):\n    print("x is", x)',
-      );
-      await nb.waitForCell(cell);
-      const output = cell.locator('.widget-output');
-      await output.filter({ hasText: 'x is 2' }).waitFor({ timeout: KERNEL_TIMEOUT });
-      await cell.locator('.widget-slider .noUi-handle').focus();
-      for (const expected of [3, 4, 5]) {
+    visit('widgets.ipynb: the interact slider, moved with the keyboard, updates its output each time', async (v) => {
+      const nb = await v.openNotebook('widgets.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      const output = nb.codeCells.nth(0).locator('.widget-output');
+      await output.filter({ hasText: '20 °C = 68 °F' }).waitFor({ timeout: KERNEL_TIMEOUT });
+      await nb.codeCells.nth(0).locator('.widget-slider .noUi-handle').focus();
+      for (const celsius of [25, 30, 35]) {
         await v.page.keyboard.press('ArrowRight');
-        await output.filter({ hasText: `x is ${expected}` }).waitFor({ timeout: KERNEL_TIMEOUT });
+        const fahrenheit = Math.round((celsius * 9) / 5 + 32);
+        await output.filter({ hasText: `${celsius} °C = ${fahrenheit} °F` }).waitFor({ timeout: KERNEL_TIMEOUT });
       }
-      const check = await nb.typeAndRun('show.widget.children[0].value');
+      const check = await nb.typeAndRun('convert.widget.children[0].value');
       await nb.waitForCell(check);
-      assert.match(await check.locator('.jp-Cell-outputArea').innerText(), /^5$/m);
+      assert.match(await check.locator('.jp-Cell-outputArea').innerText(), /^35$/m);
     });
 
     visit('a new notebook: notes are text, interrupt, restart, JSPI', async (v) => {
