@@ -270,6 +270,16 @@ describe('widgets', () => {
     expect(streamText(caused)).toBe('now 7\n');
     expect(results((await kernel.run('slider.value')).events)).toEqual(['7']);
   });
+
+  test('a comm the front end opens for a target nobody registered is closed, with nothing shown in a cell', async () => {
+    const open = header('comm_open');
+    const content = { comm_id: 'c-unknown', target_name: 'no.such.target', data: {} };
+    await kernel.runtime.call((r) =>
+      r.commOpen({ header: open, parent_header: {}, metadata: {}, content, buffers: [], channel: 'shell' } as never),
+    );
+    const caused = kernel.stamped.filter((s) => s.parentHeader?.msg_id === open.msg_id).map((s) => s.event);
+    expect(types(caused)).toEqual(['comm_close']);
+  });
 });
 
 describe('matplotlib', () => {

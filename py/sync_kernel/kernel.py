@@ -262,6 +262,7 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     from pyodide.ffi import can_run_sync, run_sync  # the Pyodide edge: only here
 
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    _log_comm_errors_to_console()
     if location:
         os.makedirs(location, exist_ok=True)
         os.chdir(location)
@@ -270,6 +271,23 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     kernel = Kernel(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
     install_io(kernel)
     return kernel
+
+
+def _log_comm_errors_to_console() -> None:
+    """Errors of the comm protocol (a front end opening a comm for a target nobody registered,
+    as JupyterLab's widget manager does before ipywidgets is imported) go where ipykernel puts
+    them, the kernel's log: here the browser console, not a cell's output."""
+    import logging
+
+    from js import console  # the Pyodide edge, as in start()
+
+    class ConsoleHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            console.warn(f"sync_kernel: {self.format(record)}")
+
+    logger = logging.getLogger("Comm")
+    logger.addHandler(ConsoleHandler())
+    logger.propagate = False
 
 
 def install_io(kernel: Kernel) -> Callable[[], None]:
