@@ -159,6 +159,13 @@ describe('running notebooks', () => {
     expect(readdirSync(folder).sort()).toEqual(['data.csv', 'reads.py', 'result.txt']);
   });
 
+  test("%pip -q installs from the kernel's wheels and prints only what pip -q prints", async () => {
+    const nb = tempFile('pip.py', '# %%\n%pip install -q ipywidgets\nimport ipywidgets\nprint(ipywidgets.__name__)\n');
+    const { code, stdout } = await runCli(['run', nb]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Note: you may need to restart the kernel to use updated packages\.\nipywidgets\n$/);
+  });
+
   test('notes go to stderr, and --no-transform runs cells as written', async () => {
     const nb = tempFile('sleepy.py', '# %%\nimport time\ntime.sleep(0.01)\nprint("slept")\n');
     const rewritten = await runCli(['run', nb]);

@@ -37,7 +37,8 @@ PIP_NAME = "__pip__"
 
 _PIP_COMMAND = re.compile(r"^\s*(?:pip3?|python3?\s+-m\s+pip)\s+(.*)$", re.DOTALL)
 #: Options that change nothing here (there is no cache, user site or wheel build).
-_IGNORED = {"-q", "--quiet", "-U", "--upgrade", "--user", "--no-cache-dir", "--force-reinstall", "-v", "--verbose"}
+_IGNORED = {"-U", "--upgrade", "--user", "--no-cache-dir", "--force-reinstall", "-v", "--verbose"}
+_QUIET = {"-q", "--quiet"}
 #: Note the last line of IPython's own ``%pip``.
 RESTART_NOTE = "Note: you may need to restart the kernel to use updated packages."
 
@@ -139,6 +140,7 @@ class Pip:
         """``pip install``: requirements and files given, ``-r FILE``, ``--pre``, ``--no-deps``, ``--index-url``."""
         requirements: list[str] = []
         settings: dict[str, Any] = {"keep_going": True}
+        quiet = False
         words = iter(options)
         for word in words:
             if word in ("-r", "--requirement"):
@@ -149,6 +151,8 @@ class Pip:
                 settings["deps"] = False
             elif word in ("-i", "--index-url"):
                 settings["index_urls"] = [next(words, "")]
+            elif word in _QUIET:
+                quiet = True
             elif word in _IGNORED:
                 pass
             elif word.startswith("-"):
@@ -160,7 +164,7 @@ class Pip:
         micropip = await _micropip()
         before = {name: package.version for name, package in micropip.list().items()}
         try:
-            await micropip.install(requirements, **settings)
+            await (_quiet_installer(micropip) if quiet else micropip.install)(requirements, **settings)
         except Exception as error:  # anything micropip could not install (not found, no pure wheel, network)
             raise PipError(str(error)) from None
         installed = sorted(
@@ -168,7 +172,9 @@ class Pip:
             for name, package in micropip.list().items()
             if before.get(name) != package.version
         )
-        if installed:
+        if quiet:
+            pass  # pip -q says nothing when all went well
+        elif installed:
             print(f"Successfully installed {' '.join(installed)}")
         else:
             print(f"Requirement already satisfied: {' '.join(requirements)}")
@@ -183,6 +189,27 @@ def _read_requirements(path: str) -> list[str]:
     except OSError as error:
         raise PipError(f"could not open requirements file {path!r}: {error.strerror}") from None
     return [line for line in lines if line]
+
+
+def _quiet_installer(micropip: Any) -> Any:
+    """micropip's ``install``, without Pyodide's "Loading …"/"… already loaded" lines (``pip -q``).
+
+    micropip loads Pyodide's own packages with ``pyodide.loadPackage``, which
+    prints those lines unless given a ``messageCallback``; an installer whose
+    compatibility layer passes one is the only way to ask (micropip 0.11).
+    """
+    layer = getattr(micropip, "compatibility_layer", None)
+    if layer is None or not hasattr(layer, "loadPackage") or not hasattr(micropip, "PackageManager"):
+        return micropip.install  # another micropip: it may talk, but it installs
+
+    load_package = layer.loadPackage
+
+    class QuietLayer(layer):  # type: ignore[misc, valid-type]
+        @staticmethod
+        async def loadPackage(names: Any) -> Any:
+            return await load_package(names, messageCallback=lambda message: None)
+
+    return micropip.PackageManager(QuietLayer).install
 
 
 async def _micropip() -> Any:
