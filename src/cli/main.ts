@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { KernelMessage } from '@jupyterlab/services';
 
-import { NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
+import { executeContent, NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
 import type { StampedEvent } from '../protocol.js';
 import { parseArguments, RunArguments, USAGE, UsageError } from './args.js';
 import {
@@ -102,14 +102,7 @@ async function runCells(
       continue;
     }
     route(recorder);
-    const content = {
-      code,
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: true,
-      stop_on_error: true,
-    };
+    const content = executeContent(code);
     const reply = await withTimeout<ExecuteReply>(
       kernel,
       kernel.call((r) => r.execute(content, header('execute_request', `cell-${number}`))),

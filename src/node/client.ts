@@ -11,6 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { proxy, Remote, releaseProxy, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 
+import type { KernelMessage } from '@jupyterlab/services';
+
 import type { IRuntime, RuntimeEventHandler, RuntimeOptions } from '../protocol.js';
 
 /** Where the runtime's files are on disk. */
@@ -101,4 +103,9 @@ export async function startRuntime(
     throw error;
   }
   return { runtime, call, died, terminate };
+}
+
+/** The content of an `execute_request` for one cell, as a notebook front end sends it. */
+export function executeContent(code: string): KernelMessage.IExecuteRequestMsg['content'] {
+  return { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true };
 }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 
 import type { KernelMessage } from '@jupyterlab/services';
 
-import { NodeRuntime, repoPaths, startRuntime } from '../../src/node/client';
+import { executeContent, NodeRuntime, repoPaths, startRuntime } from '../../src/node/client';
 import type { RuntimeEvent, RuntimeOptions, StampedEvent } from '../../src/protocol';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -69,14 +69,7 @@ export class TestKernel {
   /** Execute one cell; returns its reply and the events stamped with its header. */
   async run(code: string): Promise<{ reply: ExecuteReply; events: RuntimeEvent[] }> {
     const parent = header();
-    const content = {
-      code,
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: true,
-      stop_on_error: true,
-    };
+    const content = executeContent(code);
     const reply = (await this.runtime.call((r) => r.execute(content, parent))) as ExecuteReply;
     const events = this.stamped.filter((s) => s.parentHeader?.msg_id === parent.msg_id).map((s) => s.event);
     return { reply, events };
