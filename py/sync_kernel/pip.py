@@ -30,6 +30,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
+from .magic_calls import ipython_call
 from .source import Edit, SourceText, apply_edits
 
 #: The name the rewritten lines call; the shell puts a :class:`Pip` there.
@@ -80,21 +81,14 @@ def _pip_calls(tree: ast.Module) -> list[tuple[ast.Call, str]]:
 
 def _pip_arguments(call: ast.Call) -> str | None:
     """pip's arguments if ``call`` is IPython's form of ``%pip …`` or ``!pip …``."""
-    func = call.func
-    if not (
-        isinstance(func, ast.Attribute)
-        and isinstance(func.value, ast.Call)
-        and isinstance(func.value.func, ast.Name)
-        and func.value.func.id == "get_ipython"
-        and not call.keywords
-        and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in call.args)
-    ):
+    recognised = ipython_call(call)
+    if recognised is None:
         return None
-    args = [arg.value for arg in call.args if isinstance(arg, ast.Constant)]
-    if func.attr == "run_line_magic" and len(args) == 2 and args[0] == "pip":
-        return str(args[1])
-    if func.attr == "system" and len(args) == 1:
-        match = _PIP_COMMAND.match(str(args[0]))
+    method, args = recognised
+    if method == "run_line_magic" and len(args) == 2 and args[0] == "pip":
+        return args[1]
+    if method == "system" and len(args) == 1:
+        match = _PIP_COMMAND.match(args[0])
         return match.group(1) if match else None
     return None
 
@@ -114,13 +108,18 @@ class Pip:
 
     async def run(self, arguments: str) -> None:
         """Do one pip command line; :class:`PipError` says why one cannot be done."""
-        words = shlex.split(arguments)
+        try:
+            words = shlex.split(arguments)
+        except ValueError as error:  # unbalanced quotes
+            raise PipError(f"could not read the command line: {error}") from None
         command, options = (words[0], words[1:]) if words else ("", [])
         if command == "install":
             await self.install(options)
         elif command == "uninstall":
-            micropip = await _micropip()
             names = [word for word in options if word not in ("-y", "--yes")]
+            if not names:
+                raise PipError("pip uninstall needs at least one package")
+            micropip = await _micropip()
             micropip.uninstall(names)
             print(f"Successfully uninstalled {' '.join(names)}")
             print(RESTART_NOTE)

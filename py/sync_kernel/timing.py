@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from IPython.core.magics.execution import _format_time
 from IPython.utils.timing import clock2
 
+from .magic_calls import ipython_call
+
 
 @dataclass(frozen=True)
 class TimedCode:
@@ -75,28 +77,17 @@ def find_timed_code(raw_cell: str, cell: str, transform_cell: Callable[[str], st
 
 
 def _lone_time_magic(cell: str) -> tuple[str, list[str]] | None:
-    """``(method, args)`` when ``cell`` is one ``get_ipython().<method>('time', ...)`` statement."""
+    """``(method, args)`` when ``cell`` is one ``get_ipython().run_{line,cell}_magic('time', ...)`` statement."""
     try:
         module = ast.parse(cell)
     except SyntaxError:
         return None
     if len(module.body) != 1 or not isinstance(module.body[0], ast.Expr):
         return None
-    call = module.body[0].value
-    if not (
-        isinstance(call, ast.Call)
-        and not call.keywords
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr in ("run_cell_magic", "run_line_magic")
-        and isinstance(call.func.value, ast.Call)
-        and isinstance(call.func.value.func, ast.Name)
-        and call.func.value.func.id == "get_ipython"
-    ):
+    call = ipython_call(module.body[0].value)
+    if call is None or call[0] not in ("run_cell_magic", "run_line_magic") or call[1][:1] != ["time"]:
         return None
-    args = [arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
-    if len(args) != len(call.args) or not args or args[0] != "time":
-        return None
-    return call.func.attr, args
+    return call
 
 
 class Stopwatch:

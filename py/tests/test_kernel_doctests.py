@@ -12,7 +12,7 @@ import kernel_harness  # noqa: F401  (puts py/ on sys.path)
 from harness import desktop_asyncio
 
 
-@pytest.mark.parametrize("name", ["streams", "outputs", "inputs", "loopguard", "timing", "pip"])
+@pytest.mark.parametrize("name", ["streams", "outputs", "inputs", "loopguard", "timing", "pip", "magic_calls"])
 def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"sync_kernel.{name}")
     had_underscore = hasattr(builtins, "_")

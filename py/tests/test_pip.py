@@ -94,6 +94,8 @@ def test_a_failed_install_reports_like_pip_and_the_notebook_goes_on(harness: Har
         ("%pip install --target /tmp demo", "pip install --target is not available in the browser"),
         ("%pip install", "pip install needs at least one package"),
         ("%pip install -r no-such-requirements.txt", "could not open requirements file 'no-such-requirements.txt'"),
+        ("%pip install 'demo", "could not read the command line: No closing quotation"),
+        ("%pip uninstall -y", "pip uninstall needs at least one package"),
     ],
 )
 def test_what_pip_cannot_do_here_is_one_error_line(
