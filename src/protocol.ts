@@ -8,10 +8,13 @@
  * {@link RuntimeEvent}s, one typed channel, stamped with the parent header of
  * the request they belong to.
  *
- * This file holds types only, so both sides can import it without pulling in
- * the other's code.
+ * This file holds types and the shared constants of `contract.json` (also read
+ * by the Python side), so both sides can import it without pulling in the
+ * other's code.
  */
 import type { KernelMessage } from '@jupyterlab/services';
+
+import contract from './contract.json';
 
 /**
  * Something the running code produced: an IOPub message (streams, displays,
@@ -145,7 +148,30 @@ export interface IRuntime {
 }
 
 /** The MIME type of the codemod's notes, shown under a rewritten cell. */
-export const NOTES_MIME_TYPE = 'application/vnd.sync-kernel.notes+json';
+export const NOTES_MIME_TYPE: string = contract.notesMimeType;
+
+/** What a note says happened: the codemod's `NoteKind` (checked against `contract.json` by a test). */
+export type NoteKind = 'rewrite' | 'async-def' | 'await-call' | 'kept-blocking' | 'internal';
+
+/** Every note kind, in the order the contract lists them. */
+export const NOTE_KINDS: readonly NoteKind[] = contract.noteKinds as NoteKind[];
+
+/** The kinds that tell the user a cell may not behave as on desktop Jupyter. */
+export const WARNING_NOTE_KINDS: ReadonlySet<NoteKind> = new Set(contract.warningNoteKinds as NoteKind[]);
+
+/** The kernel spec name, as notebooks record it in their metadata. */
+export const KERNEL_NAME: string = contract.kernelName;
+
+/** The kernel's display name, also used in its error messages. */
+export const KERNEL_DISPLAY_NAME: string = contract.kernelDisplayName;
+
+/** The JupyterLite plugin id, which is also the key of the kernel's `litePluginSettings`. */
+export const KERNEL_PLUGIN_ID: string = contract.pluginId;
+
+/** The default base URL of Pyodide's distribution packages (numpy, pandas, ...) for a Pyodide version. */
+export function defaultPackageBaseUrl(pyodideVersion: string): string {
+  return contract.packageBaseUrl.replace('{version}', pyodideVersion);
+}
 
 /** One thing the codemod did (or refused to do) to a cell. */
 export interface INote {
@@ -153,7 +179,7 @@ export interface INote {
   line: number;
   /** 0-based column. */
   col: number;
-  kind: 'rewrite' | 'async-def' | 'await-call' | 'kept-blocking' | 'internal';
+  kind: NoteKind;
   /** A short human sentence. */
   message: string;
   /** The source text before the edit. */

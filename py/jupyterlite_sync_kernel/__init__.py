@@ -9,13 +9,18 @@ the site's ``jupyter-lite.json``.
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 __version__ = "0.1.0"
 
+_CONTRACT = json.loads(resources.files(__package__).joinpath("contract.json").read_text(encoding="utf-8"))
+
 #: The kernel spec name the extension registers.
-KERNEL_NAME = "python-sync"
+KERNEL_NAME: str = _CONTRACT["kernelName"]
 
 #: The plugin id; also the key of the kernel's entry in ``litePluginSettings``.
-PLUGIN_ID = "jupyterlite-sync-kernel:kernel"
+PLUGIN_ID: str = _CONTRACT["pluginId"]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

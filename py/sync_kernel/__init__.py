@@ -10,13 +10,20 @@ The codemod rewrites blocking calls in a cell (``time.sleep``, ``asyncio.run``,
     import time
     await __asyncio__.sleep(1)
 
-This package is pure standard library so it runs, and is tested, on CPython.
+Two subpackages, with a wall between them:
+
+* :mod:`sync_kernel.codemod` — the rewrite, pure standard library, so it runs
+  and is tested on desktop CPython (``python -m sync_kernel transform``);
+* :mod:`sync_kernel.kernel` — the IPython shell and the kernel's request API
+  that the worker runtime drives inside Pyodide; it imports IPython.
+
+Importing ``sync_kernel`` imports only the codemod.
 """
 
 from __future__ import annotations
 
-from .notes import Note
-from .session import Session, TransformResult
+from .codemod.notes import Note
+from .codemod.session import Session, TransformResult
 
 
 def transform(source: str) -> TransformResult:

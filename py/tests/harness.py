@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sync_kernel
-from sync_kernel.session import TransformResult
+from sync_kernel.codemod.session import TransformResult
 
 INPUT_HOOK = "__input__"
 _DATA = (int, float, str, bool, type(None), list, tuple, dict, set, frozenset)

@@ -1,4 +1,4 @@
-"""A host-CPython harness for :class:`sync_kernel.kernel.Kernel`: JSON in, events out.
+"""A host-CPython harness for :class:`sync_kernel.kernel.KernelApi`: JSON in, events out.
 
 The JavaScript edge (``emit``) is replaced by a recorder; cells run on one
 asyncio loop that lives across cells, as Pyodide's does. Inside Pyodide (``npm
@@ -22,9 +22,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="ipython-"))
 
 from harness import desktop_asyncio  # noqa: E402  (the codemod tests' harness, next to this file)
-from sync_kernel.inputs import Blocking  # noqa: E402
-from sync_kernel.kernel import Kernel, install_io  # noqa: E402
-from sync_kernel.loopguard import current_policy, protect  # noqa: E402
+from sync_kernel.kernel import KernelApi, install_io  # noqa: E402
+from sync_kernel.kernel.inputs import Blocking  # noqa: E402
+from sync_kernel.kernel.loopguard import current_policy, protect  # noqa: E402
 
 T = TypeVar("T")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -40,7 +40,7 @@ class Event:
 class Harness:
     loop: asyncio.AbstractEventLoop
     events: list[Event] = field(default_factory=list)
-    kernel: Kernel | None = None
+    kernel: KernelApi | None = None
     on_event: Callable[[Event], None] | None = None
     #: Cells run so far (each gets its own request header, as from the runtime).
     count: int = 0
@@ -88,7 +88,7 @@ def make_harness(blocking: Blocking | None = None, transform: bool = True) -> tu
         policy = current_policy()
         unprotect = protect(loop, policy)
     harness = Harness(loop)
-    harness.kernel = Kernel(harness.emit, blocking=blocking, transform=transform)
+    harness.kernel = KernelApi(harness.emit, blocking=blocking, transform=transform)
 
     def close() -> None:
         unprotect()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sync_kernel import cli
+from sync_kernel.codemod import cli
 
 PY = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,10 @@ import kernel_harness  # noqa: F401  (puts py/ on sys.path)
 from harness import desktop_asyncio
 
 
-@pytest.mark.parametrize("name", ["streams", "outputs", "inputs", "loopguard", "timing", "pip", "magic_calls"])
+@pytest.mark.parametrize(
+    "name",
+    ["kernel.streams", "kernel.outputs", "kernel.inputs", "kernel.loopguard", "kernel.timing", "codemod.magic_calls"],
+)
 def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"sync_kernel.{name}")
     had_underscore = hasattr(builtins, "_")

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from kernel_harness import Harness, plain, stream_text
-from sync_kernel.pip import PIP_NAME, RESTART_NOTE
+from sync_kernel.codemod.magic_calls import PIP_NAME
+from sync_kernel.kernel.pip import RESTART_NOTE
 
 
 @dataclass

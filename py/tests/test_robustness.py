@@ -4,7 +4,7 @@ import sys
 
 import sync_kernel
 from harness import rewrite
-from sync_kernel import plan as plan_module
+from sync_kernel.codemod import plan as plan_module
 
 
 def test_syntax_error_comes_back_unchanged_without_notes():

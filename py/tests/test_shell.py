@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 
 from kernel_harness import Event, Harness, make_harness, plain, stream_text
-from sync_kernel.inputs import Blocking
-from sync_kernel.notes import Note
-from sync_kernel.session import TransformResult
-from sync_kernel.shell import NOTES_MIME_TYPE
+from sync_kernel.codemod.notes import NOTES_MIME_TYPE, Note
+from sync_kernel.codemod.session import TransformResult
+from sync_kernel.kernel.inputs import Blocking
 
 
 def types_of(events: list[Event]) -> list[str]:
@@ -247,7 +246,7 @@ class StubSession:
 @pytest.fixture
 def stubbed(harness: Harness) -> Harness:
     assert harness.kernel is not None
-    harness.kernel.shell.session = StubSession()  # type: ignore[assignment]
+    harness.kernel.shell.pipeline.session = StubSession()  # type: ignore[assignment]
     harness.run("import asyncio\nasync def wait(x):\n    await asyncio.sleep(0)\n    return x")
     return harness
 
@@ -327,7 +326,9 @@ def test_time_cell_magic_awaits_the_rewritten_sleep_and_reports_times_before_the
     assert reply["status"] == "ok"
     assert types_of(events)[0] == "display_data"  # the notes, first
     notes = events[0].content["data"][NOTES_MIME_TYPE]
-    assert [(note["line"], note["kind"]) for note in notes] == [(5, "rewrite")]  # the user's line 5
+    # The magic's own note on line 1, then the sleep at the user's line 5.
+    assert [(note["line"], note["kind"]) for note in notes] == [(1, "rewrite"), (5, "rewrite")]
+    assert "timed code runs as the cell" in notes[0]["message"]
     assert types_of(events)[-1] == "execute_result"
     output = stream_text(events)
     assert output.startswith("0\n1\nCPU times: ")
@@ -341,7 +342,7 @@ def test_time_line_magic_awaits_its_code(harness: Harness) -> None:
     harness.run("import time")
     reply, events = harness.run("%time time.sleep(0.05)")
     assert reply["status"] == "ok"
-    assert events[0].content["data"][NOTES_MIME_TYPE][0]["after"] == "await __asyncio__.sleep(0.05)"
+    assert events[0].content["data"][NOTES_MIME_TYPE][-1]["after"] == "await __asyncio__.sleep(0.05)"
     assert wall_time(stream_text(events)) >= 0.05
     _, events = harness.run("%transform")
     assert events[0].content["data"] == {"text/plain": "%time await __asyncio__.sleep(0.05)"}

@@ -202,7 +202,7 @@ def build_kernel_wheel(out: Path, version: str, requires: list[str]) -> Path:
     )
     wheel_file = "Wheel-Version: 1.0\nGenerator: sync-kernel build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     files: dict[str, bytes] = {}
-    for source in sorted(PACKAGE_DIR.rglob("*.py")):
+    for source in sorted([*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.json")]):
         files[f"sync_kernel/{source.relative_to(PACKAGE_DIR).as_posix()}"] = source.read_bytes()
     files[f"{dist_info}/METADATA"] = metadata.encode()
     files[f"{dist_info}/WHEEL"] = wheel_file.encode()

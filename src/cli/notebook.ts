@@ -2,6 +2,7 @@
  * Notebooks for the headless runner: read `.ipynb` (nbformat 4) or percent-format
  * `.py`, record outputs as the kernel sends them, write valid nbformat 4.5.
  */
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../protocol.js';
 import type { RuntimeEvent } from '../protocol.js';
 
 /** A JSON object (nbformat's dictionaries). */
@@ -34,7 +35,7 @@ export class NotebookError extends Error {
   override name = 'NotebookError';
 }
 
-export const KERNELSPEC = { name: 'python-sync', display_name: 'Python (sync, Pyodide)', language: 'python' };
+export const KERNELSPEC = { name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME, language: 'python' };
 
 /** Parse a notebook file's text; `path` decides the format (`.ipynb`, else percent `.py`). */
 export function parseNotebook(path: string, text: string): Notebook {
@@ -68,14 +69,16 @@ function parseIpynb(text: string): Notebook {
   return { nbformat: 4, nbformat_minor: nb.nbformat_minor ?? 5, metadata: nb.metadata ?? {}, cells: nb.cells };
 }
 
-/** Percent format: `# %%` starts a code cell, `# %% [markdown]` a markdown one (lines un-commented). */
-function parsePercent(text: string): Notebook {
+/**
+ * Percent format, as Jupytext reads it: `# %%` (or `#%%`) starts a code cell,
+ * `# %% [markdown]` / `[md]` a markdown one (lines un-commented), `# %% [raw]`
+ * a raw one. The codemod's command line (`sync_kernel/codemod/cli.py`) reads
+ * markers the same way; `test/fixtures/percent` holds the cases both are tested on.
+ */
+export function parsePercent(text: string): Notebook {
   const cells: Cell[] = [];
-  let current: { type: 'code' | 'markdown'; lines: string[] } | undefined = { type: 'code', lines: [] };
+  let current: { type: Cell['cell_type']; lines: string[] } = { type: 'code', lines: [] };
   const finish = (): void => {
-    if (!current) {
-      return;
-    }
     const lines = [...current.lines];
     while (lines.length && lines[lines.length - 1].trim() === '') {
       lines.pop();
@@ -83,23 +86,23 @@ function parsePercent(text: string): Notebook {
     while (lines.length && lines[0].trim() === '') {
       lines.shift();
     }
-    if (lines.length || cells.length || current.type === 'markdown') {
+    if (lines.length || cells.length || current.type !== 'code') {
       const source = lines.join('\n');
       cells.push(
         current.type === 'code'
           ? { cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }
-          : { cell_type: 'markdown', source, metadata: {} },
+          : { cell_type: current.type, source, metadata: {} },
       );
     }
   };
   for (const line of text.split(/\r?\n/)) {
-    const marker = /^# %%(.*)$/.exec(line);
+    const marker = /^#\s*%%(?=\s|$)(.*)$/.exec(line);
     if (marker) {
       finish();
-      const markdown = /\[(markdown|md)\]/.test(marker[1]);
-      current = { type: markdown ? 'markdown' : 'code', lines: [] };
-    } else if (current) {
-      current.lines.push(current.type === 'markdown' ? line.replace(/^# ?/, '') : line);
+      const kind = /\[(markdown|md|raw)\]/.exec(marker[1])?.[1];
+      current = { type: kind === undefined ? 'code' : kind === 'raw' ? 'raw' : 'markdown', lines: [] };
+    } else {
+      current.lines.push(current.type === 'code' ? line : line.replace(/^# ?/, ''));
     }
   }
   finish();

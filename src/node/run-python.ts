@@ -24,8 +24,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PyodideAPI } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 
-import { LockFile, mergeLockFiles } from '../lockfile.js';
-import type { PyodideModule } from '../runtime.js';
+import { LockFile, mergeLockFiles } from '../worker/lockfile.js';
+import type { PyodideModule } from '../worker/runtime.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const pyodideDir = join(repoRoot, 'node_modules', 'pyodide');

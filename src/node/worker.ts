@@ -10,8 +10,8 @@ import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 
-import { joinUrl } from '../lockfile.js';
-import { PyodideModule, Runtime } from '../runtime.js';
+import { joinUrl } from '../worker/lockfile.js';
+import { PyodideModule, Runtime } from '../worker/runtime.js';
 
 if (!parentPort) {
   throw new Error('node/worker.js must run in a worker thread');

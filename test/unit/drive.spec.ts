@@ -1,5 +1,5 @@
 /**
- * Whether a new kernel gets the files of the file browser (src/drive.ts), for
+ * Whether a new kernel gets the files of the file browser (src/lab/drive.ts), for
  * each state JupyterLite's service worker can be in when the kernel starts.
  */
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 
 import type { IServiceWorkerManager } from '@jupyterlite/apputils';
 
-import { driveOptions, ServiceWorkers } from '../../src/drive';
+import { driveOptions, ServiceWorkers } from '../../src/lab/drive';
 
 const CONTEXT = 'browsing-context-1';
 

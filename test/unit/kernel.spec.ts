@@ -1,5 +1,5 @@
 /**
- * SyncKernel (src/kernel.ts) against a scripted runtime: the requests it
+ * SyncKernel (src/lab/kernel.ts) against a scripted runtime: the requests it
  * forwards, the messages it publishes, and how it fails. The runtime is
  * exposed with comlink over a MessageChannel that stands in for the Worker, so
  * the real comlink round trips run; the real runtime is tested by
@@ -13,8 +13,8 @@ import { describe, test } from 'node:test';
 import type { KernelMessage } from '@jupyterlab/services';
 import { expose } from 'comlink';
 
-import { SyncKernel } from '../../src/kernel';
-import type { WorkerLike } from '../../src/kernel';
+import { SyncKernel } from '../../src/lab/kernel';
+import type { WorkerLike } from '../../src/lab/kernel';
 import type { IRuntime, RuntimeEventHandler, RuntimeOptions } from '../../src/protocol';
 
 type Msg = KernelMessage.IMessage;

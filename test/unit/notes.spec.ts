@@ -1,11 +1,12 @@
 /**
- * Reading and summarising the codemod's notes (src/notes.ts). How the bar
+ * Reading and summarising the codemod's notes (src/lab/notes.ts). How the bar
  * looks, and that note text is never markup, is checked in test/browser/.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { countLabel, hasWarnings, headlineNote, parseNotes } from '../../src/notes';
+import { countLabel, hasWarnings, headlineNote, KIND_LABEL_KINDS, parseNotes } from '../../src/lab/notes';
+import { NOTE_KINDS, WARNING_NOTE_KINDS } from '../../src/protocol';
 import type { INote } from '../../src/protocol';
 
 const note = (kind: INote['kind'], line: number, before = '', after = ''): INote => ({
@@ -72,5 +73,14 @@ describe('summary', () => {
     assert.equal(headlineNote([def, sleep]), sleep);
     assert.equal(headlineNote([def]), def);
     assert.equal(headlineNote([]), undefined);
+  });
+});
+
+describe('the contract', () => {
+  test('every note kind of src/contract.json has a label, and the warnings are kinds', () => {
+    assert.deepEqual([...KIND_LABEL_KINDS].sort(), [...NOTE_KINDS].sort());
+    for (const kind of WARNING_NOTE_KINDS) {
+      assert.ok(NOTE_KINDS.includes(kind));
+    }
   });
 });

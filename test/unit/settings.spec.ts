@@ -1,10 +1,10 @@
 /**
- * The site settings the kernel reads from `litePluginSettings` (src/settings.ts).
+ * The site settings the kernel reads from `litePluginSettings` (src/lab/settings.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { DEFAULT_PACKAGE_BASE_URL, KERNEL_PLUGIN_ID, readSettings } from '../../src/settings';
+import { DEFAULT_PACKAGE_BASE_URL, KERNEL_PLUGIN_ID, readSettings } from '../../src/lab/settings';
 
 const SITE = 'https://teacher.github.io/course/';
 

@@ -18,7 +18,8 @@ import type { PyodideAPI, PyodideConfig } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 
 import { closure, joinUrl, KERNEL_LOCK_FILE, KERNEL_PACKAGE, LockFile, mergeLockFiles } from './lockfile.js';
-import type { IRuntime, RuntimeEvent, RuntimeEventHandler, RuntimeOptions } from './protocol.js';
+import { defaultPackageBaseUrl } from '../protocol.js';
+import type { IRuntime, RuntimeEvent, RuntimeEventHandler, RuntimeOptions } from '../protocol.js';
 
 /** The parts of the `pyodide` module the runtime uses. */
 export interface PyodideModule {
@@ -71,7 +72,7 @@ export class BootError extends Error {
 type PyCallable<A extends unknown[], R> = PyProxy & ((...args: A) => R) & { callPromising(...args: A): Promise<R> };
 
 /**
- * The methods of the Python `sync_kernel.kernel.Kernel` (JSON in, JSON out),
+ * The methods of the Python `sync_kernel.kernel.KernelApi` (JSON in, JSON out),
  * each held as one proxy for the kernel's lifetime.
  */
 interface PythonKernel {
@@ -91,7 +92,7 @@ interface PythonKernel {
 
 type CommMessage = KernelMessage.ICommOpenMsg | KernelMessage.ICommMsgMsg | KernelMessage.ICommCloseMsg;
 
-/** Binary comm buffers cross into Python as base64 text (`sync_kernel.comms`). */
+/** Binary comm buffers cross into Python as base64 text (`sync_kernel.kernel.comms`). */
 function toBase64(buffer: ArrayBuffer | ArrayBufferView): string {
   const bytes = ArrayBuffer.isView(buffer)
     ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
@@ -121,11 +122,6 @@ function mountHostDirectory(pyodide: PyodideAPI, hostDirectory: string, location
   const target = location ?? hostDirectory;
   pyodide.FS.mkdirTree(target);
   pyodide.mountNodeFS(target, hostDirectory);
-}
-
-/** The default base URL of Pyodide's distribution packages (numpy, pandas, ...). */
-export function defaultPackageBaseUrl(version: string): string {
-  return `https://cdn.jsdelivr.net/pyodide/v${version}/full/`;
 }
 
 /** Implements {@link IRuntime}; see the module comment. */

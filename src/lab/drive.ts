@@ -12,7 +12,7 @@
  */
 import type { IServiceWorkerManager } from '@jupyterlite/apputils';
 
-import type { RuntimeOptions } from './protocol';
+import type { RuntimeOptions } from '../protocol';
 
 /** The most a kernel start waits for the service worker to take over the page. */
 export const SERVICE_WORKER_WAIT_MS = 10_000;

@@ -10,8 +10,8 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import type { INote } from './protocol';
-import { NOTES_MIME_TYPE } from './protocol';
+import type { INote } from '../protocol';
+import { NOTES_MIME_TYPE } from '../protocol';
 import { countLabel, hasChange, hasWarnings, headlineNote, parseNotes, WARNING_KINDS } from './notes';
 
 const CLASS = 'jp-SyncNotes';

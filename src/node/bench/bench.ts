@@ -18,12 +18,12 @@ import { Worker } from 'node:worker_threads';
 
 import type { KernelMessage } from '@jupyterlab/services';
 
-import { NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
-import type { StampedEvent } from '../protocol.js';
+import { NodeRuntime, repoPaths, startRuntime } from '../client.js';
+import type { StampedEvent } from '../../protocol.js';
 import { median } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(HERE, '..', '..', '..');
+const REPO = resolve(HERE, '..', '..', '..', '..');
 const JSPI_FLAG = '--experimental-wasm-stack-switching';
 const START_ROUNDS = 3;
 const EMPTY_ROUNDS = 300;

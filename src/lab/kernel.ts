@@ -19,13 +19,13 @@ import type { IKernel } from '@jupyterlite/services';
 import { BaseKernel } from '@jupyterlite/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 
-import type { IRuntime, RuntimeOptions, StampedEvent } from './protocol';
+import { KERNEL_DISPLAY_NAME } from '../protocol';
+import type { IRuntime, RuntimeOptions, StampedEvent } from '../protocol';
 
 /** What the kernel needs from a Worker (a real one, or a test double). */
 export type WorkerLike = Pick<Worker, 'postMessage' | 'addEventListener' | 'removeEventListener' | 'terminate'>;
 
-/** The kernel's display name, also used in its error messages. */
-export const KERNEL_DISPLAY_NAME = 'Python (sync, Pyodide)';
+export { KERNEL_DISPLAY_NAME };
 
 /**
  * A Python kernel whose runtime (Pyodide, IPython and the codemod) lives in a

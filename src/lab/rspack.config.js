@@ -13,7 +13,7 @@ const fs = require('fs');
 const path = require('path');
 const { rspack } = require('@rspack/core');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', '..');
 const pyodideDir = path.dirname(require.resolve('pyodide/package.json', { paths: [root] }));
 const wheelsDir = path.join(root, 'build', 'wheels');
 

@@ -24,8 +24,10 @@ from typing import TextIO
 
 from .session import Session
 
-_CELL_MARKER = re.compile(r"^# ?%%(?!%)")
-_MARKDOWN = re.compile(r"^# ?%%.*\[(markdown|md|raw)\]")
+#: A cell marker as Jupytext writes and reads it: ``# %%`` or ``#%%``, then a space or the end of the line
+#: (``src/cli/notebook.ts`` reads the same; ``test/fixtures/percent`` holds the cases both are tested on).
+_CELL_MARKER = re.compile(r"^#\s*%%(?=\s|$)")
+_CELL_TYPE = re.compile(r"\[(markdown|md|raw)\]")
 
 
 @dataclass
@@ -35,8 +37,16 @@ class Cell:
     start_line: int  # 1-based line of the cell's first source line in the file
 
     @property
+    def cell_type(self) -> str:
+        """``code``, ``markdown`` (``[markdown]``, ``[md]``) or ``raw`` (``[raw]``), from the marker."""
+        found = _CELL_TYPE.search(self.marker or "")
+        if found is None:
+            return "code"
+        return "raw" if found.group(1) == "raw" else "markdown"
+
+    @property
     def is_code(self) -> bool:
-        return self.marker is None or not _MARKDOWN.match(self.marker)
+        return self.cell_type == "code"
 
 
 def split_cells(text: str) -> list[Cell]:

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
-import type { PyodideModule } from '../runtime.js';
+import type { PyodideModule } from '../../worker/runtime.js';
 import { median } from './stats.js';
 
 const { pyodideDir, rounds } = workerData as { pyodideDir: string; rounds: number };

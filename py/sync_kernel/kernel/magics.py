@@ -56,4 +56,4 @@ class TransformMagics(Magics):
         if line.strip():
             raise ValueError(USAGE)
         result = self.sync_shell.preview_transform(cell)
-        self.sync_shell.show_transform(result.code, result.notes)
+        self.sync_shell.show_transform(result.shown, result.notes)

@@ -21,19 +21,21 @@
  * Everything here is pure (no DOM, no page config access) so it is tested
  * under Node.
  */
+import pyodidePackage from 'pyodide/package.json';
 
-/** The plugin id, which is also the key under `litePluginSettings`. */
-export const KERNEL_PLUGIN_ID = 'jupyterlite-sync-kernel:kernel';
+import { defaultPackageBaseUrl, KERNEL_PLUGIN_ID } from '../protocol';
 
-/** The Pyodide version whose files ship with the extension. */
-export const PYODIDE_VERSION = '314.0.7';
+export { KERNEL_PLUGIN_ID };
+
+/** The Pyodide version whose files ship with the extension (the `pyodide` npm package's). */
+export const PYODIDE_VERSION: string = pyodidePackage.version;
 
 /**
  * Where Pyodide's distribution packages (numpy, pandas, ...) come from unless
  * the site says otherwise: Pyodide's own CDN for the bundled version. Only
  * `import numpy`-style loads reach it; starting the kernel never does.
  */
-export const DEFAULT_PACKAGE_BASE_URL = `https://cdn.jsdelivr.net/pyodide/v${PYODIDE_VERSION}/full/`;
+export const DEFAULT_PACKAGE_BASE_URL = defaultPackageBaseUrl(PYODIDE_VERSION);
 
 /** The settings after validation, with defaults filled in and URLs made absolute. */
 export interface IKernelSettings {

@@ -1,19 +1,28 @@
 """Notes: what the codemod did to a cell, or refused to do, as plain data.
 
 Each edit the rewriter makes is one :class:`Note`. The kernel sends them as
-``application/vnd.sync-kernel.notes+json`` and the renderer only displays them,
-so tests can assert the exact notes.
+:data:`NOTES_MIME_TYPE` and the renderer only displays them, so tests can
+assert the exact notes. The MIME type and the kinds come from
+``contract.json``, which the TypeScript side reads too.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
+from importlib import resources
 from typing import Literal
 
+_CONTRACT = json.loads(resources.files(__package__).joinpath("contract.json").read_text(encoding="utf-8"))
+
+#: The MIME type of the notes ``display_data`` (the notes renderer's).
+NOTES_MIME_TYPE: str = _CONTRACT["notesMimeType"]
+
+#: What a note says happened; ``tests/test_contract.py`` checks it lists the contract's kinds.
 NoteKind = Literal["rewrite", "async-def", "await-call", "kept-blocking", "internal"]
 
 #: Kinds that tell the user something may not behave as on desktop Jupyter.
-WARNING_KINDS: frozenset[str] = frozenset({"kept-blocking", "internal"})
+WARNING_KINDS: frozenset[str] = frozenset(_CONTRACT["warningNoteKinds"])
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
  * The headless runner's notebook handling, without a kernel: reading percent
  * scripts, and recording outputs the way a notebook frontend shows them.
  */
-import { closure, mergeLockFiles } from '../src/lockfile';
-import type { LockFile } from '../src/lockfile';
-import { NotebookError, Output, OutputRecorder, parseNotebook, serializeNotebook } from '../src/cli/notebook';
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { closure, mergeLockFiles } from '../../src/worker/lockfile';
+import type { LockFile } from '../../src/worker/lockfile';
+import { NotebookError, Output, OutputRecorder, parseNotebook, serializeNotebook } from '../../src/cli/notebook';
 
 describe('percent-format scripts', () => {
   test('cells split at # %%, markdown cells un-commented, blank edges trimmed', () => {
@@ -12,16 +15,20 @@ describe('percent-format scripts', () => {
       'x.py',
       'import os\n\n# %% [markdown]\n# # Title\n# text\n\n# %%\nx = 1\n\n\n# %% a title\ny = 2\n',
     );
-    expect(nb.cells.map((c) => [c.cell_type, c.source])).toEqual([
-      ['code', 'import os'],
-      ['markdown', '# Title\ntext'],
-      ['code', 'x = 1'],
-      ['code', 'y = 2'],
-    ]);
+    assert.deepEqual(
+      nb.cells.map((c) => [c.cell_type, c.source]),
+      [
+        ['code', 'import os'],
+        ['markdown', '# Title\ntext'],
+        ['code', 'x = 1'],
+        ['code', 'y = 2'],
+      ],
+    );
   });
 
   test('a notebook that is not nbformat 4 is refused with the reason', () => {
-    expect(() => parseNotebook('x.ipynb', '{"nbformat": 4}')).toThrow(
+    assert.throws(
+      () => parseNotebook('x.ipynb', '{"nbformat": 4}'),
       new NotebookError('not a notebook: no "cells" list'),
     );
   });
@@ -39,7 +46,7 @@ describe('recording outputs', () => {
     recorder.add({ msgType: 'stream', content: { name: 'stdout', text: 'a' } });
     recorder.add({ msgType: 'stream', content: { name: 'stdout', text: 'b' } });
     recorder.add({ msgType: 'stream', content: { name: 'stderr', text: 'c' } });
-    expect(recorder.outputs).toEqual([
+    assert.deepEqual(recorder.outputs, [
       { output_type: 'stream', name: 'stdout', text: 'ab' },
       { output_type: 'stream', name: 'stderr', text: 'c' },
     ]);
@@ -55,19 +62,25 @@ describe('recording outputs', () => {
       msgType: 'update_display_data',
       content: { data: { 'text/plain': 'new' }, metadata: {}, transient: { display_id: 'd' } },
     });
-    expect(first.outputs[0].data).toEqual({ 'text/plain': 'new' });
-    expect(second.outputs.map((o) => o.data)).toEqual([{ 'text/plain': 'new' }]);
+    assert.deepEqual(first.outputs[0].data, { 'text/plain': 'new' });
+    assert.deepEqual(
+      second.outputs.map((o) => o.data),
+      [{ 'text/plain': 'new' }],
+    );
   });
 
   test('clear_output(wait=True) clears when the next output arrives; wait=False at once', () => {
     const recorder = new OutputRecorder(new Map());
     recorder.add(display('1'));
     recorder.add({ msgType: 'clear_output', content: { wait: true } });
-    expect(recorder.outputs).toHaveLength(1);
+    assert.equal(recorder.outputs.length, 1);
     recorder.add(display('2'));
-    expect(recorder.outputs.map((o) => o.data)).toEqual([{ 'text/plain': '2' }]);
+    assert.deepEqual(
+      recorder.outputs.map((o) => o.data),
+      [{ 'text/plain': '2' }],
+    );
     recorder.add({ msgType: 'clear_output', content: { wait: false } });
-    expect(recorder.outputs).toEqual([]);
+    assert.deepEqual(recorder.outputs, []);
   });
 
   test('the written notebook has unique cell ids and string sources', () => {
@@ -84,11 +97,14 @@ describe('recording outputs', () => {
       }),
     );
     const written = JSON.parse(serializeNotebook(nb));
-    expect(written.nbformat_minor).toBe(5);
-    expect(written.cells.map((c: { id: string; source: string }) => [c.id, c.source])).toEqual([
-      ['same', 'ab'],
-      ['cell-2', 'x'],
-    ]);
+    assert.equal(written.nbformat_minor, 5);
+    assert.deepEqual(
+      written.cells.map((c: { id: string; source: string }) => [c.id, c.source]),
+      [
+        ['same', 'ab'],
+        ['cell-2', 'x'],
+      ],
+    );
   });
 });
 
@@ -113,14 +129,14 @@ describe('lock files', () => {
       lock(entry('pygments')),
       'https://site/wheels/',
     );
-    expect(merged.packages.pygments.file_name).toBe('https://site/wheels/pygments.whl');
-    expect(merged.packages.numpy.file_name).toBe('numpy.whl');
+    assert.equal(merged.packages.pygments.file_name, 'https://site/wheels/pygments.whl');
+    assert.equal(merged.packages.numpy.file_name, 'numpy.whl');
   });
 
   test('closure lists dependencies first and names what is missing', () => {
-    expect(closure(lock(entry('a', ['b', 'c']), entry('b', ['c']), entry('c')), 'a')).toEqual(['c', 'b', 'a']);
-    expect(() => closure(lock(entry('a', ['ghost'])), 'a')).toThrow(
-      'package ghost (needed by a) is not in the lock file',
-    );
+    assert.deepEqual(closure(lock(entry('a', ['b', 'c']), entry('b', ['c']), entry('c')), 'a'), ['c', 'b', 'a']);
+    assert.throws(() => closure(lock(entry('a', ['ghost'])), 'a'), {
+      message: 'package ghost (needed by a) is not in the lock file',
+    });
   });
 });

@@ -5,7 +5,7 @@ Jupyter message ``content``), so nothing on either side holds proxies of the
 other's objects. Everything the running code produces goes out through
 ``emit(msg_type, content_json)`` (see :mod:`sync_kernel.outputs`).
 
-Each cell runs as its own task on the running loop, started eagerly. :meth:`Kernel.interrupt`
+Each cell runs as its own task on the running loop, started eagerly. :meth:`KernelApi.interrupt`
 cancels that task, which raises at the cell's next ``await`` (every rewritten
 ``time.sleep`` and ``input()`` is one) and is reported as ``KeyboardInterrupt``.
 
@@ -14,7 +14,7 @@ Example (host CPython; in Pyodide the runtime calls :func:`start`)::
     >>> import asyncio, json
     >>> sent = []
     >>> async def main():
-    ...     kernel = Kernel(lambda kind, content: sent.append((kind, json.loads(content))))
+    ...     kernel = KernelApi(lambda kind, content: sent.append((kind, json.loads(content))))
     ...     reply = kernel.execute(json.dumps({"code": "print(6 * 7)"}))
     ...     return json.loads(reply if isinstance(reply, str) else await reply)
     >>> reply = asyncio.run(main())  # doctest: +SKIP
@@ -42,7 +42,7 @@ from .shell import SyncShell
 T = TypeVar("T")
 
 
-class Kernel:
+class KernelApi:
     """One kernel: a :class:`SyncShell`, its outputs and the task of the running cell.
 
     ``emit`` is the edge to the runtime; ``blocking`` says how ``input()`` calls
@@ -249,7 +249,7 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def start(emit: Emit, *, transform: bool = True, location: str | None = None) -> Kernel:
+def start(emit: Emit, *, transform: bool = True, location: str | None = None) -> KernelApi:
     """Start the kernel inside Pyodide: called once by the worker runtime.
 
     Routes ``sys.stdout``/``sys.stderr`` and the ``input``/``getpass``
@@ -268,7 +268,7 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
         os.chdir(location)
     loop = asyncio.get_event_loop()
     protect(loop, current_policy())
-    kernel = Kernel(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
+    kernel = KernelApi(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
     install_io(kernel)
     return kernel
 
@@ -290,7 +290,7 @@ def _log_comm_errors_to_console() -> None:
     logger.propagate = False
 
 
-def install_io(kernel: Kernel) -> Callable[[], None]:
+def install_io(kernel: KernelApi) -> Callable[[], None]:
     """Route ``sys.stdout``/``sys.stderr``, ``input`` and ``getpass`` through ``kernel``.
 
     Returns a function that puts the previous ones back (used by tests).

@@ -2,19 +2,14 @@
 
 Per cell (:meth:`SyncShell.run_cell_request`):
 
-1. IPython's input transforms (``%magics``, ``!shell``, ``?help``) —
-   ``transform_cell``, which IPython 9.16+ expects the caller to run;
-2. the codemod (:class:`sync_kernel.Session`) with the live user namespace,
-   unless ``%transform off``; its notes go out as one ``display_data`` before
-   the cell's other outputs;
-3. IPython's ``run_cell_async`` with the rewritten code, compiled with
+1. the cell pipeline (:mod:`.pipeline`): IPython's input transforms, ``%pip``
+   lines, ``%%time``, then the codemod with the live user namespace (unless
+   ``%transform off``); its notes go out as one ``display_data`` before the
+   cell's other outputs;
+2. IPython's ``run_cell_async`` with the rewritten code, compiled with
    top-level await and awaited on the running loop (Pyodide's ``WebLoop``), so
-   other tasks run whenever the cell awaits.
-
-A cell that is only ``%%time`` (or one ``%time`` line) around code that needs
-rewriting runs that code as the cell, timed (:mod:`.timing`), since IPython's
-magic would run it synchronously. ``%pip``/``!pip`` lines are awaited calls of
-micropip (:mod:`.pip`), with rewriting on or off.
+   other tasks run whenever the cell awaits. A timed cell (``%%time`` around
+   code that needed rewriting) prints its times as IPython does (:mod:`.timing`).
 
 The user's own text is what ``linecache`` holds for the cell (the codemod keeps
 line numbers), so tracebacks show what the user wrote at the lines they wrote
@@ -27,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import linecache
 import re
-import sys
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,20 +33,19 @@ from IPython.core.interactiveshell import ExecutionResult, InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
+from ..codemod.magic_calls import PIP_NAME
+from ..codemod.notes import NOTES_MIME_TYPE, WARNING_KINDS, Note
+from ..codemod.session import Session
 from .display import KernelDisplayHook, KernelDisplayPublisher
 from .inputs import Blocking, InputHook, blocking_getpass, blocking_input
 from .magics import TransformMagics
-from .notes import WARNING_KINDS, Note
 from .outputs import Outputs
-from .pip import PIP_NAME, Pip, PipMagics, await_pip_lines
-from .session import Session, TransformResult
-from .timing import Stopwatch, TimedCode, find_timed_code
+from .pip import Pip, PipMagics
+from .pipeline import CellPipeline, CellPlan
+from .timing import Stopwatch
 
 #: The name the codemod's rewritten ``input()`` calls (``await __input__(p)``).
 INPUT_HOOK_NAME = "__input__"
-
-#: The notes MIME type (``NOTES_MIME_TYPE`` in ``src/protocol.ts``).
-NOTES_MIME_TYPE = "application/vnd.sync-kernel.notes+json"
 
 NotesMode = Literal["all", "warnings", "off"]
 
@@ -121,7 +114,7 @@ class SyncShell(InteractiveShell):
         self.display_pub.outputs = outputs
         self.transform_enabled = transform
         self.notes_mode: NotesMode = "all"
-        self.session = Session(input_hook=INPUT_HOOK_NAME)
+        self.pipeline = CellPipeline(self.transform_cell, Session(input_hook=INPUT_HOOK_NAME), lambda: self.user_ns)
         self.last_transform: CellTransform | None = None
         #: Set by the kernel when it cancels the running cell on an interrupt.
         self.interrupt_requested = False
@@ -145,25 +138,15 @@ class SyncShell(InteractiveShell):
     ) -> ExecutionResult:
         """Run one cell as an ``execute_request`` asks (see the module docstring)."""
         self.last_error = None
-        preprocessing_exc: tuple[Any, Any, Any] | None = None
-        try:
-            cell = self.transform_cell(raw_cell)
-        except Exception:
-            cell = raw_cell
-            preprocessing_exc = sys.exc_info()
-        code = cell if preprocessing_exc is not None else await_pip_lines(cell)
-        timed: TimedCode | None = None
-        if preprocessing_exc is None and self.transform_enabled:
-            result, timed = self._rewrite_cell(raw_cell, code)
-            code = result.code
+        plan = self.pipeline.plan(raw_cell, rewrite=self.transform_enabled)
+        if self.transform_enabled and plan.preprocessing_error is None:
             if not _TRANSFORM_MAGIC.match(raw_cell):
-                shown = timed.shown(code) if timed is not None else code
-                self.last_transform = CellTransform(raw_cell, shown, result.notes)
+                self.last_transform = CellTransform(raw_cell, plan.shown, plan.notes)
             if not silent:
-                self.show_notes(result.notes)
+                self.show_notes(plan.notes)
         assert isinstance(self.history_manager, CellHistoryManager)
-        self.history_manager.parsed_cell = cell
-        stopwatch = Stopwatch() if timed is not None else None
+        self.history_manager.parsed_cell = plan.parsed
+        stopwatch = Stopwatch() if plan.timed else None
         if stopwatch is not None:
             self.outputs.hold()
         try:
@@ -171,8 +154,8 @@ class SyncShell(InteractiveShell):
                 raw_cell,
                 store_history=store_history,
                 silent=silent,
-                transformed_cell=code,
-                preprocessing_exc_tuple=preprocessing_exc,
+                transformed_cell=plan.code,
+                preprocessing_exc_tuple=plan.preprocessing_error,
             )
         finally:
             self.history_manager.parsed_cell = None
@@ -181,35 +164,12 @@ class SyncShell(InteractiveShell):
                 self.outputs.release()
             self.outputs.flush()
 
-    def _rewrite_cell(
-        self, raw_cell: str, cell: str, remember: bool = True
-    ) -> tuple[TransformResult, TimedCode | None]:
-        """The codemod's rewrite of ``cell`` (IPython's transform of ``raw_cell``).
-
-        For a lone ``%%time``/``%time`` cell whose code needs rewriting, that
-        code is rewritten and returned with how to time it (see :mod:`.timing`);
-        code that needs nothing is left to IPython's own magic.
-        """
-        timed = find_timed_code(raw_cell, cell, self.transform_cell)
-        if timed is not None:
-            result = self._rewrite(timed.code, remember)
-            if result.changed:
-                return result, timed
-        return self._rewrite(cell, remember), None
-
-    def _rewrite(self, cell: str, remember: bool = True) -> TransformResult:
-        try:
-            return self.session.transform(cell, namespace=self.user_ns, remember=remember)
-        except Exception as error:  # the codemod promises never to raise; say so if it does
-            note = Note(1, 0, "internal", f"the cell was run unchanged: the rewriter failed ({error!r})")
-            return TransformResult(code=cell, notes=[note], source=cell)
-
-    def preview_transform(self, body: str) -> TransformResult:
-        """Rewrite ``body`` as the next cell would be, without changing the session's memory."""
-        result, timed = self._rewrite_cell(body, await_pip_lines(self.transform_cell(body)), remember=False)
-        if timed is None:
-            return result
-        return TransformResult(code=timed.shown(result.code), notes=result.notes, source=body)
+    def preview_transform(self, body: str) -> CellPlan:
+        """What the next cell ``body`` would run, without changing the session's memory."""
+        plan = self.pipeline.plan(body, remember=False)
+        if plan.preprocessing_error is not None:
+            raise plan.preprocessing_error[1]
+        return plan
 
     # -- outputs --------------------------------------------------------------
 

@@ -14,10 +14,11 @@ import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
-import logoSvg from '../style/logo.svg';
+import logoSvg from '../../style/logo.svg';
 import { driveOptions } from './drive';
-import { KERNEL_DISPLAY_NAME, SyncKernel } from './kernel';
-import { KERNEL_PLUGIN_ID, readSettings } from './settings';
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, KERNEL_PLUGIN_ID } from '../protocol';
+import { SyncKernel } from './kernel';
+import { readSettings } from './settings';
 
 /**
  * The URL this extension's static assets are served from, as the bundler
@@ -25,8 +26,7 @@ import { KERNEL_PLUGIN_ID, readSettings } from './settings';
  */
 declare let __webpack_public_path__: string;
 
-/** The kernel spec name, as notebooks record it in their metadata. */
-export const KERNEL_NAME = 'python-sync';
+export { KERNEL_NAME };
 
 const LOGO_URL = `data:image/svg+xml;base64,${btoa(logoSvg)}`;
 
@@ -91,7 +91,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         }
         const kernel = new SyncKernel({
           ...options,
-          createWorker: () => createModuleWorker(new URL('./sync-kernel.worker.js', import.meta.url)),
+          createWorker: () => createModuleWorker(new URL('../sync-kernel.worker.js', import.meta.url)),
           runtime: {
             baseUrl,
             pyodideUrl: `${staticUrl}pyodide/`,
@@ -145,4 +145,4 @@ const plugins: JupyterFrontEndPlugin<void>[] = [kernelPlugin];
 
 export default plugins;
 export { SyncKernel } from './kernel';
-export { NOTES_MIME_TYPE } from './protocol';
+export { NOTES_MIME_TYPE } from '../protocol';

@@ -2,27 +2,18 @@
 
 On desktop, ``%pip install x`` (or ``!pip install x``) runs pip in a
 subprocess. The browser has no subprocesses, and Pyodide's installer,
-micropip, is asynchronous. So the shell rewrites each ``%pip``/``!pip`` line
-that IPython turned into ``get_ipython().run_line_magic('pip', ...)`` or
-``get_ipython().system('pip ...')`` into ``await __pip__(...)`` on the same
-line (:func:`await_pip_lines`), wherever a cell may await, and
+micropip, is asynchronous. So the cell pipeline rewrites each ``%pip``/``!pip``
+line into ``await __pip__(...)`` on the same line
+(:func:`sync_kernel.codemod.magic_calls.await_pip_lines`), and
 :class:`Pip` does what pip would: ``install`` (pure-Python wheels from PyPI,
 Pyodide's own packages from its distribution, ``emfs:``/URL wheels),
 ``uninstall`` and ``list``, printing pip's kind of messages. A failed install
 prints ``ERROR: …`` and the cell goes on, as on desktop.
 
-Example::
-
-    >>> await_pip_lines("get_ipython().run_line_magic('pip', 'install six')\\n")
-    "await __pip__('install six')\\n"
-    >>> await_pip_lines("get_ipython().system('pip install -q six')\\n")
-    "await __pip__('install -q six')\\n"
 """
 
 from __future__ import annotations
 
-import ast
-import re
 import shlex
 import sys
 from typing import Any
@@ -30,67 +21,11 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
-from .magic_calls import ipython_call
-from .source import Edit, SourceText, apply_edits
-
-#: The name the rewritten lines call; the shell puts a :class:`Pip` there.
-PIP_NAME = "__pip__"
-
-_PIP_COMMAND = re.compile(r"^\s*(?:pip3?|python3?\s+-m\s+pip)\s+(.*)$", re.DOTALL)
 #: Options that change nothing here (there is no cache, user site or wheel build).
 _IGNORED = {"-U", "--upgrade", "--user", "--no-cache-dir", "--force-reinstall", "-v", "--verbose"}
 _QUIET = {"-q", "--quiet"}
 #: Note the last line of IPython's own ``%pip``.
 RESTART_NOTE = "Note: you may need to restart the kernel to use updated packages."
-
-
-def await_pip_lines(cell: str) -> str:
-    """``cell`` (IPython's transform) with its ``%pip``/``!pip`` calls awaited where a cell can await."""
-    if "pip" not in cell:
-        return cell
-    try:
-        tree = ast.parse(cell)
-    except SyntaxError:
-        return cell
-    source = SourceText(cell)
-    edits = [
-        Edit(source.start(call), source.end(call), f"await {PIP_NAME}({arguments!r})")
-        for call, arguments in _pip_calls(tree)
-    ]
-    return apply_edits(cell, edits) if edits else cell
-
-
-def _pip_calls(tree: ast.Module) -> list[tuple[ast.Call, str]]:
-    """The pip calls of module-level code (not in functions, classes or lambdas) with pip's arguments."""
-    found: list[tuple[ast.Call, str]] = []
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            continue
-        if isinstance(node, ast.Call):
-            arguments = _pip_arguments(node)
-            if arguments is not None:
-                found.append((node, arguments))
-                continue
-        stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
-def _pip_arguments(call: ast.Call) -> str | None:
-    """pip's arguments if ``call`` is IPython's form of ``%pip …`` or ``!pip …``."""
-    recognised = ipython_call(call)
-    if recognised is None:
-        return None
-    method, args = recognised
-    if method == "run_line_magic" and len(args) == 2 and args[0] == "pip":
-        return args[1]
-    if method == "system" and len(args) == 1:
-        match = _PIP_COMMAND.match(args[0])
-        return match.group(1) if match else None
-    return None
 
 
 class PipError(Exception):

@@ -2,12 +2,14 @@
  * The codemod's notes as the renderer sees them: validation of the MIME data
  * and the one-line summary. Pure functions, no DOM, tested under Node.
  */
-import type { INote } from './protocol';
+import type { INote } from '../protocol';
+import { NOTE_KINDS, WARNING_NOTE_KINDS } from '../protocol';
+import type { NoteKind } from '../protocol';
 
 /** The kinds that tell the user a cell may not behave as on desktop Jupyter. */
-export const WARNING_KINDS: ReadonlySet<INote['kind']> = new Set(['kept-blocking', 'internal']);
+export const WARNING_KINDS = WARNING_NOTE_KINDS;
 
-const KINDS: ReadonlySet<string> = new Set(['rewrite', 'async-def', 'await-call', 'kept-blocking', 'internal']);
+const KINDS: ReadonlySet<string> = new Set(NOTE_KINDS);
 
 /** How each kind is counted in the summary: [singular, plural]. */
 const KIND_LABELS: Record<INote['kind'], [string, string]> = {
@@ -17,6 +19,9 @@ const KIND_LABELS: Record<INote['kind'], [string, string]> = {
   'kept-blocking': ['call kept blocking', 'calls kept blocking'],
   internal: ['internal error', 'internal errors'],
 };
+
+/** The kinds that have a label: every {@link NoteKind} (tested against `contract.json`). */
+export const KIND_LABEL_KINDS = Object.keys(KIND_LABELS) as NoteKind[];
 
 /** Summary order: warnings first, so they are seen even when the bar is collapsed. */
 const SUMMARY_ORDER: INote['kind'][] = ['kept-blocking', 'internal', 'rewrite', 'async-def', 'await-call'];
