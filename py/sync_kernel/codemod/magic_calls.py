@@ -39,6 +39,13 @@ from .source import Edit, SourceText, apply_edits
 #: The name the rewritten ``%pip`` lines call; the kernel puts its installer there.
 PIP_NAME = "__pip__"
 
+#: The name of the kernel's awaited code magics (``await __magics__.timeit(...)``).
+MAGICS_NAME = "__magics__"
+
+#: Magics whose argument is Python code, with the short options that take a value
+#: (as in IPython's ``parse_options`` spec): their code is rewritten like a cell's.
+CODE_MAGICS: dict[str, str] = {"time": "", "timeit": "nrpv", "capture": ""}
+
 _PIP_COMMAND = re.compile(r"^\s*(?:pip3?|python3?\s+-m\s+pip)\s+(.*)$", re.DOTALL)
 
 
@@ -93,8 +100,21 @@ def await_pip_lines(cell: str, raw_cell: str) -> PipLines:
 
 
 def _pip_calls(tree: ast.Module) -> list[tuple[ast.Call, str]]:
-    """The pip calls of module-level code (not in functions, classes or lambdas) with pip's arguments."""
+    """The pip calls of module-level code with pip's arguments."""
     found: list[tuple[ast.Call, str]] = []
+    for call in module_level_calls(tree):
+        arguments = _pip_arguments(call)
+        if arguments is not None:
+            found.append((call, arguments))
+    return found
+
+
+def module_level_calls(tree: ast.Module) -> list[ast.Call]:
+    """The calls of module-level code (not in functions, classes, lambdas or comprehensions), where a cell can await.
+
+    A call inside another call's arguments is listed too, after it.
+    """
+    found: list[ast.Call] = []
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
@@ -103,11 +123,8 @@ def _pip_calls(tree: ast.Module) -> list[tuple[ast.Call, str]]:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue
         if isinstance(node, ast.Call):
-            arguments = _pip_arguments(node)
-            if arguments is not None:
-                found.append((node, arguments))
-                continue
-        stack.extend(ast.iter_child_nodes(node))
+            found.append(node)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
     return found
 
 
@@ -186,3 +203,102 @@ def _lone_time_magic(cell: str) -> tuple[str, list[str]] | None:
     if call is None or call[0] not in ("run_cell_magic", "run_line_magic") or call[1][:1] != ["time"]:
         return None
     return call
+
+
+@dataclass(frozen=True)
+class CodeMagic:
+    """A ``%time``/``%timeit``/``%%capture`` (…) call whose code the codemod may rewrite."""
+
+    #: IPython's call of the magic, in IPython's transform of the cell.
+    call: ast.Call
+    #: The magic's name (a key of :data:`CODE_MAGICS`).
+    name: str
+    #: The options as written (``-n 3 -r2``; for ``%%capture``, the options and the output name).
+    options: str
+    #: The code to run, preceded by one empty line for each line of the cell before it, so
+    #: that rewritten, it keeps its line numbers.
+    code: str
+    #: ``%%timeit``'s setup statement (the rest of the magic's line), placed the same way.
+    setup: str | None = None
+
+
+def find_code_magics(cell: str, raw_cell: str) -> list[CodeMagic]:
+    """The module-level calls of code magics in ``cell`` (IPython's transform of ``raw_cell``).
+
+    Example::
+
+        >>> cell = "x = get_ipython().run_line_magic('timeit', '-n 2 -o f()')\\n"
+        >>> [(m.name, m.options, m.code) for m in find_code_magics(cell, "x = %timeit -n 2 -o f()\\n")]
+        [('timeit', '-n 2 -o ', 'f()')]
+    """
+    if "_magic('" not in cell:
+        return []
+    try:
+        tree = ast.parse(cell)
+    except SyntaxError:
+        return []
+    found: list[CodeMagic] = []
+    for call in module_level_calls(tree):
+        recognised = ipython_call(call)
+        if recognised is None:
+            continue
+        method, args = recognised
+        if method == "run_line_magic" and len(args) == 2 and args[0] in CODE_MAGICS and args[0] != "capture":
+            options, code = split_options(args[1], CODE_MAGICS[args[0]])
+            if code.strip():
+                found.append(CodeMagic(call, args[0], options, "\n" * (call.lineno - 1) + code))
+        elif method == "run_cell_magic" and len(args) == 3 and args[0] in CODE_MAGICS:
+            magic = _cell_magic(raw_cell, *args)
+            if magic is not None:
+                found.append(CodeMagic(call, *magic))
+    return found
+
+
+def _cell_magic(raw_cell: str, name: str, line: str, body: str) -> tuple[str, str, str, str | None] | None:
+    """``(name, options, code, setup)`` of a ``%%name line`` cell whose body is ``body``."""
+    lines = raw_cell.splitlines(keepends=True)
+    first = next((index for index, text in enumerate(lines) if text.strip()), len(lines))
+    if first == len(lines) or not lines[first].lstrip().startswith("%%" + name):
+        return None
+    after = "".join(lines[first + 1 :])
+    if after.rstrip("\n") == body.rstrip("\n"):
+        code = "\n" * (first + 1) + body
+    elif after.strip("\n") == body.strip("\n"):  # some IPython versions drop the leading blank lines
+        code = "\n" * (first + 1 + len(after) - len(after.lstrip("\n"))) + body.lstrip("\n")
+    else:
+        return None
+    if name == "capture":
+        return name, line, code, None
+    options, setup = split_options(line, CODE_MAGICS[name])
+    if name == "time":
+        return (name, options, code, None) if not setup.strip() else None
+    return name, options, code, "\n" * first + (setup if setup.strip() else "pass")
+
+
+def split_options(text: str, value_options: str) -> tuple[str, str]:
+    """``text`` split into its leading options and the rest, as IPython's ``getopt`` reads them.
+
+    ``value_options`` are the short options that take a value, attached
+    (``-n3``) or as the next word (``-n 3``); ``--long`` options take none.
+
+    Example::
+
+        >>> split_options("-n 3 -qr2 total = f(x)", "nrpv")
+        ('-n 3 -qr2 ', 'total = f(x)')
+    """
+    position = 0
+    while True:
+        word = re.match(r"\s*(\S+)\s*", text[position:])
+        if word is None or not word.group(1).startswith("-") or word.group(1) == "-":
+            break
+        position += word.end()
+        token = word.group(1)
+        if token.startswith("--"):
+            continue
+        for index, letter in enumerate(token[1:], start=1):
+            if letter in value_options:
+                if index == len(token) - 1:  # the value is the next word
+                    value = re.match(r"\S+\s*", text[position:])
+                    position += value.end() if value else 0
+                break
+    return text[:position], text[position:]

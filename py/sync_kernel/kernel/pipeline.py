@@ -9,7 +9,12 @@
    to the codemod, to run as the cell, timed
    (:func:`~sync_kernel.codemod.magic_calls.find_timed_code`);
 4. the codemod (:class:`~sync_kernel.codemod.session.Session`) with the live
-   user namespace, unless rewriting is off.
+   user namespace, unless rewriting is off;
+5. the code of ``%time``, ``%timeit`` and ``%%capture`` (IPython's magics run
+   their code themselves, synchronously) goes through the codemod too; where
+   that changed it, the magic becomes an awaited call of its twin in
+   :mod:`.code_magics` (``await __magics__.timeit(options, code)``), on the
+   same line, with the code's own notes at the user's lines.
 
 Running a cell and ``%%transform`` both call :meth:`CellPipeline.plan`, so what
 ``%%transform`` shows is what would run; each step's edits come back as notes.
@@ -22,9 +27,10 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..codemod.magic_calls import await_pip_lines, find_timed_code
+from ..codemod.magic_calls import MAGICS_NAME, await_pip_lines, find_code_magics, find_timed_code
 from ..codemod.notes import Note
 from ..codemod.session import Session, TransformResult
+from ..codemod.source import Edit, SourceText, apply_edits
 
 ExcInfo = tuple[Any, Any, Any]
 
@@ -83,8 +89,32 @@ class CellPipeline:
                 shown = timed.shown(result.code)
                 return CellPlan(raw_cell, parsed, result.code, shown, [note, *result.notes], timed=True)
         result = self._rewrite(pip.code, remember)
-        notes = sorted([*pip.notes, *result.notes], key=lambda note: (note.line, note.col))
-        return CellPlan(raw_cell, parsed, result.code, result.code, notes)
+        code, magic_notes = self._await_code_magics(result.code, raw_cell, remember)
+        notes = sorted([*pip.notes, *result.notes, *magic_notes], key=lambda note: (note.line, note.col))
+        return CellPlan(raw_cell, parsed, code, code, notes)
+
+    def _await_code_magics(self, cell: str, raw_cell: str, remember: bool) -> tuple[str, list[Note]]:
+        """``cell`` with each code magic whose code the codemod changes made an awaited call of its twin."""
+        edits: list[Edit] = []
+        notes: list[Note] = []
+        source = SourceText(cell)
+        raw_lines = raw_cell.splitlines()
+        for magic in find_code_magics(cell, raw_cell):
+            parts = [magic.code] if magic.setup is None else [magic.code, magic.setup]
+            results = [self._rewrite(part, remember) for part in parts]
+            if not any(result.changed for result in results):
+                continue
+            arguments = ", ".join(repr(argument) for argument in [magic.options, *(r.code for r in results)])
+            after = f"await {MAGICS_NAME}.{magic.name}({arguments})"
+            edits.append(Edit(source.start(magic.call), source.end(magic.call), after))
+            line = magic.call.lineno
+            before = raw_lines[line - 1].strip() if line <= len(raw_lines) else ""
+            message = f"%{magic.name} runs the rewritten code, awaited"
+            notes.append(
+                Note(line, magic.call.col_offset, "rewrite", message, before, f"await {MAGICS_NAME}.{magic.name}(…)")
+            )
+            notes += [note for result in results for note in result.notes]
+        return (apply_edits(cell, edits) if edits else cell), notes
 
     def _rewrite(self, cell: str, remember: bool) -> TransformResult:
         try:

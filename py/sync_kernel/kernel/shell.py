@@ -13,7 +13,7 @@ Per cell (:meth:`SyncShell.run_cell_request`):
 
 The user's own text is what ``linecache`` holds for the cell (the codemod keeps
 line numbers), so tracebacks show what the user wrote at the lines they wrote
-it; frames of this package are cut from the end of tracebacks; an interrupted
+it; frames of this package are cut from tracebacks; an interrupted
 cell (its task cancelled at an ``await``) reports ``KeyboardInterrupt``.
 """
 
@@ -33,9 +33,10 @@ from IPython.core.interactiveshell import ExecutionResult, InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
-from ..codemod.magic_calls import PIP_NAME
+from ..codemod.magic_calls import MAGICS_NAME, PIP_NAME
 from ..codemod.notes import NOTES_MIME_TYPE, WARNING_KINDS, Note
 from ..codemod.session import Session
+from .code_magics import CodeMagics
 from .display import KernelDisplayHook, KernelDisplayPublisher
 from .inputs import Blocking, InputHook, blocking_getpass, blocking_input
 from .magics import TransformMagics
@@ -66,11 +67,15 @@ class CellTransform:
 class CellCompiler(CachingCompiler):
     """IPython's compiler, but ``linecache`` holds the user's text, not the rewritten one."""
 
+    #: The file name of the cell compiled last (the running one): code magics compile under it too.
+    current_name = "<cell>"
+
     def cache(self, transformed_code: str, number: int = 0, raw_code: str | None = None) -> str:
         name = super().cache(transformed_code, number, raw_code)
         if raw_code is not None:
             lines = [line + "\n" for line in raw_code.splitlines()]
             linecache.cache[name] = (len(raw_code), None, lines, name)
+        self.current_name = name
         return name
 
 
@@ -124,7 +129,10 @@ class SyncShell(InteractiveShell):
         blocking = blocking or Blocking()
         self.blocking_input = blocking_input(self.input_hook, blocking)
         self.blocking_getpass = blocking_getpass(self.input_hook, blocking)
-        self.push({INPUT_HOOK_NAME: self.input_hook, PIP_NAME: Pip()}, interactive=False)
+        assert isinstance(self.compile, CellCompiler)
+        compiler = self.compile
+        code_magics = CodeMagics(self, lambda: compiler.current_name)
+        self.push({INPUT_HOOK_NAME: self.input_hook, PIP_NAME: Pip(), MAGICS_NAME: code_magics}, interactive=False)
         self.register_magics(TransformMagics, PipMagics)
 
     def init_history(self) -> None:
@@ -220,7 +228,7 @@ class SyncShell(InteractiveShell):
         if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
             interrupt = KeyboardInterrupt()
             etype, value, internal = KeyboardInterrupt, interrupt, (_PACKAGE_DIR, _ASYNCIO_DIR)
-        tb = trim_trailing_frames(tb, internal)
+        tb = drop_internal_frames(tb, internal)
         value.__traceback__ = tb
         super().showtraceback((etype, value, tb), filename, tb_offset, exception_only, running_compiled_code)
 
@@ -246,8 +254,8 @@ class SyncShell(InteractiveShell):
     system_raw = system
 
 
-def trim_trailing_frames(tb: types.TracebackType | None, internal_dirs: tuple[str, ...]) -> types.TracebackType | None:
-    """``tb`` without its trailing frames from files under ``internal_dirs``.
+def drop_internal_frames(tb: types.TracebackType | None, internal_dirs: tuple[str, ...]) -> types.TracebackType | None:
+    """``tb`` without its frames from files under ``internal_dirs`` (the kernel's own, wherever they are).
 
     A traceback that would be left empty is returned whole.
     """
@@ -255,13 +263,11 @@ def trim_trailing_frames(tb: types.TracebackType | None, internal_dirs: tuple[st
     while tb is not None:
         frames.append(tb)
         tb = tb.tb_next
-    keep = len(frames)
-    while keep > 0 and _is_internal(frames[keep - 1].tb_frame.f_code.co_filename, internal_dirs):
-        keep -= 1
-    if keep in (0, len(frames)):
+    kept = [entry for entry in frames if not _is_internal(entry.tb_frame.f_code.co_filename, internal_dirs)]
+    if len(kept) in (0, len(frames)):
         return frames[0] if frames else None
     rebuilt: types.TracebackType | None = None
-    for entry in reversed(frames[:keep]):
+    for entry in reversed(kept):
         rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
     return rebuilt
 
