@@ -226,7 +226,7 @@ describe('the event loop and the engine', () => {
     let started: () => void = () => undefined;
     const running = new Promise<void>((resolve) => (started = resolve));
     kernel.onEvent = (e) => {
-      if (e.msgType === 'stream' && e.content.text === 'started\n') {
+      if (e.msgType === 'stream' && e.content.text.includes('started\n')) {
         started();
       }
     };
