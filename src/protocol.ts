@@ -107,7 +107,8 @@ export interface RuntimeOptions {
  * What the runtime exposes over comlink. Mirrors `IWorkerKernel` from
  * `@jupyterlite/services` (one method per kernel request, each given the
  * request's content and parent header) plus what a running cell needs:
- * replies and interrupts reach Python at its next `await`.
+ * replies reach Python at its next `await`; interrupts there too, or at once
+ * through the shared {@link IRuntime.interruptBuffer} where there is one.
  */
 export interface IRuntime {
   /**
@@ -143,8 +144,34 @@ export interface IRuntime {
   commClose(msg: KernelMessage.ICommCloseMsg): Promise<void>;
   /** Answer the pending `input()`; the cell resumes at its `await`. */
   inputReply(content: KernelMessage.IInputReplyMsg['content'], parent: KernelMessage.IHeader): Promise<void>;
-  /** Cancel the running cell at its next `await` (raises `KeyboardInterrupt`). */
+  /**
+   * The buffer that stops the running cell from another thread, wherever it is
+   * (Pyodide's interrupt buffer: one `Int32Array` element over a
+   * `SharedArrayBuffer`), or `undefined` where SharedArrayBuffer is not
+   * available (a page that is not cross-origin isolated). Ask once, after
+   * {@link initialize}; to interrupt, write {@link INTERRUPT_SIGNAL} into it
+   * (see {@link requestInterrupt}) and then call {@link interrupt}. Comlink calls
+   * cannot reach a worker that is busy in a loop; the buffer can.
+   */
+  interruptBuffer(): Promise<Int32Array | undefined>;
+  /**
+   * Stop the running cell, which reports `KeyboardInterrupt` once. Reaches it
+   * at its next `await`; with the interrupt buffer written first, also where
+   * it never awaits. A signal still in the buffer when this arrives is dropped
+   * (the cell is cancelled instead), so it cannot hit a later cell.
+   */
   interrupt(): Promise<void>;
+}
+
+/** The signal written into the interrupt buffer: `SIGINT`, which Python turns into `KeyboardInterrupt`. */
+export const INTERRUPT_SIGNAL = 2;
+
+/**
+ * Ask the runtime owning `buffer` to stop its running cell, from any thread,
+ * without waiting for it (then call `IRuntime.interrupt`).
+ */
+export function requestInterrupt(buffer: Int32Array): void {
+  Atomics.store(buffer, 0, INTERRUPT_SIGNAL);
 }
 
 /** The MIME type of the codemod's notes, shown under a rewritten cell. */

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { lastLine, runCli, tempFile } from './helpers/cli';
+import { lastLine, runCli, startCli, tempFile } from './helpers/cli';
 import { REPO } from './helpers/kernel';
 
 const PROGRAM = 'jupyterlite-sync-kernel:';
@@ -130,7 +130,42 @@ describe('running notebooks', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('waiting\n');
     expect(stderr).toContain('KeyboardInterrupt');
-    expect(lastLine(stderr)).toBe(`${PROGRAM} cell 1 timed out after 1 s`);
+    expect(lastLine(stderr)).toBe(`${PROGRAM} cell 1 timed out after 1 s and was interrupted`);
+  });
+
+  test('--timeout stops a cell that never awaits, with KeyboardInterrupt at its line, and exits 1', async () => {
+    const nb = tempFile(
+      'spin.py',
+      '# %%\nprint("spinning", flush=True)\nwhile True:\n    pass\n# %%\nprint("never")\n',
+    );
+    const run = startCli(['run', nb, '--timeout', '2']);
+    await run.printed('spinning\n');
+    const spinning = Date.now();
+    const { code, stdout, stderr } = await run.result;
+    // 2 s, then the interrupt, which takes milliseconds (the runner would give up after 5 s more).
+    expect(Date.now() - spinning).toBeLessThan(4500);
+    expect(code).toBe(1);
+    expect(stdout).toBe('spinning\n');
+    expect(stderr).toMatch(/-+> [34] /);
+    expect(stderr).toContain('KeyboardInterrupt');
+    expect(lastLine(stderr)).toBe(`${PROGRAM} cell 1 timed out after 2 s and was interrupted`);
+  });
+
+  test('Ctrl-C stops a cell that never awaits at once, ends the run and exits 1', async () => {
+    const nb = tempFile(
+      'spin.py',
+      '# %%\nprint("spinning", flush=True)\nwhile True:\n    pass\n# %%\nprint("never")\n',
+    );
+    const run = startCli(['run', nb, '--allow-errors']);
+    await run.printed('spinning\n');
+    const pressed = Date.now();
+    run.child.kill('SIGINT');
+    const { code, stdout, stderr } = await run.result;
+    expect(Date.now() - pressed).toBeLessThan(3000);
+    expect(code).toBe(1);
+    expect(stdout).toBe('spinning\n');
+    expect(stderr).toContain('KeyboardInterrupt');
+    expect(lastLine(stderr)).toBe(`${PROGRAM} cell 1 was interrupted (Ctrl-C)`);
   });
 
   test('a kernel that dies is reported, not waited for', async () => {

@@ -111,7 +111,7 @@ describe('the codemod in the kernel', () => {
   test('interrupt stops a rewritten time.sleep at once and reports KeyboardInterrupt', async () => {
     kernel.onEvent = (e) => {
       if (e.msgType === 'stream') {
-        void kernel.runtime.call((r) => r.interrupt());
+        void kernel.runtime.interrupt();
       }
     };
     const started = Date.now();
@@ -213,13 +213,38 @@ describe('the event loop and the engine', () => {
   test('interrupt stops an awaited cell and the next cell runs', async () => {
     kernel.onEvent = (e) => {
       if (e.msgType === 'stream') {
-        void kernel.runtime.call((r) => r.interrupt());
+        void kernel.runtime.interrupt();
       }
     };
     const { reply } = await kernel.run('import asyncio\nprint("start")\nawait asyncio.sleep(30)');
     kernel.onEvent = undefined;
     expect(reply.ename).toBe('KeyboardInterrupt');
     expect(plain(reply.traceback)).not.toMatch(/asyncio\/tasks\.py|sync_kernel/);
+  });
+
+  test('interrupt stops a loop that never awaits within 500 ms, at its line, and the next cell reads n', async () => {
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    kernel.onEvent = (e) => {
+      if (e.msgType === 'stream' && e.content.text.includes('started\n')) {
+        started();
+      }
+    };
+    const cell = kernel.run('n = 0\nprint("started", flush=True)\nwhile True:\n    n += 1');
+    await running;
+    const interrupted = Date.now();
+    await kernel.runtime.interrupt();
+    const { reply, events } = await cell;
+    kernel.onEvent = undefined;
+    expect(Date.now() - interrupted).toBeLessThan(500);
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    expect(plain(reply.traceback)).toMatch(/-+> [34] (while True|    n \+= 1)/);
+    expect(plain(reply.traceback)).not.toMatch(/sync_kernel/);
+    expect(types(events).filter((type) => type === 'error')).toHaveLength(1);
+    const next = await kernel.run('print(n > 0)');
+    expect(streamText(next.events)).toBe('True\n');
+    // The buffer was taken: nothing is left to hit this cell.
+    expect((await kernel.run('sum(range(3_000_000))')).reply.status).toBe('ok');
   });
 
   test("a background task's output goes to the cell running when it prints", async () => {

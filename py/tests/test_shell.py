@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -216,6 +221,70 @@ def test_interrupt_while_waiting_for_input(harness: Harness) -> None:
     reply, _ = harness.run("await __input__('?')")
     assert reply["ename"] == "KeyboardInterrupt"
     assert not kernel.shell.input_hook.waiting
+
+
+@contextmanager
+def sigint_handled_by(harness: Harness) -> Iterator[tuple[threading.Event, threading.Thread]]:
+    """``SIGINT`` goes to the kernel's handler (as :func:`sync_kernel.kernel.start` sets it in
+    Pyodide); a thread sends one once the cell has set ``started`` (a name in the cell's namespace)."""
+    assert harness.kernel is not None
+    kernel = harness.kernel
+    started = threading.Event()
+    kernel.shell.push({"started": started}, interactive=False)
+
+    def send() -> None:
+        started.wait()
+        os.kill(os.getpid(), signal.SIGINT)
+        # Then the interrupt by message, as the runtime's main side sends it.
+        harness.loop.call_soon_threadsafe(kernel.interrupt)
+
+    sender = threading.Thread(target=send, daemon=True)
+    previous = signal.signal(signal.SIGINT, kernel.on_interrupt_signal)
+    try:
+        sender.start()
+        yield started, sender
+    finally:
+        started.set()
+        sender.join()
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_sigint_stops_a_loop_that_never_awaits_at_the_users_line(harness: Harness) -> None:
+    with sigint_handled_by(harness):
+        reply, events = harness.run("n = 0\nstarted.set()\nwhile True:\n    n += 1")
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert [e.msg_type for e in events].count("error") == 1
+    text = plain(reply["traceback"])
+    assert re.search(r"-+> [34] ", text), text
+    assert "sync_kernel" not in text
+    reply, events = harness.run("n > 0")
+    assert events[-1].content["data"]["text/plain"] == "True"
+
+
+def test_sigint_then_the_interrupt_message_is_one_interrupt(harness: Harness) -> None:
+    cell = (
+        "import asyncio\nn = 0\ntry:\n    started.set()\n    while True:\n        n += 1\n"
+        "except KeyboardInterrupt:\n    print('caught')\nawait asyncio.sleep(0.05)\nprint('after')"
+    )
+    with sigint_handled_by(harness):
+        reply, events = harness.run(cell)
+    assert reply["status"] == "ok"
+    assert stream_text(events) == "caught\nafter\n"
+
+
+def test_sigint_while_the_cell_awaits_cancels_it_there(harness: Harness) -> None:
+    with sigint_handled_by(harness):
+        reply, events = harness.run("import asyncio\nstarted.set()\nawait asyncio.sleep(30)")
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert [e.msg_type for e in events].count("error") == 1
+    assert "await asyncio.sleep(30)" in plain(reply["traceback"])
+    assert harness.run("1 + 1")[0]["status"] == "ok"
+
+
+def test_sigint_with_no_cell_running_is_dropped(harness: Harness) -> None:
+    assert harness.kernel is not None
+    harness.kernel.on_interrupt_signal(signal.SIGINT, None)
+    assert harness.run("1 + 1")[0]["status"] == "ok"
 
 
 def test_background_tasks_keep_running_between_and_during_cells(harness: Harness) -> None:

@@ -8,7 +8,8 @@
  * raises `EOFError`), and optionally writing the executed notebook.
  *
  * Exit codes: 0 when no cell raised; 1 when one did (the run stops there
- * unless `--allow-errors`), a cell timed out, or the kernel failed or died;
+ * unless `--allow-errors`), a cell timed out or Ctrl-C interrupted it (either
+ * stops any cell, with `KeyboardInterrupt`, and ends the run), or the kernel failed or died;
  * 2 for bad usage, an unreadable notebook or an unwritable `--output`. Each
  * failure ends with one line on stderr saying why.
  */
@@ -21,6 +22,7 @@ import type { KernelMessage } from '@jupyterlab/services';
 import { executeContent, NodeRuntime, repoPaths, startRuntime } from '../node/client.js';
 import type { StampedEvent } from '../protocol.js';
 import { parseArguments, RunArguments, USAGE, UsageError } from './args.js';
+import { CtrlC } from './ctrl-c.js';
 import {
   Notebook,
   NotebookError,
@@ -84,6 +86,7 @@ async function runCells(
   kernel: NodeRuntime,
   nb: Notebook,
   args: RunArguments,
+  ctrlC: CtrlC,
   route: (r: OutputRecorder) => void,
 ): Promise<RunFailure | undefined> {
   const displays = new Map<string, Output[]>();
@@ -103,10 +106,11 @@ async function runCells(
     }
     route(recorder);
     const content = executeContent(code);
-    const reply = await withTimeout<ExecuteReply>(
+    const reply = await awaitCell(
       kernel,
       kernel.call((r) => r.execute(content, header('execute_request', `cell-${number}`))),
       args.timeout,
+      ctrlC,
       number,
     );
     cell.execution_count = reply.execution_count ?? null;
@@ -120,34 +124,43 @@ async function runCells(
   return failure;
 }
 
-/** `reply`, but interrupt the cell after `seconds`, and give up on the kernel if it will not stop. */
-async function withTimeout<T>(
+/**
+ * The cell's reply, unless it outlives `seconds` or Ctrl-C is pressed: then
+ * interrupt it (which stops even a loop that never awaits) and end the run; if
+ * it does not stop within {@link INTERRUPT_GRACE_MS} (or at a second Ctrl-C),
+ * give up on the kernel.
+ */
+async function awaitCell(
   kernel: NodeRuntime,
-  reply: Promise<T>,
+  reply: Promise<ExecuteReply>,
   seconds: number | undefined,
+  ctrlC: CtrlC,
   cell: number,
-): Promise<T> {
-  if (seconds === undefined) {
-    return reply;
-  }
+): Promise<ExecuteReply> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), seconds * 1000);
+    if (seconds !== undefined) {
+      timer = setTimeout(() => resolve('timeout'), seconds * 1000);
+    }
   });
   try {
-    const first = await Promise.race([reply, timedOut]);
-    if (first !== 'timeout') {
+    const first = await Promise.race([reply, timedOut, ctrlC.pressed()]);
+    if (first !== 'timeout' && first !== 'ctrl-c') {
       return first;
     }
-    await kernel.call((r) => r.interrupt());
+    const why = first === 'timeout' ? `timed out after ${seconds} s` : 'was interrupted (Ctrl-C)';
+    // Not awaited: the worker takes the request only once the cell has stopped.
+    kernel.interrupt().catch(() => undefined);
+    clearTimeout(timer);
     const grace = new Promise<'stuck'>((resolve) => {
       timer = setTimeout(() => resolve('stuck'), INTERRUPT_GRACE_MS);
     });
-    const after = await Promise.race([reply, grace]);
-    if (after === 'stuck') {
-      throw new RunFailure(`cell ${cell} timed out after ${seconds} s and did not stop when interrupted`, 1);
+    // A (further) Ctrl-C gives up at once.
+    const after = await Promise.race([reply, grace, ctrlC.pressed(first === 'ctrl-c' ? 1 : 0)]);
+    if (after === 'stuck' || after === 'ctrl-c') {
+      throw new RunFailure(`cell ${cell} ${why} and did not stop when interrupted`, 1);
     }
-    throw new RunFailure(`cell ${cell} timed out after ${seconds} s`, 1);
+    throw new RunFailure(first === 'timeout' ? `cell ${cell} ${why} and was interrupted` : `cell ${cell} ${why}`, 1);
   } finally {
     clearTimeout(timer);
   }
@@ -174,6 +187,7 @@ async function run(args: RunArguments): Promise<number> {
   const stdin = new StdinLines();
   let recorder: OutputRecorder | undefined;
   let kernel: NodeRuntime | undefined;
+  let ctrlC: CtrlC | undefined;
   const onEvent = (stamped: StampedEvent): void => {
     const { event } = stamped;
     recorder?.add(event);
@@ -198,11 +212,13 @@ async function run(args: RunArguments): Promise<number> {
       { transform: args.transform, location: folder, hostDirectory: folder },
       onEvent,
     );
-    failure = await runCells(kernel, nb, args, (r) => (recorder = r));
+    ctrlC = new CtrlC();
+    failure = await runCells(kernel, nb, args, ctrlC, (r) => (recorder = r));
   } catch (error) {
     failure =
       error instanceof RunFailure ? error : new RunFailure(error instanceof Error ? error.message : String(error), 1);
   } finally {
+    ctrlC?.dispose();
     stdin.close();
     await kernel?.terminate();
   }

@@ -129,7 +129,8 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
  * JupyterLite's kernel client serialises messages through a lock, and its
  * `interrupt()` only cancels the cells still waiting for that lock; the
  * kernel itself is never told (`IKernel` has no interrupt). So wrap the
- * client's `interrupt` to also cancel our running cell, at its next `await`.
+ * client's `interrupt` to also stop our running cell ({@link SyncKernel.interrupt}:
+ * at once on a cross-origin isolated page, else at its next `await`).
  */
 function routeInterrupts(client: IKernelClient, running: Map<string, SyncKernel>): void {
   const cancelQueued = client.interrupt.bind(client);

@@ -9,7 +9,10 @@
  *
  * Works on a page that is not cross-origin isolated (GitHub Pages): nothing
  * here needs SharedArrayBuffer. `input()` is answered by message, because the
- * codemod turned it into an `await` inside the worker.
+ * codemod turned it into an `await` inside the worker. Interrupt also writes
+ * into the runtime's shared interrupt buffer when the page is isolated, which
+ * stops even a cell that never awaits; elsewhere it reaches the cell at its
+ * next `await`.
  */
 import type { Remote } from 'comlink';
 import { proxy, releaseProxy, wrap } from 'comlink';
@@ -19,7 +22,7 @@ import type { IKernel } from '@jupyterlite/services';
 import { BaseKernel } from '@jupyterlite/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 
-import { KERNEL_DISPLAY_NAME } from '../protocol';
+import { KERNEL_DISPLAY_NAME, requestInterrupt } from '../protocol';
 import type { IRuntime, RuntimeOptions, StampedEvent } from '../protocol';
 
 /** What the kernel needs from a Worker (a real one, or a test double). */
@@ -91,8 +94,22 @@ export class SyncKernel extends BaseKernel implements IKernel {
     }
   }
 
-  /** Cancel the running cell at its next `await`; it ends with `KeyboardInterrupt`. */
+  /**
+   * Stop the running cell; it ends with `KeyboardInterrupt`. On a cross-origin
+   * isolated page the signal goes through the shared interrupt buffer at once
+   * (a comlink message cannot reach a worker busy in a loop), so any cell stops;
+   * otherwise the cell stops at its next `await`, as the console says once.
+   */
   async interrupt(): Promise<void> {
+    if (this._interruptBuffer) {
+      requestInterrupt(this._interruptBuffer);
+    } else if (!this._saidInterruptWaits) {
+      this._saidInterruptWaits = true;
+      console.warn(
+        `${KERNEL_DISPLAY_NAME}: this page is not cross-origin isolated, so Stop reaches a running cell ` +
+          'only at its next await (a loop that never awaits runs to its end).',
+      );
+    }
     await this._call(() => this._runtime.interrupt());
   }
 
@@ -215,6 +232,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     const onEvent = proxy((stamped: StampedEvent) => this._publish(stamped));
     try {
       await this._call(() => this._runtime.initialize(options, onEvent));
+      this._interruptBuffer = await this._call(() => this._runtime.interruptBuffer());
       this._settleReady();
     } catch (error) {
       const reason = errorMessage(error);
@@ -367,6 +385,10 @@ export class SyncKernel extends BaseKernel implements IKernel {
   private readonly _send: IKernel.SendMessage;
   private readonly _worker: WorkerLike;
   private readonly _runtime: Remote<IRuntime>;
+  /** The runtime's interrupt buffer (shared memory), where the page is cross-origin isolated. */
+  private _interruptBuffer: Int32Array | undefined;
+  /** Whether the console has been told that Stop waits for an `await` here. */
+  private _saidInterruptWaits = false;
   private readonly _ready = new PromiseDelegate<void>();
   private _readySettled = false;
   /** Rejects when the worker can no longer answer; never resolves. */

@@ -13,6 +13,7 @@ import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 
 import type { KernelMessage } from '@jupyterlab/services';
 
+import { requestInterrupt } from '../protocol.js';
 import type { IRuntime, RuntimeEventHandler, RuntimeOptions } from '../protocol.js';
 
 /** Where the runtime's files are on disk. */
@@ -51,6 +52,14 @@ export interface NodeRuntime {
    * plain {@link IRuntime} (comlink's `Remote` mapping splits union replies).
    */
   call<T>(request: (runtime: IRuntime) => Promise<T>): Promise<T>;
+  /**
+   * Stop the running cell, also one busy in a loop that never awaits: writes
+   * `SIGINT` into the runtime's interrupt buffer (shared memory, which reaches
+   * Python without going through the busy worker's message queue), then asks
+   * the runtime to cancel the cell at its next `await`. Resolves when the
+   * worker has taken the request, which is after the cell has stopped.
+   */
+  interrupt(): Promise<void>;
   /** Rejects with {@link RuntimeDiedError} when the worker exits or throws. */
   died: Promise<never>;
   /** Stop the worker (idempotent). */
@@ -96,13 +105,22 @@ export async function startRuntime(
     packageCacheDir: paths.pyodideDir,
     ...options,
   };
+  let signals: Int32Array | undefined;
   try {
     await Promise.race([runtime.initialize(fullOptions, proxy(onEvent)), died]);
+    // Node always has SharedArrayBuffer, so this is the buffer itself, shared.
+    signals = await call((r) => r.interruptBuffer());
   } catch (error) {
     await terminate();
     throw error;
   }
-  return { runtime, call, died, terminate };
+  const interrupt = (): Promise<void> => {
+    if (signals) {
+      requestInterrupt(signals);
+    }
+    return call((r) => r.interrupt());
+  };
+  return { runtime, call, interrupt, died, terminate };
 }
 
 /** The content of an `execute_request` for one cell, as a notebook front end sends it. */

@@ -130,6 +130,8 @@ export class Runtime implements IRuntime {
   private kernel: PythonKernel | undefined;
   /** Whether this engine has WebAssembly stack switching (JSPI). */
   private jspi = false;
+  /** Pyodide's interrupt buffer, shared with the main thread; `undefined` without SharedArrayBuffer. */
+  private signals: Int32Array | undefined;
   private onEvent: RuntimeEventHandler = () => undefined;
   private parent: KernelMessage.IHeader | undefined;
   /** Deliveries of events not yet acknowledged by the main thread (see {@link publish}). */
@@ -271,7 +273,16 @@ export class Runtime implements IRuntime {
     }
   }
 
+  async interruptBuffer(): Promise<Int32Array | undefined> {
+    return this.signals;
+  }
+
   async interrupt(): Promise<void> {
+    if (this.signals) {
+      // Python has not run since the signal was written (the cell waits at an
+      // await): cancel the cell instead, and leave nothing for a later one.
+      Atomics.store(this.signals, 0, 0);
+    }
     this.python().interrupt();
   }
 
@@ -309,6 +320,10 @@ export class Runtime implements IRuntime {
     pyodide.setStdout({ batched: (line: string) => this.publishStream('stdout', `${line}\n`) });
     pyodide.setStderr({ batched: (line: string) => this.publishStream('stderr', `${line}\n`) });
     this.pyodide = pyodide;
+    this.signals = sharedInterruptBuffer();
+    if (this.signals) {
+      pyodide.setInterruptBuffer(this.signals);
+    }
     // Pyodide exposes whether the engine can switch stacks only on its internal
     // module object; `callPromising` throws where it cannot, so ask first.
     this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
@@ -442,6 +457,19 @@ export class Runtime implements IRuntime {
     }
     return this.kernel;
   }
+}
+
+/**
+ * A buffer the main thread can write a signal into while Python runs, if this
+ * worker can share memory (always under Node; in a browser only on a
+ * cross-origin isolated page, elsewhere `SharedArrayBuffer` is missing).
+ */
+function sharedInterruptBuffer(): Int32Array | undefined {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (typeof SharedArrayBuffer !== 'function' || isolated === false) {
+    return undefined;
+  }
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 }
 
 function describe(error: unknown): string {

@@ -78,6 +78,9 @@ function scriptedRuntime(overrides: Partial<IRuntime> = {}): Partial<IRuntime> &
     async commInfo() {
       return { status: 'ok' as const, comms: { c1: { target_name: 'jupyter.widget' } } };
     },
+    async interruptBuffer(): Promise<Int32Array | undefined> {
+      return undefined;
+    },
     ...overrides,
   };
   return runtime;
@@ -240,6 +243,7 @@ describe('SyncKernel', () => {
       scriptedRuntime({
         inputReply: async (content) => void replies.push(content),
         interrupt: async () => undefined,
+        interruptBuffer: async () => new Int32Array(new SharedArrayBuffer(4)),
       }),
     );
     await kernel.ready;
@@ -304,13 +308,43 @@ describe('SyncKernel', () => {
     kernel.dispose();
   });
 
-  test('interrupt reaches the runtime', async () => {
-    let interrupts = 0;
-    const { kernel } = makeKernel(scriptedRuntime({ interrupt: async () => void interrupts++ }));
+  test('interrupt writes SIGINT into the shared buffer at once, then asks the runtime', async () => {
+    const buffer = new Int32Array(new SharedArrayBuffer(4));
+    const seenByRuntime: number[] = [];
+    const { kernel } = makeKernel(
+      scriptedRuntime({
+        interruptBuffer: async () => buffer,
+        interrupt: async () => void seenByRuntime.push(Atomics.exchange(buffer, 0, 0)),
+      }),
+    );
     await kernel.ready;
-    await kernel.interrupt();
-    assert.equal(interrupts, 1);
+    const interrupted = kernel.interrupt();
+    // Written before any message round trip: a worker stuck in a loop sees it.
+    assert.equal(Atomics.load(buffer, 0), 2);
+    await interrupted;
+    assert.deepEqual(seenByRuntime, [2], 'the runtime got the same memory, and the request after it');
     kernel.dispose();
+  });
+
+  test('without a shared buffer, interrupt goes by message and the console says once that it waits', async () => {
+    let interrupts = 0;
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const { kernel } = makeKernel(scriptedRuntime({ interrupt: async () => void interrupts++ }));
+      await kernel.ready;
+      await kernel.interrupt();
+      await kernel.interrupt();
+      kernel.dispose();
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(interrupts, 2);
+    assert.deepEqual(warnings, [
+      'Python (sync, Pyodide): this page is not cross-origin isolated, so Stop reaches a running cell ' +
+        'only at its next await (a loop that never awaits runs to its end).',
+    ]);
   });
 
   test('comm messages from the front end go to the runtime, with their header, between busy and idle', async () => {

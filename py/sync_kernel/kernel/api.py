@@ -8,6 +8,8 @@ other's objects. Everything the running code produces goes out through
 Each cell runs as its own task on the running loop, started eagerly. :meth:`KernelApi.interrupt`
 cancels that task, which raises at the cell's next ``await`` (every rewritten
 ``time.sleep`` and ``input()`` is one) and is reported as ``KeyboardInterrupt``.
+Where the runtime has a shared interrupt buffer, ``SIGINT`` reaches a cell that
+never awaits too (:meth:`KernelApi.on_interrupt_signal`, installed by :func:`start`).
 
 Example (host CPython; in Pyodide the runtime calls :func:`start`)::
 
@@ -29,12 +31,15 @@ import builtins
 import getpass
 import json
 import os
+import signal
 import sys
+import types
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from .comms import decode_buffers, install_comms
 from .inputs import Blocking
+from .interrupts import in_cell_code
 from .loopguard import current_policy, protect
 from .outputs import Emit, Outputs
 from .shell import SyncShell
@@ -55,7 +60,10 @@ class KernelApi:
         # IPython's display() looks for *the* shell (a singleton): make it this one.
         SyncShell.clear_instance()
         self.shell = SyncShell.instance(self.outputs, blocking=blocking, transform=transform)
+        #: The running cell's task, from its first step until it is done.
         self._running: asyncio.Task[Any] | None = None
+        #: The cell a ``SIGINT`` has already interrupted (see :meth:`interrupt`).
+        self._signalled: asyncio.Task[Any] | None = None
         self.comm_manager = install_comms(self.outputs)
         #: The header of the request being handled (see :meth:`set_parent`).
         self._parent_header: dict[str, Any] = {}
@@ -84,15 +92,22 @@ class KernelApi:
         content = json.loads(request)
         shell = self.shell
         shell.interrupt_requested = False
+        self._signalled = None
         shell.input_hook.allowed = bool(content.get("allow_stdin", True))
         silent = bool(content.get("silent", False))
         store_history = bool(content.get("store_history", not silent))
         loop = asyncio.get_event_loop()
         cell = shell.run_cell_request(str(content.get("code", "")), silent=silent, store_history=store_history)
-        task = _start_task(loop, cell)
+
+        async def run_cell() -> Any:
+            # Known from the first (eager) step on, so a signal during it finds the cell.
+            self._running = asyncio.current_task()
+            return await cell
+
+        task = _start_task(loop, run_cell())
         if task.done():
+            self._running = None
             return self._reply(task, content)
-        self._running = task
         reply: asyncio.Future[str] = loop.create_future()
 
         def finished(task: asyncio.Task[Any]) -> None:
@@ -212,14 +227,42 @@ class KernelApi:
             self.shell.input_hook.reply(value)
 
     def interrupt(self) -> bool:
-        """Cancel the running cell at its next ``await``; ``False`` if no cell is running."""
+        """Cancel the running cell at its next ``await``; ``False`` if no cell is running.
+
+        The front end writes ``SIGINT`` into the interrupt buffer (if there is one)
+        and then asks for this; if the signal got to the cell first
+        (:meth:`on_interrupt_signal`), that was the interrupt, and this does nothing.
+        """
         task = self._running
         if task is None or task.done():
             return False
+        if self._signalled is task:
+            self._signalled = None
+            return False
+        self._cancel(task)
+        return True
+
+    def on_interrupt_signal(self, signum: int, frame: types.FrameType | None) -> None:
+        """The ``SIGINT`` handler: stop the running cell wherever Python is.
+
+        In the cell's own code (or what it called) this raises ``KeyboardInterrupt``
+        there, as on desktop Python, so a loop that never awaits stops at the
+        user's line; anywhere else (the loop's plumbing, a background task) it
+        cancels the cell at its next ``await``. With no cell running, the signal
+        is late and is dropped.
+        """
+        task = self._running
+        if task is None or task.done():
+            return
+        self._signalled = task
+        if in_cell_code(frame) and _current_task() is task:
+            raise KeyboardInterrupt
+        self._cancel(task)
+
+    def _cancel(self, task: asyncio.Task[Any]) -> None:
         self.shell.interrupt_requested = True
         self.shell.input_hook.cancel()
         task.cancel()
-        return True
 
     # -- helpers --------------------------------------------------------------
 
@@ -242,6 +285,13 @@ def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop: then no cell is running either
+        return None
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -257,7 +307,8 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     do, and changes to ``location`` (the notebook's directory) if given.
     matplotlib draws with matplotlib-inline (figures become ``image/png``
     displays at the end of a cell), as in JupyterLite's Pyodide kernel: a
-    worker has no page to draw on.
+    worker has no page to draw on. ``SIGINT`` (from the runtime's interrupt
+    buffer, if it has one) goes to :meth:`KernelApi.on_interrupt_signal`.
     """
     from pyodide.ffi import can_run_sync, run_sync  # the Pyodide edge: only here
 
@@ -270,6 +321,7 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     protect(loop, current_policy())
     kernel = KernelApi(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
     install_io(kernel)
+    signal.signal(signal.SIGINT, kernel.on_interrupt_signal)
     return kernel
 
 

@@ -1,0 +1,42 @@
+"""Where a ``SIGINT`` from Pyodide's interrupt buffer may raise ``KeyboardInterrupt``.
+
+When the page is cross-origin isolated (always under Node), the runtime gives
+Pyodide a shared buffer; writing ``SIGINT`` into it from the main thread makes
+Python call the ``SIGINT`` handler at the next check of its eval loop, wherever
+that is, even in a loop that never awaits. Raising ``KeyboardInterrupt`` there
+is right only in the running cell's own code (or what it called): IPython's
+``run_code`` catches it and reports it at the user's line. Anywhere else — the
+event loop's plumbing, a background task, the kernel's own code around the
+cell — the exception would escape a task step as an uncaught JavaScript error,
+so the kernel cancels the cell's task there instead, as an interrupt by message
+does (see :meth:`sync_kernel.kernel.KernelApi.on_interrupt_signal`).
+
+Example::
+
+    >>> import sys
+    >>> in_cell_code(sys._getframe())
+    False
+"""
+
+from __future__ import annotations
+
+import types
+
+from IPython.core.interactiveshell import InteractiveShell
+
+#: The code of IPython's ``run_code``, which runs a cell's code under a bare ``except:``.
+_RUN_CODE = InteractiveShell.run_code.__code__
+
+
+def in_cell_code(frame: types.FrameType | None) -> bool:
+    """Whether ``frame`` runs a cell's code, or code it called, under IPython's ``run_code``.
+
+    The frame ``run_code`` calls must be the cell's module code (``<module>``), not
+    its own helpers (``showtraceback`` while it reports another error).
+    """
+    while frame is not None:
+        caller = frame.f_back
+        if caller is not None and caller.f_code is _RUN_CODE:
+            return frame.f_code.co_name == "<module>"
+        frame = caller
+    return False
