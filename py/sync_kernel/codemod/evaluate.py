@@ -109,12 +109,15 @@ class Env:
 class Evaluator:
     """Values of the names and expressions of one collected cell."""
 
-    def __init__(self, collected: Collected, initial: Initial) -> None:
+    def __init__(self, collected: Collected, initial: Initial, set_elsewhere: frozenset[str] = frozenset()) -> None:
         self.c = collected
-        self.initial = initial
+        #: Module-level names that code in a function or class body may rebind (``global``),
+        #: at any call: at module level they may hold anything besides what the flow says.
+        self.set_elsewhere = set_elsewhere | {bind.name for bind in collected.binds if bind.declared_global}
+        self.initial = initial if not self.set_elsewhere else self._widened(initial)
         self.env_at: dict[int, Env] = {}
         self.env_after: dict[int, Env] = {}
-        self.final_env = Env(initial)
+        self.final_env = Env(self.initial)
         #: Values given to each module-level name, by top-level statement index.
         self.module_values: dict[str, list[tuple[int, Values]]] = {}
         self._visited: set[int] = set()
@@ -127,6 +130,19 @@ class Evaluator:
         self._definitions: dict[int, Bind] | None = None
         #: ``(base, subclass)`` links to classes of earlier cells, recorded when the cell is remembered.
         self.new_subclasses: list[tuple[ClassRef, ClassRef]] = []
+
+    def _widened(self, initial: Initial) -> Initial:
+        def lookup(name: str) -> Values:
+            values = initial(name)
+            return values | ONLY_UNKNOWN if name in self.set_elsewhere else values
+
+        return lookup
+
+    def _set(self, env: Env, name: str, values: Values) -> Values:
+        if name in self.set_elsewhere:
+            values = values | ONLY_UNKNOWN
+        env.set(name, values)
+        return values
 
     # ---- module flow -----------------------------------------------------------------
 
@@ -168,7 +184,7 @@ class Evaluator:
             if values is None:
                 self._star_import(bind.module or "", env)
                 continue
-            env.set(bind.name, values)
+            values = self._set(env, bind.name, values)
             self.module_values.setdefault(bind.name, []).append((self._top_index, values))
 
     def _star_import(self, module: str, env: Env) -> None:
@@ -180,8 +196,7 @@ class Evaluator:
         if names is None:
             names = [name for name in vars(real) if not name.startswith("_")]
         for name in names:
-            values = self.import_values(module, str(name))
-            env.set(str(name), values)
+            values = self._set(env, str(name), self.import_values(module, str(name)))
             self.module_values.setdefault(str(name), []).append((self._top_index, values))
 
     def _exec(self, node: ast.stmt, env: Env) -> Env:
@@ -210,7 +225,7 @@ class Evaluator:
                 self._apply(handler, handler_env)
                 handler_end = self._exec_body(handler.body, handler_env)
                 if handler.name:
-                    handler_end.set(handler.name, ONLY_UNBOUND)
+                    self._set(handler_end, handler.name, ONLY_UNBOUND)
                 ends.append(handler_end)
             result = ends[0]
             for end in ends[1:]:
