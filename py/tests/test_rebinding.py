@@ -142,3 +142,79 @@ def test_a_function_of_an_earlier_cell_that_rebinds_a_global():
     assert assert_same_behaviour(*cells).stdout == "7\n"
     first, second = rewrite(*cells)
     assert not second.changed and notes_of(second) == unsure(4)
+
+
+# ---- loops: what a name holds is what it holds after any number of passes -----------------------
+
+
+def chain(length: int, last: str = "show") -> str:
+    """A loop that shifts a chain of names one step per pass: the last value reaches ``a`` after ``length`` passes."""
+    names = [f"n{k}" for k in range(length)]
+    shifts = "".join(f"    {here} = {there}\n" for here, there in zip(names, names[1:], strict=False))
+    return (
+        "import time\n"
+        "def show(x): print('show', x)\n"
+        f"{' = '.join(names)} = time.sleep\n"
+        f"for i in range({length + 2}):\n"
+        f"    {names[0]}(0)\n"
+        f"{shifts}"
+        f"    {names[-1]} = {last}\n"
+    )
+
+
+def test_a_chain_of_rebindings_in_a_loop_is_followed_to_its_end():
+    for length in (2, 4, 5, 8):
+        cell = chain(length)
+        assert "show 0" in assert_same_behaviour(cell).stdout
+        (result,) = rewrite(cell)
+        assert not result.changed, cell
+        assert notes_of(result) == unsure(5, "n0"), cell
+
+
+def test_a_chain_longer_than_the_analysis_follows_is_left_as_written():
+    cell = chain(80)
+    assert "show 0" in assert_same_behaviour(cell).stdout
+    (result,) = rewrite(cell)
+    assert not result.changed
+    assert notes_of(result) == unsure(5, "n0")
+
+
+def test_a_chain_that_keeps_sleeping_is_still_rewritten():
+    cell = chain(5, last="time.sleep")
+    assert_same_behaviour(cell)
+    (result,) = rewrite(cell)
+    assert rewritten_lines(result) == [5]
+
+
+def test_a_value_that_reaches_the_next_pass_through_continue():
+    cell = """
+        import time
+        def show(x): print("show", x)
+        pause = time.sleep
+        for i in range(3):
+            pause(i / 1000)
+            if i == 0:
+                pause = show
+                continue
+            pause = time.sleep
+        """
+    assert assert_same_behaviour(cell).stdout == "show 0.001\n"
+    (result,) = rewrite(cell)
+    assert not result.changed and notes_of(result) == unsure(5)
+
+
+def test_a_value_that_leaves_the_loop_through_break():
+    cell = """
+        import time
+        def show(x): print("show", x)
+        pause = time.sleep
+        while True:
+            if len("x"):
+                pause = show
+                break
+            pause = time.sleep
+        pause(8)
+        """
+    assert assert_same_behaviour(cell).stdout == "show 8\n"
+    (result,) = rewrite(cell)
+    assert not result.changed and notes_of(result) == unsure(9)
