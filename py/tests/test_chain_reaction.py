@@ -300,8 +300,8 @@ def test_user_async_functions_and_their_plain_calls_are_never_changed():
     assert not result.changed
 
 
-def test_blocking_call_inside_a_user_async_def_is_fixed():
-    assert_rewrites(
+def test_blocking_call_inside_a_user_async_def_is_left_blocking():
+    result = assert_rewrites(
         """
         import time
         async def job():
@@ -310,6 +310,7 @@ def test_blocking_call_inside_a_user_async_def_is_fixed():
         """
         import time
         async def job():
-            await __asyncio__.sleep(0)
+            time.sleep(0)
         """,
     )
+    assert kinds(result) == [(3, "kept-blocking")]
