@@ -493,7 +493,7 @@ class Planner:
                 return ref.stays_sync
             if ref in self.c.plain_generators and ref in self.c.generators:
                 return "is a generator that uses `yield from` or returns a value"
-            if _is_dunder(ref.name):
+            if ref.cls is not None and _is_dunder(ref.name):  # only a method (defined in a class body) is special
                 return "is a special method, which cannot be async"
             if ref.cls is not None and ref.cls.open:
                 return f"is a method of `{ref.cls.name}`, which {ref.cls.open} (that code may call it)"
