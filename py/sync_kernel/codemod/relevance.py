@@ -57,6 +57,15 @@ def bound_names(statement: ast.stmt, text: str) -> set[str]:
         exported: list[str] = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
         return set(exported)
     walrus, declares = ":=" in text, "global" in text
+    if not walrus:  # the common statements, without a walk
+        if isinstance(statement, ast.Expr):
+            return set()
+        if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets):
+            return {t.id for t in statement.targets if isinstance(t, ast.Name)}
+        if isinstance(statement, (ast.AugAssign, ast.AnnAssign)) and isinstance(statement.target, ast.Name):
+            return {statement.target.id}
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return _definition_names(statement, declares)
     names: set[str] = set()
     nodes: list[ast.AST] = [statement]
     while nodes:

@@ -125,7 +125,7 @@ class Session:
         if not statements:
             if remember:
                 self.memory.remember(
-                    {}, [], False, relevance.dropped_bindings(), set_elsewhere=relevance.dropped_globals()
+                    {}, [], False, self._untracked(relevance, namespace), set_elsewhere=relevance.dropped_globals()
                 )
             return TransformResult(source, [], source)
         collected = Collector(tree, symbol_table(text, tree, statements)).collect(statements)
@@ -159,10 +159,19 @@ class Session:
         if remember:
             for ref in plan.converted:
                 ref.twin_source = rewriter.twin_source(ref)
-            self._remember(collected, evaluator, relevance)
+            self._remember(collected, evaluator, relevance, self._untracked(relevance, namespace))
         return TransformResult(code, notes, source)
 
-    def _remember(self, collected: Collected, evaluator: Evaluator, relevance: Relevance) -> None:
+    @staticmethod
+    def _untracked(relevance: Relevance, namespace: MutableMapping[str, Any] | None) -> set[str]:
+        """Names the statements left out bind, for a memory read without a namespace.
+
+        With the live namespace, later cells read those names from it, so they
+        are not worked out (it costs a walk over every statement left out).
+        """
+        return relevance.dropped_bindings() if namespace is None else set()
+
+    def _remember(self, collected: Collected, evaluator: Evaluator, relevance: Relevance, untracked: set[str]) -> None:
         bound = {name: evaluator.final_env.get(name) for name in evaluator.module_values}
         for base, sub in evaluator.new_subclasses:
             base.subclasses.append(sub)
@@ -174,7 +183,7 @@ class Session:
             bound,
             collected.classes,
             evaluator.final_env.poisoned,
-            relevance.dropped_bindings(),
+            untracked,
             set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
         )
 
