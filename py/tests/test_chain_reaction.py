@@ -300,8 +300,8 @@ def test_user_async_functions_and_their_plain_calls_are_never_changed():
     assert not result.changed
 
 
-def test_blocking_call_inside_a_user_async_def_is_fixed():
-    assert_rewrites(
+def test_blocking_call_inside_a_user_async_def_is_left_blocking():
+    result = assert_rewrites(
         """
         import time
         async def job():
@@ -310,6 +310,35 @@ def test_blocking_call_inside_a_user_async_def_is_fixed():
         """
         import time
         async def job():
-            await __asyncio__.sleep(0)
+            time.sleep(0)
         """,
     )
+    assert kinds(result) == [(3, "kept-blocking")]
+
+
+def test_a_module_level_function_with_a_dunder_name_is_not_a_special_method():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def __init__(n):
+            time.sleep(0.001)
+            return input(f"{n}? ")
+        print(__init__(1))
+        def __call__():
+            return __init__(2)
+        print(__call__())
+        class Box:
+            def __init__(self):
+                time.sleep(0.001)
+                self.value = 3
+        print(Box().value)
+        """,
+        answers=["a", "b"],
+    )
+    (result,) = outcome.results
+    assert "async def __init__(n):" in result.code and "async def __call__():" in result.code
+    assert "print(await __init__(1))" in result.code and "return await __init__(2)" in result.code
+    assert '    return await __input__(f"{n}? ")' in result.code
+    assert [(note.line, note.kind, note.message) for note in result.notes if note.kind == "kept-blocking"] == [
+        (11, "kept-blocking", "time.sleep stays blocking because `__init__` is a special method, which cannot be async")
+    ]

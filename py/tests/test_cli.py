@@ -75,7 +75,7 @@ def test_plain_file_is_one_cell(tmp_path):
     path.write_text("import asyncio\nasync def main():\n    pass\nasyncio.run(main())\n")
     done = run_cli("transform", str(path))
     assert done.returncode == 0
-    assert done.stdout.splitlines()[-1] == "await main()"
+    assert done.stdout.splitlines()[-1] == "await __sync__.run(main())"
 
 
 def test_unreadable_files_exit_2_with_one_line(tmp_path):

@@ -299,3 +299,113 @@ def test_a_base_class_without_blocking_calls_is_still_analysed():
     assert 'async def speak(self):\n        return "..."' in code
     assert 'return "I say " + await self.speak()' in code
     assert "print(await Dog().greet(), await Animal().greet())" in code
+
+
+# ---- inside the user's own `async def` a blocking call blocks the event loop, as on desktop -----------------
+
+
+def notes_of(result):
+    return [(note.line, note.kind, note.message) for note in result.notes]
+
+
+def test_time_sleep_in_a_users_async_def_holds_up_the_other_tasks():
+    outcome = assert_same_behaviour(
+        """
+        import asyncio, time
+        async def work(n):
+            print("start", n)
+            time.sleep(0.01)
+            print("end", n)
+        async def main():
+            await asyncio.gather(work(1), work(2))
+        asyncio.run(main())
+        """
+    )
+    assert outcome.stdout == "start 1\nend 1\nstart 2\nend 2\n"
+    (result,) = outcome.results
+    assert "    time.sleep(0.01)\n" in result.code
+    assert notes_of(result) == [
+        (4, "kept-blocking", "time.sleep blocks the event loop inside `async def work`, as on desktop"),
+        (8, "rewrite", "runs on the kernel's event loop"),
+    ]
+
+
+def test_a_plain_function_called_from_a_users_async_def_keeps_blocking():
+    outcome = assert_same_behaviour(
+        """
+        import asyncio, time
+        def helper(n):
+            time.sleep(0.01)
+            print("helper", n)
+        async def work(n):
+            print("start", n)
+            helper(n)
+            print("end", n)
+        async def main():
+            await asyncio.gather(work(1), work(2), asyncio.sleep(0))
+        asyncio.run(main())
+        helper(3)
+        """
+    )
+    assert outcome.stdout == "start 1\nhelper 1\nend 1\nstart 2\nhelper 2\nend 2\nhelper 3\n"
+    (result,) = outcome.results
+    assert "async def helper" not in result.code and "await helper" not in result.code
+    assert notes_of(result) == [
+        (
+            3,
+            "kept-blocking",
+            "time.sleep stays blocking because `helper` is called on line 7 from `async def work`, "
+            "where it blocks the event loop as on desktop",
+        ),
+        (11, "rewrite", "runs on the kernel's event loop"),
+    ]
+
+
+def test_a_function_an_earlier_cell_made_async_blocks_inside_a_users_async_def():
+    outcome = assert_same_behaviour(
+        """
+        import asyncio, time
+        def helper(n):
+            time.sleep(0.01)
+            print("helper", n)
+        helper(0)
+        """,
+        """
+        async def work(n):
+            print("start", n)
+            helper(n)
+            print("end", n)
+        async def main():
+            await asyncio.gather(work(1), work(2))
+        asyncio.run(main())
+        """,
+        memory_too=False,  # the blocking twin is found through the live namespace, as in the kernel
+    )
+    assert outcome.stdout == "helper 0\nstart 1\nhelper 1\nend 1\nstart 2\nhelper 2\nend 2\n"
+    first, second = outcome.results
+    assert "async def helper" in first.code
+    assert "    __sync__.blocking(helper)(n)\n" in second.code
+
+
+def test_input_in_a_users_async_def_blocks_as_on_desktop():
+    outcome = assert_same_behaviour(
+        """
+        import asyncio
+        async def ask(n):
+            print("asking", n)
+            answer = input(f"{n}? ")
+            print("got", answer)
+        async def main():
+            await asyncio.gather(ask(1), ask(2))
+        asyncio.run(main())
+        """,
+        answers=["a", "b"],
+    )
+    assert outcome.stdout == "asking 1\n1? got a\nasking 2\n2? got b\n"
+    (result,) = outcome.results
+    assert "answer = input(" in result.code
+    assert notes_of(result)[0] == (
+        4,
+        "kept-blocking",
+        "input blocks the event loop inside `async def ask`, as on desktop",
+    )

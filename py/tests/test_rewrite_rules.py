@@ -99,7 +99,7 @@ def test_asyncio_run_becomes_await():
         import asyncio
         async def main():
             return 42
-        print(await main())
+        print(await __sync__.run(main()))
         """,
     )
     assert kinds(result) == [(4, "rewrite")]
@@ -115,9 +115,9 @@ def test_asyncio_run_with_keywords_and_main_keyword():
         """,
         """
         import asyncio
-        await main()
-        await main()
-        value = await (coro or other())
+        await __sync__.run(main(), debug=True)
+        await __sync__.run(main=main())
+        value = await __sync__.run(coro or other())
         """,
     )
 
@@ -134,9 +134,9 @@ def test_multiline_asyncio_run_keeps_every_line():
         """,
         """
         import asyncio
-        await (
-            main()
-
+        await __sync__.run(
+            main(),
+            debug=True,
         )
         print("after")
         """,

@@ -108,6 +108,14 @@ def test_error_in_a_function_from_an_earlier_cell_shows_that_cells_source(harnes
     assert "return x / 0" in text and "line 3" in text and "half(3)" in text
 
 
+def test_error_in_the_main_of_asyncio_run_shows_the_users_frames_only(harness: Harness) -> None:
+    reply, _ = harness.run("import asyncio\nasync def main():\n    return 1 / 0\nasyncio.run(main())\n")
+    assert reply["ename"] == "ZeroDivisionError"
+    text = plain(reply["traceback"])
+    assert "asyncio.run(main())" in text and "return 1 / 0" in text
+    assert "support.py" not in text
+
+
 def test_syntax_errors_are_reported_as_syntaxerror_with_the_line(harness: Harness) -> None:
     reply, _ = harness.run("x = 1\ny = = 2\n")
     assert reply["status"] == "error" and reply["ename"] == "SyntaxError"

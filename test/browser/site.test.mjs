@@ -85,12 +85,12 @@ for (const jspi of [true, false]) {
       assert.match(await nb.notes(1).innerText(), /progress\(10\)\s*→\s*await progress\(10\)/);
     });
 
-    visit('asyncio_script.ipynb awaits main() instead of asyncio.run', async (v) => {
+    visit('asyncio_script.ipynb awaits __sync__.run(main()) instead of asyncio.run', async (v) => {
       const nb = await v.openNotebook('asyncio_script.ipynb');
       await nb.runAll();
       await nb.waitUntilAllRan();
       assert.match(await nb.outputText(1), /slow finished after 0\.2 s\s+fast finished after 0\.1 s/);
-      assert.match(await nb.notes(1).innerText(), /asyncio\.run\(main\(\)\)\s*→\s*await main\(\)/);
+      assert.match(await nb.notes(1).innerText(), /asyncio\.run\(main\(\)\)\s*→\s*await __sync__\.run\(main\(\)\)/);
     });
 
     visit('helpers.ipynb awaits helpers from earlier cells', async (v) => {

@@ -41,6 +41,8 @@ class Bind:
     #: "param": the enclosing class when this is a method's ``self``/``cls``.
     self_of: ClassRef | None = None
     self_is_class: bool = False
+    #: A module-level name bound by code in a function or class body (declared ``global`` there).
+    declared_global: bool = False
 
 
 @dataclass(eq=False)
@@ -117,6 +119,7 @@ class Collector:
             owner = self.out.module
         owner.bound.add(name)
         bind = Bind(name, kind, owner, self.container, **details)  # type: ignore[arg-type]
+        bind.declared_global = owner is self.out.module and where.kind in ("function", "class")
         self.out.binds.append(bind)
         if owner is self.out.module:
             self.out.binds_at.setdefault(id(self.container), []).append(bind)

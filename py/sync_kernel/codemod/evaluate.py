@@ -50,8 +50,9 @@ from .values import (
 Initial = Callable[[str], Values]
 Globals = Callable[[str], Values]
 
-#: How many times a loop body is re-run before its names are taken as settled.
-MAX_LOOP_PASSES = 4
+#: How many times a loop body is re-run looking for a fixed point; past that the names the loop
+#: binds are widened to "unknown" (the values only grow from pass to pass, so this is rare).
+MAX_LOOP_PASSES = 32
 
 
 class Env:
@@ -109,12 +110,15 @@ class Env:
 class Evaluator:
     """Values of the names and expressions of one collected cell."""
 
-    def __init__(self, collected: Collected, initial: Initial) -> None:
+    def __init__(self, collected: Collected, initial: Initial, set_elsewhere: frozenset[str] = frozenset()) -> None:
         self.c = collected
-        self.initial = initial
+        #: Module-level names that code in a function or class body may rebind (``global``),
+        #: at any call: at module level they may hold anything besides what the flow says.
+        self.set_elsewhere = set_elsewhere | {bind.name for bind in collected.binds if bind.declared_global}
+        self.initial = initial if not self.set_elsewhere else self._widened(initial)
         self.env_at: dict[int, Env] = {}
         self.env_after: dict[int, Env] = {}
-        self.final_env = Env(initial)
+        self.final_env = Env(self.initial)
         #: Values given to each module-level name, by top-level statement index.
         self.module_values: dict[str, list[tuple[int, Values]]] = {}
         self._visited: set[int] = set()
@@ -123,10 +127,25 @@ class Evaluator:
         self._cache: dict[tuple[int, str], Values] = {}
         self._decorated: set[int] = set()
         self._top_index = -1
+        #: For each loop being run, innermost last: the envs at its ``continue``s and ``break``s.
+        self._loops: list[tuple[list[Env], list[Env]]] = []
         self._local_classes = {id(cls) for cls in collected.classes}
         self._definitions: dict[int, Bind] | None = None
         #: ``(base, subclass)`` links to classes of earlier cells, recorded when the cell is remembered.
         self.new_subclasses: list[tuple[ClassRef, ClassRef]] = []
+
+    def _widened(self, initial: Initial) -> Initial:
+        def lookup(name: str) -> Values:
+            values = initial(name)
+            return values | ONLY_UNKNOWN if name in self.set_elsewhere else values
+
+        return lookup
+
+    def _set(self, env: Env, name: str, values: Values) -> Values:
+        if name in self.set_elsewhere:
+            values = values | ONLY_UNKNOWN
+        env.set(name, values)
+        return values
 
     # ---- module flow -----------------------------------------------------------------
 
@@ -168,7 +187,7 @@ class Evaluator:
             if values is None:
                 self._star_import(bind.module or "", env)
                 continue
-            env.set(bind.name, values)
+            values = self._set(env, bind.name, values)
             self.module_values.setdefault(bind.name, []).append((self._top_index, values))
 
     def _star_import(self, module: str, env: Env) -> None:
@@ -180,8 +199,7 @@ class Evaluator:
         if names is None:
             names = [name for name in vars(real) if not name.startswith("_")]
         for name in names:
-            values = self.import_values(module, str(name))
-            env.set(str(name), values)
+            values = self._set(env, str(name), self.import_values(module, str(name)))
             self.module_values.setdefault(str(name), []).append((self._top_index, values))
 
     def _exec(self, node: ast.stmt, env: Env) -> Env:
@@ -192,13 +210,10 @@ class Evaluator:
             other = self._exec_body(node.orelse, env.copy())
             return then.join(other)
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            current = env
-            for _ in range(MAX_LOOP_PASSES):
-                end = self._exec_body(node.body, env.join(current))
-                if end.same(current):
-                    break
-                current = end
-            return self._exec_body(node.orelse, env.join(current))
+            return self._exec_loop(node, env)
+        if isinstance(node, (ast.Break, ast.Continue)) and self._loops:
+            self._loops[-1][isinstance(node, ast.Break)].append(env.copy())
+            return env
         if isinstance(node, (ast.With, ast.AsyncWith)):
             return self._exec_body(node.body, env)
         if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
@@ -210,7 +225,7 @@ class Evaluator:
                 self._apply(handler, handler_env)
                 handler_end = self._exec_body(handler.body, handler_env)
                 if handler.name:
-                    handler_end.set(handler.name, ONLY_UNBOUND)
+                    self._set(handler_end, handler.name, ONLY_UNBOUND)
                 ends.append(handler_end)
             result = ends[0]
             for end in ends[1:]:
@@ -224,6 +239,44 @@ class Evaluator:
                 result = result.join(self._exec_body(case.body, case_env))
             return result
         return env
+
+    def _exec_loop(self, node: ast.For | ast.AsyncFor | ast.While, env: Env) -> Env:
+        """Run the body until what enters a pass no longer grows (a fixed point), then the ``else``.
+
+        A pass starts from what enters the loop joined with what ends the
+        previous pass (its end, or a ``continue``); the loop is left from the
+        start of a pass (the ``else`` then runs) or from a ``break``. If no
+        fixed point is found within :data:`MAX_LOOP_PASSES`, every name the
+        loop binds is widened to "unknown" and the body is run once more.
+        """
+        start = env
+        exits: list[Env] = []
+        for attempt in range(MAX_LOOP_PASSES + 1):
+            if attempt == MAX_LOOP_PASSES:
+                start = self._widen(start, node)
+            self._loops.append(([], []))
+            end = self._exec_body(node.body, start.copy())
+            continues, exits = self._loops.pop()
+            for other in continues:
+                end = end.join(other)
+            following = env.join(end)
+            if following.same(start) or attempt == MAX_LOOP_PASSES:
+                break
+            start = following
+        result = self._exec_body(node.orelse, start.join(end) if attempt == MAX_LOOP_PASSES else start)
+        for other in exits:
+            result = result.join(other)
+        return result
+
+    def _widen(self, env: Env, loop: ast.stmt) -> Env:
+        widened = env.copy()
+        for inner in ast.walk(loop):
+            for bind in self.c.binds_at.get(id(inner), ()):
+                if bind.kind == "star":
+                    widened.poison()
+                else:
+                    widened.set(bind.name, widened.get(bind.name) | ONLY_UNKNOWN)
+        return widened
 
     # ---- names --------------------------------------------------------------------------
 

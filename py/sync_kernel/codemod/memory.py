@@ -24,7 +24,7 @@ import sys
 import time
 import types
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from typing import Any
 
 from .records import ClassRef, FunctionRef
@@ -119,6 +119,8 @@ class Memory:
         self.names: dict[str, Values] = {}
         self.classes: list[ClassRef] = []
         self.registry = Registry()
+        #: Module-level names that functions (or class bodies) of earlier cells declare ``global``.
+        self.set_elsewhere: set[str] = set()
         #: Names whose defs or classes are not yet matched to live objects.
         self.pending: dict[str, Ref] = {}
         self._runner_types: tuple[type, ...] = (asyncio.Runner,) if hasattr(asyncio, "Runner") else ()
@@ -187,10 +189,27 @@ class Memory:
 
     # ---- learning from a cell -------------------------------------------------------------
 
-    def remember(self, bound: dict[str, Values], classes: list[ClassRef], poisoned: bool) -> None:
-        """Record what a cell bound at module level (``bound``) and the classes it defined."""
+    def remember(
+        self,
+        bound: dict[str, Values],
+        classes: list[ClassRef],
+        poisoned: bool,
+        untracked: Set[str] = frozenset(),
+        set_elsewhere: Set[str] = frozenset(),
+    ) -> None:
+        """Record what a cell bound at module level (``bound``) and the classes it defined.
+
+        ``untracked`` names were bound by statements left out of the analysis:
+        they hold nothing the codemod tracks, but they are bound (or deleted).
+        ``set_elsewhere`` names are declared ``global`` in its functions: any
+        later call may rebind them.
+        """
+        self.set_elsewhere |= set_elsewhere
         if poisoned:
             self.names = {name: values | ONLY_UNKNOWN for name, values in self.names.items()}
+        for name in untracked:
+            self.names[name] = ONLY_UNKNOWN
+            self.pending.pop(name, None)
         for name, values in bound.items():
             if values == ONLY_UNBOUND:
                 self.names.pop(name, None)

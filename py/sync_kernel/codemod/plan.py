@@ -2,11 +2,15 @@
 
 The rule that settles every hard case: a function may become ``async def``
 only if *every* use of it that the codemod can see is a call it can ``await``
-(in module code, in a user ``async def``, or in another function that becomes
-``async``). Any other use (passed as a value, called from a lambda, a class
-body, a generator expression, or through a name that may be something else)
-keeps it synchronous, with its blocking calls left as they are and a note
-saying why. Methods that override each other are decided together.
+(in module code, or in another function that becomes ``async``). Any other
+use (passed as a value, called from a lambda, a class body, a generator
+expression, or through a name that may be something else) keeps it
+synchronous, with its blocking calls left as they are and a note saying why.
+Methods that override each other are decided together.
+
+Inside the user's own ``async def`` nothing is made to await: there a
+blocking call blocks the event loop on desktop Python (other tasks wait), so
+it is left blocking, and so is every function it calls.
 
 Functions made ``async`` in earlier cells are fixed: where this cell uses one
 in a way that cannot be awaited, it gets the function's blocking twin.
@@ -373,6 +377,8 @@ class Planner:
         for item in blocking:
             if self.awaitable(item.site.host, async_set):
                 plan.rewrites.append(item)
+            elif _user_async(item.site.host):
+                plan.kept.append(Kept(item.site.node, _blocks_the_loop(item, item.site.host)))
             else:
                 plan.kept.append(
                     Kept(item.site.node, f"{item.target} stays blocking because {self.why_not(item.site.host)}")
@@ -461,10 +467,11 @@ class Planner:
     # ---- the fixed point ------------------------------------------------------------------------
 
     def awaitable(self, host: Host, async_set: set[FunctionRef]) -> bool:
+        """Whether a call in ``host`` may become an ``await`` (never in the user's own ``async def``)."""
         if host.kind == "module":
             return True
         if host.kind == "function" and host.function is not None:
-            return host.function.user_async or self.family(host.function) in async_set
+            return not host.function.user_async and self.family(host.function) in async_set
         return False
 
     def why_not(self, host: Host) -> str:
@@ -486,7 +493,7 @@ class Planner:
                 return ref.stays_sync
             if ref in self.c.plain_generators and ref in self.c.generators:
                 return "is a generator that uses `yield from` or returns a value"
-            if _is_dunder(ref.name):
+            if ref.cls is not None and _is_dunder(ref.name):  # only a method (defined in a class body) is special
                 return "is a special method, which cannot be async"
             if ref.cls is not None and ref.cls.open:
                 return f"is a method of `{ref.cls.name}`, which {ref.cls.open} (that code may call it)"
@@ -587,9 +594,27 @@ class Planner:
                 return f"is a generator iterated by a generator expression on {where}"
         if self.awaitable(use.host, async_set):
             return None
+        if _user_async(use.host):
+            assert use.host.function is not None
+            name = use.host.function.name
+            return f"is called on {where} from `async def {name}`, where it blocks the event loop as on desktop"
         if use.host.kind == "function" and use.host.function is not None:
             return f"is called on {where} from `{use.host.function.name}`, which stays blocking"
         return f"is called from {use.host.describe()} on {where}"
+
+
+def _user_async(host: Host) -> bool:
+    """Whether ``host`` is the body of an ``async def`` the user wrote."""
+    return host.kind == "function" and host.function is not None and host.function.user_async
+
+
+def _blocks_the_loop(item: Blocking, host: Host) -> str:
+    """The note for a blocking call left as written in the user's ``async def``."""
+    assert host.function is not None
+    where = f"inside `async def {host.function.name}`"
+    if item.kind == "run":
+        return f"{item.target} is left as written {where}, where a loop is already running, as on desktop"
+    return f"{item.target} blocks the event loop {where}, as on desktop"
 
 
 def _live_bases(cls: ClassRef) -> list[type]:

@@ -92,6 +92,8 @@ class Rewriter:
             return [*self._await(call, site.wrap), self._replace(call.func, str(self.input_hook))]
         if item.kind == "getpass":
             return [*self._await(call, site.wrap), self._replace(call.func, f"{self.input_hook}.getpass")]
+        if item.target == "asyncio.run":  # keeps its arguments and what it does at the end
+            return [*self._await(call, site.wrap), self._replace(call.func, f"{SUPPORT_NAME}.run")]
         assert item.main is not None
         return self._run_edits(site, item.main)
 

@@ -24,7 +24,7 @@ from .evaluate import Evaluator
 from .memory import Memory
 from .notes import Note
 from .plan import Planner, PlanningError
-from .relevance import relevant_statements
+from .relevance import Relevance, relevant_statements
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .scopes import symbol_table
 from .source import EditConflict, SourceText, apply_edits, blank_lines, statement_lines
@@ -120,11 +120,16 @@ class Session:
     ) -> TransformResult:
         text = SourceText(source)
         initial, seeds = self.memory.initial(namespace)
-        statements = relevant_statements(tree, text, seeds)
+        relevance = relevant_statements(tree, text, seeds)
+        statements = relevance.chosen
         if not statements:
+            if remember:
+                self.memory.remember(
+                    {}, [], False, self._untracked(relevance, namespace), set_elsewhere=relevance.dropped_globals()
+                )
             return TransformResult(source, [], source)
         collected = Collector(tree, symbol_table(text, tree, statements)).collect(statements)
-        evaluator = Evaluator(collected, initial)
+        evaluator = Evaluator(collected, initial, frozenset(self.memory.set_elsewhere))
         evaluator.run(statements)
         planner = Planner(
             collected,
@@ -154,10 +159,19 @@ class Session:
         if remember:
             for ref in plan.converted:
                 ref.twin_source = rewriter.twin_source(ref)
-            self._remember(collected, evaluator)
+            self._remember(collected, evaluator, relevance, self._untracked(relevance, namespace))
         return TransformResult(code, notes, source)
 
-    def _remember(self, collected: Collected, evaluator: Evaluator) -> None:
+    @staticmethod
+    def _untracked(relevance: Relevance, namespace: MutableMapping[str, Any] | None) -> set[str]:
+        """Names the statements left out bind, for a memory read without a namespace.
+
+        With the live namespace, later cells read those names from it, so they
+        are not worked out (it costs a walk over every statement left out).
+        """
+        return relevance.dropped_bindings() if namespace is None else set()
+
+    def _remember(self, collected: Collected, evaluator: Evaluator, relevance: Relevance, untracked: set[str]) -> None:
         bound = {name: evaluator.final_env.get(name) for name in evaluator.module_values}
         for base, sub in evaluator.new_subclasses:
             base.subclasses.append(sub)
@@ -165,7 +179,13 @@ class Session:
             ref.node = None  # the AST is not needed once the cell is done
         for cls in collected.classes:
             cls.node = None
-        self.memory.remember(bound, collected.classes, evaluator.final_env.poisoned)
+        self.memory.remember(
+            bound,
+            collected.classes,
+            evaluator.final_env.poisoned,
+            untracked,
+            set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
+        )
 
 
 def _compile_problem(source: str, code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]) -> str | None:

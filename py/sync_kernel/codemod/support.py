@@ -9,14 +9,17 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
 * ``blocking(f)`` gives the blocking twin of a function an earlier cell made
   ``async``, for places that cannot await it (callbacks, ``map``, lambdas);
 * ``settle(value)`` awaits ``value`` only if it is a coroutine made by such a
-  function, for calls the codemod could not resolve statically.
+  function, for calls the codemod could not resolve statically;
+* ``run(main)`` stands in for ``asyncio.run(main)`` (``await __sync__.run(main)``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import sys
 import types
+import weakref
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +77,33 @@ class Support:
             return await value
         return value
 
+    @staticmethod
+    async def run(main: Any, *, debug: bool | None = None, loop_factory: Any = None) -> Any:
+        """``asyncio.run(main)`` on the running loop, ending as ``asyncio.run`` ends.
+
+        ``main`` runs as a task of its own (in a copy of the current context).
+        When it is done, however it ends, the tasks created while it ran that
+        are still pending are cancelled and awaited, then the async generators
+        first iterated while it ran are closed; then its result is returned
+        or its exception raised. Tasks that existed before (started by earlier
+        cells) keep running. ``debug`` and ``loop_factory`` are accepted and
+        ignored: the kernel's loop is the only one.
+        """
+        __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
+        loop = asyncio.get_running_loop()
+        coro = _main_coroutine(main)
+        tasks_before = asyncio.all_tasks(loop)
+        generators = getattr(loop, "_asyncgens", None)  # the loop's record of async generators
+        generators_before = weakref.WeakSet(generators) if generators is not None else None
+        task = loop.create_task(coro)
+        try:
+            return await task
+        finally:
+            task.cancel()  # only when this wait itself was cancelled (an interrupt)
+            await _cancel_new_tasks(loop, tasks_before)
+            if generators is not None and generators_before is not None:
+                await _close_new_generators(loop, generators, generators_before)
+
     def blocking(self, obj: Any) -> Any:
         """The blocking twin of a converted function or bound method; anything else unchanged."""
         function, bound_to = obj, None
@@ -106,6 +136,62 @@ class Support:
         twin.__dict__.update(function.__dict__)
         self._twins[id(function)] = (function, twin)
         return twin
+
+
+def _main_coroutine(main: Any) -> Coroutine[Any, Any, Any]:
+    """What ``asyncio.run`` accepts on this Python (3.14 also takes any awaitable), with its error otherwise."""
+    if inspect.iscoroutine(main):
+        return main
+    if sys.version_info < (3, 14):
+        raise ValueError(f"a coroutine was expected, got {main!r}")
+    if not inspect.isawaitable(main):
+        raise TypeError("An asyncio.Future, a coroutine or an awaitable is required")
+
+    async def _wrap_awaitable(awaitable: Any) -> Any:
+        return await awaitable
+
+    return _wrap_awaitable(main)
+
+
+async def _cancel_new_tasks(loop: asyncio.AbstractEventLoop, before: set[asyncio.Task[Any]]) -> None:
+    """Cancel the pending tasks not in ``before`` and wait for them, as ``asyncio.run`` does at its end."""
+    current = asyncio.current_task(loop)
+    to_cancel = {task for task in asyncio.all_tasks(loop) if task not in before and task is not current}
+    if not to_cancel:
+        return
+    for task in to_cancel:
+        task.cancel()
+    await asyncio.gather(*to_cancel, return_exceptions=True)
+    for task in to_cancel:
+        if task.cancelled():
+            continue
+        if task.exception() is not None:
+            loop.call_exception_handler(
+                {
+                    "message": "unhandled exception during asyncio.run() shutdown",
+                    "exception": task.exception(),
+                    "task": task,
+                }
+            )
+
+
+async def _close_new_generators(loop: asyncio.AbstractEventLoop, generators: Any, before: weakref.WeakSet[Any]) -> None:
+    """Close the async generators the loop recorded since ``before``, as ``loop.shutdown_asyncgens`` does."""
+    closing = [agen for agen in list(generators) if agen not in before]
+    if not closing:
+        return
+    for agen in closing:
+        generators.discard(agen)
+    results = await asyncio.gather(*[agen.aclose() for agen in closing], return_exceptions=True)
+    for result, agen in zip(results, closing, strict=True):
+        if isinstance(result, Exception):
+            loop.call_exception_handler(
+                {
+                    "message": f"an error occurred during closing of asynchronous generator {agen!r}",
+                    "exception": result,
+                    "asyncgen": agen,
+                }
+            )
 
 
 def _compile_twin(ref: FunctionRef, filename: str) -> types.CodeType:

@@ -1,0 +1,109 @@
+"""The statement filter is a shortcut: with it and without it, every cell is rewritten the same way.
+
+Sources are every cell written in this test suite (the string arguments of
+each call, taken as the cells of one notebook, and every other multi-line
+string that parses), plus a sample of the standard library.
+"""
+
+import ast
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import sync_kernel
+from sync_kernel.codemod import session as session_module
+from sync_kernel.codemod.relevance import Relevance, relevant_statements
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tools"))
+
+import sweep  # noqa: E402
+
+#: Files with blocking calls of several kinds, so the comparison covers rewriting too.
+WITH_BLOCKING_CALLS = ("turtledemo/penrose.py", "asyncio/__main__.py", "turtledemo/clock.py")
+
+
+def _cell(node: ast.expr) -> str | None:
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value.strip("\n")):
+        return None
+    text = textwrap.dedent(node.value).strip("\n") + "\n"
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    return text
+
+
+def notebooks_in_the_tests() -> list[list[str]]:
+    """Every call's string arguments that parse, as one notebook; every other such string alone."""
+    notebooks: list[list[str]] = []
+    for path in sorted(HERE.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        in_calls: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                cells = [(arg, _cell(arg)) for arg in node.args]
+                found = [text for _, text in cells if text is not None]
+                if found:
+                    notebooks.append(found)
+                    in_calls |= {id(arg) for arg, text in cells if text is not None}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.expr) and id(node) not in in_calls:
+                text = _cell(node)
+                if text is not None:
+                    notebooks.append([text])
+    return notebooks
+
+
+def everything(tree: ast.Module, source: object, seeds: set[str]) -> Relevance:
+    return Relevance(tree, list(enumerate(tree.body)))
+
+
+def transform_all(notebook: list[str], monkeypatch: pytest.MonkeyPatch, *, filtered: bool) -> list[tuple]:
+    """Each cell's code and notes, from one session reading its memory only.
+
+    Across cells the messages of notes may differ: a statement an earlier
+    cell left out is remembered as "something untracked", not as what it is
+    (a plain class, say), and a note may explain the same decision from that.
+    Within a cell they must be the same.
+    """
+    with monkeypatch.context() as patch:
+        patch.setattr(session_module, "relevant_statements", relevant_statements if filtered else everything)
+        session = sync_kernel.Session(input_hook="__input__")
+        results = [session.transform(cell) for cell in notebook]
+    alone = len(notebook) == 1
+    return [
+        (result.code, [(n.line, n.col, n.kind, n.before, n.after, n.message if alone else "") for n in result.notes])
+        for result in results
+    ]
+
+
+def test_the_suite_has_cells_to_compare():
+    notebooks = notebooks_in_the_tests()
+    assert len(notebooks) >= 150
+    assert sum(len(cells) > 1 for cells in notebooks) >= 10
+
+
+def test_the_filter_changes_no_rewrite_of_the_suites_cells(monkeypatch):
+    differ = []
+    for notebook in notebooks_in_the_tests():
+        if transform_all(notebook, monkeypatch, filtered=True) != transform_all(notebook, monkeypatch, filtered=False):
+            differ.append(notebook)
+    assert differ == []
+
+
+def test_the_filter_changes_no_rewrite_of_a_sample_of_the_standard_library(monkeypatch):
+    every = sweep.stdlib_files()
+    with_blocking = [path for path in every if any(str(path).endswith(name) for name in WITH_BLOCKING_CALLS)]
+    files = sweep.sample(every, 12) + with_blocking
+    differ = []
+    for path in files:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if transform_all([source], monkeypatch, filtered=True) != transform_all([source], monkeypatch, filtered=False):
+            differ.append(str(path))
+    assert differ == []
