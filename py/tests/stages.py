@@ -47,7 +47,7 @@ def analyse(source: str, initial: Initial | None = None, *, every_statement: boo
     """Collect and evaluate a cell; ``every_statement`` skips the relevance filter."""
     tree, text = cell(source)
     remembered, seeds = Memory().initial(None)
-    statements = list(enumerate(tree.body)) if every_statement else relevant_statements(tree, text, seeds)
+    statements = list(enumerate(tree.body)) if every_statement else relevant_statements(tree, text, seeds).chosen
     collected = Collector(tree, symbol_table(text, tree, statements)).collect(statements)
     evaluator = Evaluator(collected, initial or remembered)
     evaluator.run(statements)

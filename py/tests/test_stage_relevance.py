@@ -12,7 +12,7 @@ from sync_kernel.codemod.source import apply_edits
 def kept(source: str, seeds: frozenset[str] = frozenset()) -> list[int]:
     """Indices of the statements kept from a dedented cell."""
     tree, text = cell(source)
-    return [index for index, _ in relevant_statements(tree, text, set(seeds))]
+    return [index for index, _ in relevant_statements(tree, text, set(seeds)).chosen]
 
 
 def test_keeps_statements_that_mention_a_catalogue_name() -> None:
@@ -94,3 +94,17 @@ def test_the_filter_changes_no_rewrite(source: str) -> None:
         return apply_edits(analysis.text.text, rewriter.edits()), [note.summary() for note in rewriter.notes()]
 
     assert rewritten(every_statement=False) == rewritten(every_statement=True)
+
+
+def test_keeps_the_statements_that_bind_names_a_kept_statement_reads() -> None:
+    source = """
+    from dataclasses import dataclass
+    import time
+    @dataclass
+    class Job:
+        delay: float
+        def run(self):
+            time.sleep(self.delay)
+    Job(0.1).run()
+    """
+    assert kept(source) == [0, 1, 2, 3]

@@ -10,7 +10,9 @@ Methods that override each other are decided together.
 
 Inside the user's own ``async def`` nothing is made to await: there a
 blocking call blocks the event loop on desktop Python (other tasks wait), so
-it is left blocking, and so is every function it calls.
+it is left blocking, and so is every function it calls. The one exception is
+``input()``/``getpass()`` written directly in it: a prompt is awaited there,
+since a blocking prompt cannot be answered without JSPI.
 
 Functions made ``async`` in earlier cells are fixed: where this cell uses one
 in a way that cannot be awaited, it gets the function's blocking twin.
@@ -376,6 +378,10 @@ class Planner:
         run_arguments = {id(b.main) for b in blocking if b.kind == "run" and self.awaitable(b.site.host, async_set)}
         for item in blocking:
             if self.awaitable(item.site.host, async_set):
+                plan.rewrites.append(item)
+            elif _user_async(item.site.host) and item.kind in ("input", "getpass"):
+                # A prompt waits for the user either way; awaited, it works without JSPI too
+                # (other tasks may run while it waits, where desktop Python would hold them).
                 plan.rewrites.append(item)
             elif _user_async(item.site.host):
                 plan.kept.append(Kept(item.site.node, _blocks_the_loop(item, item.site.host)))
