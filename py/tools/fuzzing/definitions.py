@@ -148,13 +148,14 @@ def subclass(ctx: Context) -> bool:
     name = ctx.pick_name(SUBCLASSES)
     if not bases or name is None:
         return False
-    base = ctx.rng.choice(bases)
+    base = ctx.rng.choice(bases)  # may be ``name`` itself: the new class derives from the old one
+    has_make = ctx.classes[base]
     inner, names, cost = body(ctx, "        ", "k", name)
     n = ctx.next_marker()
     lines = [f"class {name}({base}):", "    def m(self, k):", f'        print("override", {n})', *inner]
     lines.append("        return super().m(k) + 1")
     ctx.bind(name, names | {base}, cost + ctx.cost.get(base, 1))
-    ctx.classes[name] = ctx.classes[base]
+    ctx.classes[name] = has_make
     ctx.funcs.append(Entry(f"{name}().run({{}})", name, frozenset({name})))
     ctx.emit(lines)
     return instance(ctx, name)
