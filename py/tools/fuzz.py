@@ -45,9 +45,9 @@ class Finding:
     detail: str = ""
 
     def features(self) -> frozenset[str]:
-        """The features the reproducer (or, unshrunk, the whole program) uses, ``base`` left out."""
+        """The features the reproducer (or, unshrunk, the whole program) uses; ``base`` and helpers left out."""
         used = (self.reproducer or self.notebook).productions()
-        return frozenset(feature_of(p) for p in used) - {"base"}
+        return frozenset(feature_of(p) for p in used) - {"base", "helper"}
 
 
 @dataclass
@@ -192,7 +192,7 @@ def summary(report: Report, features: frozenset[str]) -> str:
     lines.append("coverage (programs using each production):")
     for production in ALL_PRODUCTIONS:
         feature = feature_of(production)
-        if feature == "base" or feature in features:
+        if feature in ("base", "helper") or feature in features:
             lines.append(f"  {production:24} {feature:15} {report.coverage[production]}")
     return "\n".join(lines)
 
