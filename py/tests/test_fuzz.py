@@ -108,6 +108,18 @@ def test_generation_is_deterministic_and_parses():
             compile(source, "<cell>", "exec")
 
 
+def test_generated_programs_terminate_without_recursing_forever():
+    """Seeds 145 and 238 once made a method call itself through a rebound instance name."""
+    import harness
+
+    for seed in range(250):
+        notebook = generate(seed, frozenset(FEATURES))
+        with oracle.hushed(), oracle.time_limit(5.0):
+            outcome = harness.run_original(notebook.sources(), list(notebook.answers))
+        errors = [cell.error[0] for cell in outcome.cells if cell.error]
+        assert "RecursionError" not in errors, notebook.render()
+
+
 def test_shrinking_keeps_what_fails():
     statements = [Statement(f"x{i} = {i}") for i in range(12)]
     culprit = Statement("if True:\n    a = 1\n    b = 2\n    c = 3")

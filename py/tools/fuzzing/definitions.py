@@ -162,7 +162,11 @@ def subclass(ctx: Context) -> bool:
 
 
 def instance(ctx: Context, cls: str) -> bool:
-    name = ctx.rng.choice(INSTANCES)
+    """``obj = Cls()``, unless every instance name is used by the class (rebinding it would make a loop)."""
+    names = [n for n in INSTANCES if not ctx.reaches([cls], n)]
+    if not names:
+        return True
+    name = ctx.rng.choice(names)
     ctx.bind(name, {cls}, ctx.cost.get(cls, 1))
     for method in ("m", "run"):
         ctx.funcs.append(Entry(f"{name}.{method}({{}})", name, frozenset({name})))

@@ -137,7 +137,9 @@ SUB_PRODUCTIONS: dict[str, str] = {
 }
 
 #: Helpers written when a production needs them (``pieces.PREREQUISITES``), feature ``helper``.
-HELPERS: tuple[str, ...] = tuple(production for production, _ in PREREQUISITES.values())
+HELPERS: tuple[str, ...] = tuple(
+    production for production, _ in PREREQUISITES.values() if all(p.name != production for p in PRODUCTIONS)
+)
 
 #: Every production name (statement level, sub-productions, helpers), for the coverage table.
 ALL_PRODUCTIONS: tuple[str, ...] = tuple(p.name for p in PRODUCTIONS) + tuple(SUB_PRODUCTIONS) + HELPERS
