@@ -11,6 +11,7 @@ CLASSES = ("Sensor", "Robot")
 SUBCLASSES = ("FastSensor", "Drone")
 INSTANCES = ("obj", "bot")
 COROUTINES = ("job", "ping")
+LAMBDAS = ("f", "g")
 
 
 def _function(ctx: Context, name: str, lines: list[str], names: set[str], cost: int, template: str = "") -> bool:
@@ -104,7 +105,9 @@ def recursive(ctx: Context) -> bool:
 
 
 def lambda_binding(ctx: Context) -> bool:
-    name = ctx.rng.choice(["f", "g"])
+    name = ctx.pick_name(LAMBDAS)
+    if name is None:
+        return False
     found = call(ctx, "v", name)
     if found is None:
         return False
@@ -162,11 +165,13 @@ def subclass(ctx: Context) -> bool:
 
 
 def instance(ctx: Context, cls: str) -> bool:
-    """``obj = Cls()``, unless every instance name is used by the class (rebinding it would make a loop)."""
-    names = [n for n in INSTANCES if not ctx.reaches([cls], n)]
+    """``obj = Cls()``: a fresh name, or (with ``redefine``) one bound before, unless the class uses it (a loop)."""
+    names = [n for n in INSTANCES if not ctx.reaches([cls], n) and (n not in ctx.bound or ctx.on("redefine"))]
     if not names:
         return True
     name = ctx.rng.choice(names)
+    if name in ctx.bound:
+        ctx.use("redefine")
     ctx.bind(name, {cls}, ctx.cost.get(cls, 1))
     for method in ("m", "run"):
         ctx.funcs.append(Entry(f"{name}.{method}({{}})", name, frozenset({name})))
