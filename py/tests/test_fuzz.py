@@ -1,8 +1,14 @@
 """The differential fuzzer (``npm run fuzz`` runs long campaigns): a short seeded run, and its parts.
 
-The seeded runs use the features that pass today; the others fail for bugs
-recorded in issue 11 (each with a minimal reproducer from the fuzzer), and
-join these sets as they are fixed.
+The seeded runs use the features that pass today. The others fail for bugs
+recorded in issue 11, each with a minimal reproducer from the fuzzer
+(``npm run fuzz -- --by-feature`` shows which): the statement filter drops
+rebinding statements (rebind, cond_expr, branch_rebind, loop_rebind, global,
+classes), user ``async def`` bodies are changed (async_blocking, gather,
+asyncio_run), ``asyncio.run`` leaves tasks running (leftover_task), callers
+from earlier cells keep awaiting a redefined function (redefine), a module
+shadowed by ``from time import *`` (star_import), and inheritance, classmethod
+and dunder fail with classes. They join these sets as they are fixed.
 """
 
 import sys
@@ -38,11 +44,11 @@ PASSING_EVERY_CHECK = frozenset(
 )
 
 #: Features whose programs pass when run as the kernel runs them (live namespace); their memory-only
-#: runs still fail (a blocking twin cannot be found without the namespace).
+#: runs still fail (``__sync__.blocking(f)`` of a function converted in an earlier cell returns a
+#: coroutine when the session has no namespace).
 PASSING_IN_THE_KERNEL = PASSING_EVERY_CHECK | {
     "decorator",
     "wraps",
-    "classes",
     "comprehension",
     "generator",
     "lambda",
@@ -59,14 +65,14 @@ def _assert_clean(report: fuzz.Report, features: frozenset[str]) -> None:
 
 
 def test_seeded_run_with_every_check():
-    report = fuzz.fuzz(100, 11_000, PASSING_EVERY_CHECK, shrink_per_kind=1)
-    assert report.programs == 100
+    report = fuzz.fuzz(80, 11_000, PASSING_EVERY_CHECK, shrink_per_kind=1)
+    assert report.programs == 80
     _assert_clean(report, PASSING_EVERY_CHECK)
 
 
 def test_seeded_run_as_the_kernel_runs_cells():
     checks = frozenset({"behaviour", "prefilter", "internal"})
-    report = fuzz.fuzz(80, 12_000, PASSING_IN_THE_KERNEL, checks, shrink_per_kind=1)
+    report = fuzz.fuzz(60, 12_000, PASSING_IN_THE_KERNEL, checks, shrink_per_kind=1)
     _assert_clean(report, PASSING_IN_THE_KERNEL)
 
 
