@@ -3,12 +3,14 @@
 The seeded runs use the features that pass today. The others fail for bugs
 recorded in issue 11, each with a minimal reproducer from the fuzzer
 (``npm run fuzz -- --by-feature`` shows which): the statement filter drops
-rebinding statements (rebind, cond_expr, branch_rebind, loop_rebind, global,
-classes), user ``async def`` bodies are changed (async_blocking, gather,
+rebinding statements (rebind, cond_expr, branch_rebind, loop_rebind, global),
+user ``async def`` bodies are changed (async_blocking, gather,
 asyncio_run), ``asyncio.run`` leaves tasks running (leftover_task), callers
 from earlier cells keep awaiting a redefined function (redefine), a module
-shadowed by ``from time import *`` (star_import), and inheritance, classmethod
-and dunder fail with classes. They join these sets as they are fixed.
+shadowed by ``from time import *`` (star_import), and classes (the filter
+settles a call the long way resolves; without the namespace, twins and
+``settle`` miss converted methods), which inheritance, classmethod and dunder
+need. They join these sets as they are fixed.
 """
 
 import sys
