@@ -59,7 +59,7 @@ NEEDS: dict[str, frozenset[str]] = {
     "inheritance": frozenset({"classes"}),
     "classmethod": frozenset({"classes"}),
     "dunder": frozenset({"classes"}),
-    "async_blocking": frozenset({"user_async"}),
+    "async_blocking": frozenset({"user_async", "gather"}),  # blocking shows only next to another task
     "asyncio_run": frozenset({"user_async"}),
     "gather": frozenset({"user_async"}),
     "create_task": frozenset({"user_async"}),
