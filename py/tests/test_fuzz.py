@@ -67,14 +67,14 @@ def _assert_clean(report: fuzz.Report, features: frozenset[str]) -> None:
 
 
 def test_seeded_run_with_every_check():
-    report = fuzz.fuzz(80, 11_000, PASSING_EVERY_CHECK, shrink_per_kind=1)
-    assert report.programs == 80
+    report = fuzz.fuzz(120, 11_000, PASSING_EVERY_CHECK, shrink_per_kind=1)
+    assert report.programs == 120
     _assert_clean(report, PASSING_EVERY_CHECK)
 
 
 def test_seeded_run_as_the_kernel_runs_cells():
     checks = frozenset({"behaviour", "prefilter", "internal"})
-    report = fuzz.fuzz(60, 12_000, PASSING_IN_THE_KERNEL, checks, shrink_per_kind=1)
+    report = fuzz.fuzz(80, 12_000, PASSING_IN_THE_KERNEL, checks, shrink_per_kind=1)
     _assert_clean(report, PASSING_IN_THE_KERNEL)
 
 
