@@ -10,11 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import sync_kernel
-from sync_kernel.codemod import session as session_module
-from sync_kernel.codemod.relevance import Relevance, relevant_statements
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tools"))
@@ -57,11 +53,7 @@ def notebooks_in_the_tests() -> list[list[str]]:
     return notebooks
 
 
-def everything(tree: ast.Module, source: object, seeds: set[str]) -> Relevance:
-    return Relevance(tree, list(enumerate(tree.body)))
-
-
-def transform_all(notebook: list[str], monkeypatch: pytest.MonkeyPatch, *, filtered: bool) -> list[tuple]:
+def transform_all(notebook: list[str], *, filtered: bool) -> list[tuple]:
     """Each cell's code and notes, from one session reading its memory only.
 
     Across cells the messages of notes may differ: a statement an earlier
@@ -69,10 +61,8 @@ def transform_all(notebook: list[str], monkeypatch: pytest.MonkeyPatch, *, filte
     (a plain class, say), and a note may explain the same decision from that.
     Within a cell they must be the same.
     """
-    with monkeypatch.context() as patch:
-        patch.setattr(session_module, "relevant_statements", relevant_statements if filtered else everything)
-        session = sync_kernel.Session(input_hook="__input__")
-        results = [session.transform(cell) for cell in notebook]
+    session = sync_kernel.Session(input_hook="__input__", prefilter=filtered)
+    results = [session.transform(cell) for cell in notebook]
     alone = len(notebook) == 1
     return [
         (result.code, [(n.line, n.col, n.kind, n.before, n.after, n.message if alone else "") for n in result.notes])
@@ -86,15 +76,15 @@ def test_the_suite_has_cells_to_compare():
     assert sum(len(cells) > 1 for cells in notebooks) >= 10
 
 
-def test_the_filter_changes_no_rewrite_of_the_suites_cells(monkeypatch):
+def test_the_filter_changes_no_rewrite_of_the_suites_cells():
     differ = []
     for notebook in notebooks_in_the_tests():
-        if transform_all(notebook, monkeypatch, filtered=True) != transform_all(notebook, monkeypatch, filtered=False):
+        if transform_all(notebook, filtered=True) != transform_all(notebook, filtered=False):
             differ.append(notebook)
     assert differ == []
 
 
-def test_the_filter_changes_no_rewrite_of_a_sample_of_the_standard_library(monkeypatch):
+def test_the_filter_changes_no_rewrite_of_a_sample_of_the_standard_library():
     every = sweep.stdlib_files()
     with_blocking = [path for path in every if any(str(path).endswith(name) for name in WITH_BLOCKING_CALLS)]
     files = sweep.sample(every, 12) + with_blocking
@@ -104,6 +94,6 @@ def test_the_filter_changes_no_rewrite_of_a_sample_of_the_standard_library(monke
             source = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue
-        if transform_all([source], monkeypatch, filtered=True) != transform_all([source], monkeypatch, filtered=False):
+        if transform_all([source], filtered=True) != transform_all([source], filtered=False):
             differ.append(str(path))
     assert differ == []

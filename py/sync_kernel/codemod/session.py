@@ -54,6 +54,10 @@ class Session:
     ``input(p)`` becomes ``await <input_hook>(p)`` and ``getpass.getpass(p)``
     becomes ``await <input_hook>.getpass(p)``. With ``None`` they are left alone.
 
+    ``prefilter`` (on by default) analyses only the statements that can matter
+    (see :mod:`.relevance`); off, every statement is analysed. Both must give
+    the same result: the fuzzer (``py/tools/fuzz.py``) checks that they do.
+
     Example::
 
         >>> session = Session()
@@ -63,8 +67,9 @@ class Session:
         await __asyncio__.sleep(0.1)
     """
 
-    def __init__(self, input_hook: str | None = None) -> None:
+    def __init__(self, input_hook: str | None = None, *, prefilter: bool = True) -> None:
         self.input_hook = input_hook
+        self.prefilter = prefilter
         self.memory = Memory()
         self.memory.add_runner_type(Runner)
         self.support = Support(self.memory.registry, self._learn)
@@ -120,7 +125,9 @@ class Session:
     ) -> TransformResult:
         text = SourceText(source)
         initial, seeds = self.memory.initial(namespace)
-        relevance = relevant_statements(tree, text, seeds)
+        relevance = (
+            relevant_statements(tree, text, seeds) if self.prefilter else Relevance(tree, list(enumerate(tree.body)))
+        )
         statements = relevance.chosen
         if not statements:
             if remember:
