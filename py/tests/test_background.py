@@ -45,12 +45,13 @@ def run_in_one_loop(rewrite: bool) -> dict:
 def test_background_task_progresses_during_a_rewritten_sleep():
     rewritten = run_in_one_loop(rewrite=True)
     blocking = run_in_one_loop(rewrite=False)
-    # 0.1 s at one tick per 5 ms: well over ten ticks while the rewritten sleep waits.
-    assert rewritten["progress"] >= 10
+    # 0.1 s at one tick per 5 ms: about twenty ticks while the rewritten sleep waits (a few on a
+    # loaded machine); none while the original blocks the loop.
+    assert rewritten["progress"] >= 3
     assert blocking["progress"] == 0
 
 
 def test_task_started_in_one_cell_keeps_running_in_the_next():
     namespace = run_in_one_loop(rewrite=True)
     ticks = namespace["ticks"]
-    assert ticks == sorted(ticks) and len(ticks) >= 10
+    assert ticks == sorted(ticks) and len(ticks) >= 3

@@ -75,10 +75,15 @@ class Session:
         self.support = Support(self.memory.registry, self._learn)
         self._namespace: MutableMapping[str, Any] | None = None
 
-    def _learn(self) -> None:
-        """Match the functions of the cell that is running with their live objects."""
-        if self._namespace is not None:
-            self.memory.harvest(self._namespace, consume=False)
+    def _learn(self, globals_: MutableMapping[str, Any] | None = None) -> None:
+        """Match the functions of the cell that is running with their live objects.
+
+        Without a namespace given to :meth:`transform` (memory only), the
+        globals of the function or coroutine at hand are the namespace.
+        """
+        namespace = self._namespace if self._namespace is not None else globals_
+        if namespace is not None:
+            self.memory.harvest(namespace, consume=False)
 
     def install(self, namespace: MutableMapping[str, Any]) -> None:
         """Put what rewritten code needs into ``namespace`` (``transform`` does this itself)."""

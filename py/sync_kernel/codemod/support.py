@@ -58,7 +58,7 @@ class Support:
 
     Runner = Runner
 
-    def __init__(self, registry: Registry, learn: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, registry: Registry, learn: Callable[[Any], None] = lambda globals_: None) -> None:
         self._registry = registry
         #: Asks the session to match the running cell's new functions with live objects.
         self._learn = learn
@@ -72,7 +72,8 @@ class Support:
     async def settle(self, value: Any) -> Any:
         """Await ``value`` if a function this session made async produced it, else return it."""
         if inspect.iscoroutine(value) and not self._registry.converted_coroutine(value):
-            self._learn()  # it may come from a function the running cell just defined
+            frame = getattr(value, "cr_frame", None)  # it may come from a function the running cell just defined
+            self._learn(frame.f_globals if frame is not None else None)
         if self._registry.converted_coroutine(value):
             return await value
         return value
@@ -112,6 +113,9 @@ class Support:
         if not isinstance(function, types.FunctionType):
             return obj
         ref = self._registry.get(function)
+        if ref is None and inspect.iscoroutinefunction(function):
+            self._learn(function.__globals__)  # defined by the running cell, or matched by no namespace yet
+            ref = self._registry.get(function)
         if ref is None or not getattr(ref, "converted", False):
             return obj
         twin = self._twin(function, ref)  # type: ignore[arg-type]
