@@ -333,3 +333,24 @@ def test_a_plain_base_class_that_calls_the_method_keeps_it_blocking():
         note.message
         == "time.sleep stays blocking because `speak` is a method of `Dog`, whose base `Animal` may call it"
     )
+
+
+def test_a_decorated_method_converted_in_an_earlier_cell_gets_its_blocking_twin():
+    # The code of a decorated function starts at its decorator's line: it must still be matched
+    # with what the codemod remembers, or its twin would be the async function itself.
+    assert_same_behaviour(
+        """
+        import time
+        class Robot:
+            v = 2
+            def m(self, k):
+                return k + self.v
+            @classmethod
+            def make(cls, k):
+                time.sleep(0)
+                return cls().m(k)
+        """,
+        """
+        print("result", sum(Robot.make(i) for i in range(3)))
+        """,
+    )

@@ -276,6 +276,7 @@ class Collector:
             lineno=node.lineno,
             user_async=isinstance(node, ast.AsyncFunctionDef),
             binding="method" if cls else "function",
+            first_line=node.decorator_list[0].lineno if node.decorator_list else node.lineno,
             cls=cls,
             node=node,
         )

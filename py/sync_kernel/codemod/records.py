@@ -28,6 +28,8 @@ class FunctionRef:
     lineno: int
     user_async: bool
     binding: Binding = "function"
+    #: The line its code starts at: its first decorator's, else ``lineno`` (``co_firstlineno``).
+    first_line: int = 0
     cls: ClassRef | None = None
     #: Set when the codemod made this function ``async def``; final once its cell is done.
     converted: bool = False
