@@ -254,7 +254,9 @@ def _same_function(obj: object, ref: FunctionRef) -> bool:
     code = obj.__code__
     is_async = bool(code.co_flags & (inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR))
     first_line = ref.first_line or ref.lineno  # a decorated function's code starts at its first decorator
-    return code.co_name == ref.name and code.co_firstlineno == first_line and is_async == (ref.converted or ref.user_async)
+    return (
+        code.co_name == ref.name and code.co_firstlineno == first_line and is_async == (ref.converted or ref.user_async)
+    )
 
 
 #: Names through which code can call a method whose name it does not spell out.
