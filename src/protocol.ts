@@ -101,6 +101,13 @@ export interface RuntimeOptions {
   hostDirectory?: string;
   /** Rewrite cells with the codemod (`%transform on`); default `true`. */
   transform?: boolean;
+  /**
+   * Start from the kernel's memory snapshot (`kernel-*.snapshot` next to the
+   * wheels) when the build has one for this Pyodide, these wheels and this
+   * engine; anything else boots from the wheels. Default `true`; `false`
+   * always boots from the wheels (for tests, and sites that prefer it).
+   */
+  snapshot?: boolean;
 }
 
 /**
@@ -145,6 +152,18 @@ export interface IRuntime {
   inputReply(content: KernelMessage.IInputReplyMsg['content'], parent: KernelMessage.IHeader): Promise<void>;
   /** Cancel the running cell at its next `await` (raises `KeyboardInterrupt`). */
   interrupt(): Promise<void>;
+  /** How `initialize` booted, and how long each of its steps took (milliseconds). */
+  bootReport(): Promise<BootReport>;
+}
+
+/** How a runtime booted: from the memory snapshot, or from the wheels and why. */
+export type BootOrigin = { snapshot: true } | { snapshot: false; reason: string };
+
+/** What {@link IRuntime.bootReport} tells. */
+export interface BootReport {
+  origin: BootOrigin;
+  /** Milliseconds per boot step, by the step's name. */
+  times: Record<string, number>;
 }
 
 /** The MIME type of the codemod's notes, shown under a rewritten cell. */
