@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { executeContent, repoPaths, startRuntime } from '../src/node/client';
 import { NOTES_MIME_TYPE, RuntimeEvent, RuntimeOptions } from '../src/protocol';
 import type { LockFile } from '../src/worker/lockfile';
-import { decodeSnapshot, encodeSnapshot, snapshotFile, wheelsHash } from '../src/worker/snapshot';
+import { decodeSnapshot, encodeSnapshot, engineStackSwitching, snapshotFile, wheelsHash } from '../src/worker/snapshot';
 import { header, JSPI, plain, REPO, results, SNAPSHOT, streamText, TestKernel } from './helpers/kernel';
 
 let kernel: TestKernel;
@@ -314,7 +314,7 @@ describe('the memory snapshot', () => {
     JSON.parse(readFileSync(join(REPO, 'node_modules', 'pyodide', 'package.json'), 'utf8')).version;
   /** The snapshot the build made for this engine. */
   const snapshotName = async (): Promise<string> =>
-    snapshotFile(pyodideVersion(), await wheelsHash(readLock(wheels)), JSPI);
+    snapshotFile(pyodideVersion(), await wheelsHash(readLock(wheels)), engineStackSwitching());
 
   /** A copy of build/wheels (links) without its snapshots, to put other ones in. */
   const wheelsWithoutSnapshots = (): string => {
@@ -379,7 +379,7 @@ describe('the memory snapshot', () => {
     lock.packages['unused'] = { ...lock.packages['comm'], name: 'unused', sha256: '0'.repeat(64) };
     unlinkSync(join(dir, 'sync-kernel-lock.json'));
     writeFileSync(join(dir, 'sync-kernel-lock.json'), JSON.stringify(lock));
-    const name = snapshotFile(pyodideVersion(), await wheelsHash(lock), JSPI);
+    const name = snapshotFile(pyodideVersion(), await wheelsHash(lock), engineStackSwitching());
     copyFileSync(join(wheels, await snapshotName()), join(dir, name));
     const { stdout, origin } = await bootAndRun({}, 'print(6 * 7)', dir);
     expect(stdout).toBe('42\n');

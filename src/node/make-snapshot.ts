@@ -5,9 +5,10 @@
  *
  * Boots the runtime from `build/wheels` up to the import of the shell (see
  * `Runtime.makeSnapshot`) and writes `build/wheels/kernel-<Pyodide version>-
- * <wheels hash>[-jspi].snapshot`, gzipped. Pyodide records at start-up whether
- * the engine can switch stacks, so the build runs this once on plain Node and
- * once with JSPI; a runtime only restores the snapshot made like its engine.
+ * <wheels hash>[-jspi-<API>].snapshot`, gzipped. Pyodide records at start-up
+ * whether and how the engine switches stacks, so the build runs this once on
+ * plain Node and once with JSPI (Node 20's `WebAssembly.Suspender`); a runtime
+ * only restores the snapshot made like its engine (`StackSwitching`).
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

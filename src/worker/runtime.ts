@@ -22,7 +22,7 @@ import {
   collectFiles,
   decodeSnapshot,
   encodeSnapshot,
-  engineHasJspi,
+  engineStackSwitching,
   restoreFiles,
   Snapshot,
   SNAPSHOT_FORMAT,
@@ -412,7 +412,7 @@ export class Runtime implements IRuntime {
         ? undefined
         : Promise.all([imported, ours]).then(async ([module, lock]): Promise<SnapshotDownload> => {
             const hash = await wheelsHash(lock);
-            const name = snapshotFile(module.version, hash, engineHasJspi());
+            const name = snapshotFile(module.version, hash, engineStackSwitching());
             return { name, hash, bytes: await this.env.readOptionalBytes(joinUrl(options.wheelsUrl, name)) };
           });
     // Awaited later (or never): a failed download must not be an unhandled rejection meanwhile.
@@ -484,7 +484,7 @@ export class Runtime implements IRuntime {
 
   /**
    * Load Pyodide from a snapshot file: check that it was made for this
-   * Pyodide, these wheels and this kind of engine, restore its memory and its
+   * Pyodide, these wheels and this engine's stack switching, restore its memory and its
    * files, then let Python redo what depends on where it runs (environment
    * variables, time zone) and undo what Pyodide's start-up repeated.
    */
@@ -499,12 +499,12 @@ export class Runtime implements IRuntime {
       this.env.importPyodideFactory(options.pyodideUrl),
     ]);
     const { header } = snapshot;
-    const jspi = engineHasJspi();
+    const stackSwitching = engineStackSwitching();
     const { version } = files.pyodideModule;
-    if (header.pyodideVersion !== version || header.jspi !== jspi) {
+    if (header.pyodideVersion !== version || header.stackSwitching !== stackSwitching) {
       throw new Error(
-        `made for Pyodide ${header.pyodideVersion}${header.jspi ? ' with JSPI' : ''}, ` +
-          `this is Pyodide ${version}${jspi ? ' with JSPI' : ''}`,
+        `made for Pyodide ${header.pyodideVersion} with stack switching "${header.stackSwitching}", ` +
+          `this is Pyodide ${version} with "${stackSwitching}"`,
       );
     }
     if (header.wheelsHash !== hash) {
@@ -548,7 +548,7 @@ export class Runtime implements IRuntime {
     await this.step('import shell', async () => (pyodide.pyimport('sync_kernel.kernel') as PyProxy).destroy());
     return this.step('make snapshot', async () => {
       const hash = await wheelsHash(files.ourLock);
-      const jspi = engineHasJspi();
+      const stackSwitching = engineStackSwitching();
       const { version } = files.pyodideModule;
       // Pyodide's snapshot refuses a non-empty `loadedPackages`; the restore puts it back.
       const loadedPackages = { ...(pyodide.loadedPackages as Record<string, string>) };
@@ -561,13 +561,13 @@ export class Runtime implements IRuntime {
         format: SNAPSHOT_FORMAT,
         pyodideVersion: version,
         wheelsHash: hash,
-        jspi,
+        stackSwitching,
         loadedPackages,
         memoryBytes: memory.length,
         files: entries,
       };
       const bytes = encodeSnapshot({ header, memory, files: contents });
-      return { name: snapshotFile(version, hash, jspi), bytes, header };
+      return { name: snapshotFile(version, hash, stackSwitching), bytes, header };
     });
   }
 

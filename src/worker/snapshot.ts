@@ -6,7 +6,7 @@
  * A snapshot is made at build time (`npm run build:snapshot`, by
  * {@link Runtime.makeSnapshot}) and holds three parts:
  * - a JSON {@link SnapshotHeader}: what it was made from (Pyodide version,
- *   {@link wheelsHash}, whether the engine had JSPI) and what the restore needs;
+ *   {@link wheelsHash}, the engine's {@link StackSwitching}) and what the restore needs;
  * - Pyodide's memory snapshot (`makeMemorySnapshot`): the whole wasm memory;
  * - the files the boot wrote to Pyodide's in-memory filesystem (the installed
  *   wheels, the compiled standard library), which are JavaScript objects and so
@@ -34,11 +34,8 @@ export interface SnapshotHeader {
   pyodideVersion: string;
   /** {@link wheelsHash} of the kernel's lock file it was made with. */
   wheelsHash: string;
-  /**
-   * Whether the engine that made it had WebAssembly stack switching: Pyodide
-   * records that at start-up, so a snapshot only restores on a like engine.
-   */
-  jspi: boolean;
+  /** The stack switching of the engine that made it: only a like engine restores it. */
+  stackSwitching: StackSwitching;
   /** `pyodide.loadedPackages` at snapshot time (Pyodide's snapshot wants it empty). */
   loadedPackages: Record<string, string>;
   /** The length of the memory part. */
@@ -58,9 +55,29 @@ export interface Snapshot {
   files: Uint8Array[];
 }
 
+/**
+ * The engine's WebAssembly stack switching (JSPI), as Pyodide picks it: the
+ * standard `WebAssembly.Suspending` (Chrome 137+, Firefox 153+, Safari 27+),
+ * the older `WebAssembly.Suspender` (Node 20 and 22 with
+ * `--experimental-wasm-stack-switching`), or none. Pyodide records at start-up
+ * whether and how it switches stacks: a snapshot made without JSPI breaks
+ * `run_sync` where there is JSPI, and one made with `Suspender` kills the
+ * kernel at its first stack switch with `Suspending` ("trying to suspend JS
+ * frames", seen in Chromium). So a snapshot only restores on a like engine.
+ */
+export type StackSwitching = 'none' | 'suspender' | 'suspending';
+
+/** This engine's {@link StackSwitching}, by the test Pyodide itself makes. */
+export function engineStackSwitching(): StackSwitching {
+  if ('Suspending' in WebAssembly) {
+    return 'suspending';
+  }
+  return 'Suspender' in WebAssembly ? 'suspender' : 'none';
+}
+
 /** The file name of the snapshot for one Pyodide version, set of wheels and kind of engine. */
-export function snapshotFile(pyodideVersion: string, hash: string, jspi: boolean): string {
-  return `kernel-${pyodideVersion}-${hash}${jspi ? '-jspi' : ''}.snapshot`;
+export function snapshotFile(pyodideVersion: string, hash: string, stackSwitching: StackSwitching): string {
+  return `kernel-${pyodideVersion}-${hash}${stackSwitching === 'none' ? '' : `-jspi-${stackSwitching}`}.snapshot`;
 }
 
 /**
@@ -73,11 +90,6 @@ export async function wheelsHash(lock: LockFile): Promise<string> {
     .sort();
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(lines.join('')));
   return Array.from(new Uint8Array(digest).subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** Whether this engine has WebAssembly stack switching, by the test Pyodide itself makes. */
-export function engineHasJspi(): boolean {
-  return 'Suspending' in WebAssembly || 'Suspender' in WebAssembly;
 }
 
 /** A snapshot file's bytes (not yet gzipped). */

@@ -28,7 +28,7 @@ function sample(): Snapshot {
       format: SNAPSHOT_FORMAT,
       pyodideVersion: '314.0.7',
       wheelsHash: '0123456789abcdef',
-      jspi: false,
+      stackSwitching: 'none',
       loadedPackages: { ipython: 'default channel' },
       memoryBytes: memory.length,
       files: [
@@ -91,8 +91,9 @@ test('names carry the Pyodide version, the wheels and the kind of engine', async
   assert.equal(await wheelsHash(reordered), hash);
   const rebuilt = { ...lock, packages: { ...lock.packages, b: { ...lock.packages.b, sha256: 'cc' } } };
   assert.notEqual(await wheelsHash(rebuilt), hash);
-  assert.equal(snapshotFile('314.0.7', hash, false), `kernel-314.0.7-${hash}.snapshot`);
-  assert.equal(snapshotFile('314.0.7', hash, true), `kernel-314.0.7-${hash}-jspi.snapshot`);
+  assert.equal(snapshotFile('314.0.7', hash, 'none'), `kernel-314.0.7-${hash}.snapshot`);
+  assert.equal(snapshotFile('314.0.7', hash, 'suspender'), `kernel-314.0.7-${hash}-jspi-suspender.snapshot`);
+  assert.equal(snapshotFile('314.0.7', hash, 'suspending'), `kernel-314.0.7-${hash}-jspi-suspending.snapshot`);
 });
 
 /** A small in-memory stand-in for Emscripten's FS: directories are Maps. */
