@@ -101,6 +101,13 @@ export interface RuntimeOptions {
   hostDirectory?: string;
   /** Rewrite cells with the codemod (`%transform on`); default `true`. */
   transform?: boolean;
+  /**
+   * Start from the kernel's memory snapshot (`kernel-*.snapshot` next to the
+   * wheels) when the build has one for this Pyodide, these wheels and this
+   * engine; anything else boots from the wheels. Default `true`; `false`
+   * always boots from the wheels (for tests, and sites that prefer it).
+   */
+  snapshot?: boolean;
 }
 
 /**
@@ -161,6 +168,18 @@ export interface IRuntime {
    * (the cell is cancelled instead), so it cannot hit a later cell.
    */
   interrupt(): Promise<void>;
+  /** How `initialize` booted, and how long each of its steps took (milliseconds). */
+  bootReport(): Promise<BootReport>;
+}
+
+/** How a runtime booted: from the memory snapshot, or from the wheels and why. */
+export type BootOrigin = { snapshot: true } | { snapshot: false; reason: string };
+
+/** What {@link IRuntime.bootReport} tells. */
+export interface BootReport {
+  origin: BootOrigin;
+  /** Milliseconds per boot step, by the step's name. */
+  times: Record<string, number>;
 }
 
 /** The signal written into the interrupt buffer: `SIGINT`, which Python turns into `KeyboardInterrupt`. */

@@ -6,13 +6,15 @@
  * the shell does with a cell is tested once, on CPython, in py/tests.
  * Runs twice (plain Node and with JSPI) with the same expectations, except where JSPI is the point.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { repoPaths, startRuntime } from '../src/node/client';
-import { NOTES_MIME_TYPE, RuntimeEvent } from '../src/protocol';
-import { header, JSPI, plain, REPO, results, streamText, TestKernel } from './helpers/kernel';
+import { executeContent, repoPaths, startRuntime } from '../src/node/client';
+import { NOTES_MIME_TYPE, RuntimeEvent, RuntimeOptions } from '../src/protocol';
+import type { LockFile } from '../src/worker/lockfile';
+import { decodeSnapshot, encodeSnapshot, engineStackSwitching, snapshotFile, wheelsHash } from '../src/worker/snapshot';
+import { header, JSPI, plain, REPO, results, SNAPSHOT, streamText, TestKernel } from './helpers/kernel';
 
 let kernel: TestKernel;
 
@@ -329,4 +331,108 @@ describe('start-up failures name the step', () => {
     writeFileSync(join(dir, 'sync-kernel-lock.json'), JSON.stringify(lock));
     await expect(start(dir)).rejects.toThrow(/install wheels.*traitlets/);
   });
+});
+
+describe('the memory snapshot', () => {
+  const wheels = repoPaths(REPO).wheelsDir;
+  const readLock = (dir: string): LockFile => JSON.parse(readFileSync(join(dir, 'sync-kernel-lock.json'), 'utf8'));
+  const pyodideVersion = (): string =>
+    JSON.parse(readFileSync(join(REPO, 'node_modules', 'pyodide', 'package.json'), 'utf8')).version;
+  /** The snapshot the build made for this engine. */
+  const snapshotName = async (): Promise<string> =>
+    snapshotFile(pyodideVersion(), await wheelsHash(readLock(wheels)), engineStackSwitching());
+
+  /** A copy of build/wheels (links) without its snapshots, to put other ones in. */
+  const wheelsWithoutSnapshots = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'wheels-'));
+    for (const name of readdirSync(wheels).filter((name) => !name.endsWith('.snapshot'))) {
+      symlinkSync(join(wheels, name), join(dir, name));
+    }
+    return dir;
+  };
+
+  /** Start a kernel from `wheelsDir`, run `code`, and return its stdout and how it booted. */
+  const bootAndRun = async (
+    options: Partial<RuntimeOptions>,
+    code: string,
+    wheelsDir = wheels,
+  ): Promise<{ stdout: string; origin: unknown }> => {
+    const events: RuntimeEvent[] = [];
+    const node = await startRuntime({ ...repoPaths(REPO), wheelsDir }, options, ({ event }) => events.push(event));
+    try {
+      const reply = await node.call((r) => r.execute(executeContent(code), header()));
+      expect(reply.status).toBe('ok');
+      return { stdout: streamText(events), origin: (await node.call((r) => r.bootReport())).origin };
+    } finally {
+      await node.terminate();
+    }
+  };
+
+  /** What a kernel's Python looks like after it started, and its random state. */
+  const FINGERPRINT = [
+    'import json, os, random, sys, time, pyodide_js',
+    'site = next(path for path in sys.path if path.endswith("site-packages"))',
+    'print(json.dumps({"path": sys.path, "modules": sorted(sys.modules), "cwd": os.getcwd(), "argv": sys.orig_argv,',
+    '    "executable": sys.executable, "zone": [time.timezone, time.altzone, time.daylight, time.tzname],',
+    '    "environ": dict(os.environ), "packages": pyodide_js.loadedPackages.to_py(), "site": sorted(os.listdir(site)),',
+    '    "reads_sources": len(open(os.path.join(site, "IPython", "core", "interactiveshell.py")).read()) > 0}))',
+    'print(hash(random.getstate()))',
+  ].join('\n');
+
+  test('kernels start from it unless it is turned off', async () => {
+    const { origin } = await kernel.runtime.call((r) => r.bootReport());
+    expect(origin).toEqual(SNAPSHOT ? { snapshot: true } : { snapshot: false, reason: 'the snapshot is turned off' });
+  });
+
+  test('a kernel from it starts as one booted from the wheels, with random numbers of its own', async () => {
+    const first = await bootAndRun({ snapshot: true }, FINGERPRINT);
+    const second = await bootAndRun({ snapshot: true }, FINGERPRINT);
+    const booted = await bootAndRun({ snapshot: false }, FINGERPRINT);
+    expect([first.origin, second.origin, booted.origin]).toEqual([
+      { snapshot: true },
+      { snapshot: true },
+      { snapshot: false, reason: 'the snapshot is turned off' },
+    ]);
+    const [state, seed] = first.stdout.trim().split('\n');
+    expect(JSON.parse(state)).toEqual(JSON.parse(booted.stdout.trim().split('\n')[0]));
+    expect(second.stdout.trim().split('\n')[1]).not.toBe(seed);
+  }, 180_000);
+
+  test('one made for other wheels is not used: the kernel says why and boots from the wheels', async () => {
+    const dir = wheelsWithoutSnapshots();
+    const lock = readLock(wheels);
+    // Another package in the lock file: other wheels, so another name for the snapshot.
+    lock.packages['unused'] = { ...lock.packages['comm'], name: 'unused', sha256: '0'.repeat(64) };
+    unlinkSync(join(dir, 'sync-kernel-lock.json'));
+    writeFileSync(join(dir, 'sync-kernel-lock.json'), JSON.stringify(lock));
+    const name = snapshotFile(pyodideVersion(), await wheelsHash(lock), engineStackSwitching());
+    copyFileSync(join(wheels, await snapshotName()), join(dir, name));
+    const { stdout, origin } = await bootAndRun({}, 'print(6 * 7)', dir);
+    expect(stdout).toBe('42\n');
+    expect(origin).toEqual({
+      snapshot: false,
+      reason: expect.stringMatching(/did not restore .*made for other wheels/),
+    });
+  }, 120_000);
+
+  test('one that Pyodide refuses to restore is not used either', async () => {
+    const dir = wheelsWithoutSnapshots();
+    const name = await snapshotName();
+    const snapshot = await decodeSnapshot(new Uint8Array(readFileSync(join(wheels, name))));
+    // Bytes 16-47 of Pyodide's memory snapshot are the id of the Pyodide build that made it.
+    const memory = snapshot.memory.slice();
+    memory[16] ^= 0xff;
+    writeFileSync(join(dir, name), encodeSnapshot({ ...snapshot, memory }));
+    const { stdout, origin } = await bootAndRun({}, 'print(6 * 7)', dir);
+    expect(stdout).toBe('42\n');
+    expect(origin).toEqual({
+      snapshot: false,
+      reason: expect.stringMatching(/did not restore \(step "restore snapshot": Snapshot build id mismatch\)/),
+    });
+  }, 120_000);
+
+  test('a build without one starts from the wheels', async () => {
+    const { origin } = await bootAndRun({}, 'pass', wheelsWithoutSnapshots());
+    expect(origin).toEqual({ snapshot: false, reason: `${await snapshotName()} is not in the build` });
+  }, 120_000);
 });

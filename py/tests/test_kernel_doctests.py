@@ -14,7 +14,15 @@ from harness import desktop_asyncio
 
 @pytest.mark.parametrize(
     "name",
-    ["kernel.streams", "kernel.outputs", "kernel.inputs", "kernel.loopguard", "kernel.timing", "codemod.magic_calls"],
+    [
+        "kernel.streams",
+        "kernel.outputs",
+        "kernel.inputs",
+        "kernel.loopguard",
+        "kernel.timing",
+        "kernel.snapshot",
+        "codemod.magic_calls",
+    ],
 )
 def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"sync_kernel.{name}")

@@ -98,6 +98,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             wheelsUrl: `${staticUrl}wheels/`,
             packageBaseUrl: settings.packageBaseUrl,
             transform: settings.transform,
+            snapshot: settings.snapshot,
             drive: decision.drive,
           },
         });

@@ -11,7 +11,8 @@
  *     "litePluginSettings": {
  *       "jupyterlite-sync-kernel:kernel": {
  *         "packageBaseUrl": "./pyodide-packages/",
- *         "transform": true
+ *         "transform": true,
+ *         "snapshot": true
  *       }
  *     }
  *   }
@@ -43,6 +44,8 @@ export interface IKernelSettings {
   packageBaseUrl: string;
   /** Whether cells are rewritten when the kernel starts (`%transform on`). */
   transform: boolean;
+  /** Whether kernels start from the memory snapshot when the site has one that fits. */
+  snapshot: boolean;
 }
 
 /** The result of {@link readSettings}: the settings and what was wrong with the input. */
@@ -72,6 +75,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
   const settings: IKernelSettings = {
     packageBaseUrl: DEFAULT_PACKAGE_BASE_URL,
     transform: true,
+    snapshot: true,
   };
   const raw = isObject(allPluginSettings) ? allPluginSettings[KERNEL_PLUGIN_ID] : undefined;
   if (raw === undefined) {
@@ -102,8 +106,15 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
           problems.push(`transform must be true or false; got ${JSON.stringify(value)}, using true.`);
         }
         break;
+      case 'snapshot':
+        if (typeof value === 'boolean') {
+          settings.snapshot = value;
+        } else {
+          problems.push(`snapshot must be true or false; got ${JSON.stringify(value)}, using true.`);
+        }
+        break;
       default:
-        problems.push(`Unknown setting "${key}" ignored (known: packageBaseUrl, transform).`);
+        problems.push(`Unknown setting "${key}" ignored (known: packageBaseUrl, transform, snapshot).`);
     }
   }
   return { settings, problems };

@@ -10,7 +10,7 @@ import type { PyodideAPI } from 'pyodide';
 
 import { DriveFS } from '@jupyterlite/services/lib/contents/drivefs';
 
-import { DRIVE_MOUNTPOINT, PyodideModule, Runtime } from './runtime.js';
+import { CreatePyodideModule, DRIVE_MOUNTPOINT, PyodideModule, Runtime } from './runtime.js';
 import { joinUrl } from './lockfile.js';
 
 /**
@@ -46,6 +46,12 @@ function mountDrive(pyodide: PyodideAPI, baseUrl: string, browsingContextId: str
 const runtime = new Runtime({
   importPyodide: (pyodideUrl: string): Promise<PyodideModule> =>
     import(/* webpackIgnore: true */ joinUrl(pyodideUrl, 'pyodide.mjs')),
+  importPyodideFactory: async (pyodideUrl: string): Promise<CreatePyodideModule> =>
+    (
+      (await import(/* webpackIgnore: true */ joinUrl(pyodideUrl, 'pyodide.asm.mjs'))) as {
+        default: CreatePyodideModule;
+      }
+    ).default,
   readJson: async (url: string): Promise<unknown> => {
     const response = await fetch(url);
     if (!response.ok) {

@@ -18,8 +18,26 @@ import type { PyodideAPI, PyodideConfig } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 
 import { closure, joinUrl, KERNEL_LOCK_FILE, KERNEL_PACKAGE, LockFile, mergeLockFiles } from './lockfile.js';
+import {
+  collectFiles,
+  decodeSnapshot,
+  encodeSnapshot,
+  engineStackSwitching,
+  restoreFiles,
+  Snapshot,
+  SNAPSHOT_FORMAT,
+  snapshotFile,
+  wheelsHash,
+} from './snapshot.js';
 import { defaultPackageBaseUrl } from '../protocol.js';
-import type { IRuntime, RuntimeEvent, RuntimeEventHandler, RuntimeOptions } from '../protocol.js';
+import type {
+  BootOrigin,
+  BootReport,
+  IRuntime,
+  RuntimeEvent,
+  RuntimeEventHandler,
+  RuntimeOptions,
+} from '../protocol.js';
 
 /** The parts of the `pyodide` module the runtime uses. */
 export interface PyodideModule {
@@ -27,10 +45,17 @@ export interface PyodideModule {
   version: string;
 }
 
+/** Pyodide's Emscripten module factory (the default export of `pyodide.asm.mjs`). */
+export type CreatePyodideModule = NonNullable<PyodideConfig['createPyodideModule']>;
+
 /** What differs between the browser and Node: how to get Pyodide and read JSON. */
 export interface RuntimeEnvironment {
   /** Import the `pyodide` module (`pyodide.mjs`) from the directory or URL `pyodideUrl`. */
   importPyodide(pyodideUrl: string): Promise<PyodideModule>;
+  /** Import Pyodide's module factory (`pyodide.asm.mjs`) from the same place (for a snapshot's restore). */
+  importPyodideFactory(pyodideUrl: string): Promise<CreatePyodideModule>;
+  /** Gunzip, if the environment has something faster than `DecompressionStream` (Node's zlib). */
+  gunzip?(gzipped: Uint8Array): Promise<Uint8Array>;
   /** Read and parse the JSON file at a URL (browser) or path (Node). */
   readJson(url: string): Promise<unknown>;
   /** Read a binary file; `undefined` if there is none at that URL or path. */
@@ -63,7 +88,7 @@ export class BootError extends Error {
     readonly step: string,
     cause: unknown,
   ) {
-    super(`kernel start-up failed at step "${step}": ${describe(cause)}`);
+    super(`kernel start-up failed at step "${step}": ${describe(cause)}`, { cause });
     this.name = 'BootError';
   }
 }
@@ -113,8 +138,104 @@ interface BootFiles {
   pyodideModule: PyodideModule;
   /** Pyodide's lock file with ours merged in. */
   lock: LockFile;
-  /** The compiled standard library for this Pyodide, if the build has one. */
-  stdlibPyc: Promise<Uint8Array | undefined>;
+  /** Ours alone (`sync-kernel-lock.json`). */
+  ourLock: LockFile;
+  /**
+   * The memory snapshot for this Pyodide, these wheels and this engine, as it
+   * downloads (unless `RuntimeOptions.snapshot` is `false`).
+   */
+  snapshot: Promise<SnapshotDownload> | undefined;
+}
+
+/** A snapshot file looked for: its name, the {@link wheelsHash} in it, its bytes if the build has it. */
+interface SnapshotDownload {
+  name: string;
+  hash: string;
+  bytes: Uint8Array | undefined;
+}
+
+/** The parts of Pyodide's Emscripten module used before a snapshot is restored. */
+interface EmscriptenHeap {
+  HEAP8: Int8Array;
+  _malloc(size: number): number;
+  _free(pointer: number): void;
+  jspiSupported?: boolean;
+}
+
+/**
+ * Grow the wasm memory to at least `size` bytes. Pyodide sizes the memory for a
+ * snapshot with a setting its module does not read, so a snapshot larger than
+ * the initial 30 MiB fails to restore (pyodide#6254); allocating (and freeing)
+ * that much makes the heap grow. The restore then overwrites the whole memory.
+ */
+function growMemory(module: EmscriptenHeap, size: number): void {
+  if (module.HEAP8.length < size) {
+    module._free(module._malloc(size));
+  }
+  if (module.HEAP8.length < size) {
+    throw new Error(`could not grow the wasm memory to ${size} bytes`);
+  }
+}
+
+/**
+ * `sys.executable` (and `$_`), the same in every kernel however it booted:
+ * Pyodide's default is the host's script path under Node and `./this.program`
+ * in a browser, which a snapshot made under Node would carry into the browser.
+ */
+const SYS_EXECUTABLE = '/usr/bin/python3';
+
+/**
+ * The kernel's environment variables that the runtime sets. `LANG` follows the
+ * engine's language as Emscripten makes it; a snapshot made elsewhere gets
+ * them all again from {@link Runtime.loadFromSnapshot}.
+ */
+function kernelEnvironment(): Record<string, string> {
+  const language = (globalThis.navigator as { language?: string } | undefined)?.language ?? 'C';
+  return {
+    HOME: '/home/pyodide',
+    IPYTHONDIR: '/home/pyodide/.ipython',
+    LANG: `${language.replace('-', '_')}.UTF-8`,
+  };
+}
+
+/** The C library's time-zone globals in Pyodide's Emscripten module (their addresses). */
+interface EmscriptenTimeZone {
+  HEAP32: Int32Array;
+  HEAPU32: Uint32Array;
+  _timezone: number;
+  _daylight: number;
+  _tzname: number;
+  stringToUTF8(text: string, pointer: number, maxBytes: number): void;
+}
+
+/**
+ * Write this engine's time zone into the C library's globals. Emscripten's
+ * `tzset` reads it from JavaScript's `Date` once, at start-up, so a restored
+ * snapshot holds the zone of the machine that made it (and `localtime` names
+ * zones from it). The same computation as Emscripten's `_tzset_js`.
+ */
+function writeTimeZone(module: EmscriptenTimeZone): void {
+  const year = new Date().getFullYear();
+  const winter = new Date(year, 0, 1).getTimezoneOffset();
+  const summer = new Date(year, 6, 1).getTimezoneOffset();
+  module.HEAP32[module._timezone >>> 2] = Math.max(winter, summer) * 60;
+  module.HEAP32[module._daylight >>> 2] = Number(winter !== summer);
+  const name = (offset: number): string => {
+    const minutes = Math.abs(offset);
+    const hhmm = `${Math.floor(minutes / 60)}`.padStart(2, '0') + `${minutes % 60}`.padStart(2, '0');
+    return `UTC${offset >= 0 ? '-' : '+'}${hhmm}`;
+  };
+  const [standard, daylight] = summer < winter ? [name(winter), name(summer)] : [name(summer), name(winter)];
+  module.stringToUTF8(standard, module.HEAPU32[module._tzname >>> 2], 17);
+  module.stringToUTF8(daylight, module.HEAPU32[(module._tzname >>> 2) + 1], 17);
+}
+
+/** Python's interpreter zip that Pyodide writes at every start (not part of a snapshot's files). */
+const PYODIDE_STDLIB_ZIP = /^\/lib\/python\d+\.zip$/;
+
+/** Where a snapshot's files are not taken from: devices, and what Pyodide writes itself. */
+function notSnapshotted(path: string): boolean {
+  return path === '/dev' || path === '/proc' || PYODIDE_STDLIB_ZIP.test(path);
 }
 
 /** Mount a host directory (Node only) at `location`, or at the same path if there is none. */
@@ -138,15 +259,15 @@ export class Runtime implements IRuntime {
   private readonly undelivered = new Set<Promise<unknown>>();
   /** How long each boot step took, in milliseconds (for the benchmark and diagnostics). */
   readonly bootTimes: Record<string, number> = {};
+  /** Whether `initialize` started from the memory snapshot, and if not why. */
+  private bootOrigin: BootOrigin = { snapshot: false, reason: 'not started' };
 
   constructor(private readonly env: RuntimeEnvironment) {}
 
   async initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler): Promise<void> {
     this.onEvent = onEvent;
     const files = await this.step('read lock files', () => this.readLockFiles(options));
-    const pyodide = await this.step('load Pyodide', () => this.loadPyodide(options, files));
-    await this.step('install wheels', () => this.installKernelPackages(pyodide, files.lock));
-    await this.step('add compiled standard library', () => this.addCompiledStdlib(pyodide, files.stdlibPyc));
+    const pyodide = (await this.restoreSnapshot(options, files)) ?? (await this.bootFromWheels(options, files));
     let location = options.location;
     if (options.hostDirectory) {
       const { hostDirectory } = options;
@@ -286,34 +407,200 @@ export class Runtime implements IRuntime {
     this.python().interrupt();
   }
 
+  async bootReport(): Promise<BootReport> {
+    return { origin: this.bootOrigin, times: { ...this.bootTimes } };
+  }
+
   /**
    * Import Pyodide's module and read both lock files (ours merged over
-   * Pyodide's); start reading the optional compiled standard library.
+   * Pyodide's); start downloading the memory snapshot that fits them.
    */
   private async readLockFiles(options: RuntimeOptions): Promise<BootFiles> {
     const imported = this.env.importPyodide(options.pyodideUrl);
-    // Optional: only a zip built for this very Pyodide is used (see STDLIB_PYC_PATH).
-    const stdlibPyc = imported
-      .then((module) => this.env.readOptionalBytes(joinUrl(options.wheelsUrl, stdlibPycFile(module.version))))
-      .catch(() => undefined);
+    const ours = this.env.readJson(joinUrl(options.wheelsUrl, KERNEL_LOCK_FILE)) as Promise<LockFile>;
+    const snapshot =
+      options.snapshot === false
+        ? undefined
+        : Promise.all([imported, ours]).then(async ([module, lock]): Promise<SnapshotDownload> => {
+            const hash = await wheelsHash(lock);
+            const name = snapshotFile(module.version, hash, engineStackSwitching());
+            return { name, hash, bytes: await this.env.readOptionalBytes(joinUrl(options.wheelsUrl, name)) };
+          });
+    // Awaited later (or never): a failed download must not be an unhandled rejection meanwhile.
+    snapshot?.catch(() => undefined);
     const [pyodideModule, pyodideLock, ourLock] = await Promise.all([
       imported,
       this.env.readJson(joinUrl(options.pyodideUrl, 'pyodide-lock.json')) as Promise<LockFile>,
-      this.env.readJson(joinUrl(options.wheelsUrl, KERNEL_LOCK_FILE)) as Promise<LockFile>,
+      ours,
     ]);
-    return { pyodideModule, lock: mergeLockFiles(pyodideLock, ourLock, options.wheelsUrl), stdlibPyc };
+    return { pyodideModule, lock: mergeLockFiles(pyodideLock, ourLock, options.wheelsUrl), ourLock, snapshot };
   }
 
-  /** Boot Pyodide; the kernel's wheels download meanwhile (checked by the next step). */
-  private async loadPyodide(options: RuntimeOptions, files: BootFiles): Promise<PyodideAPI> {
+  /**
+   * Today's boot: load Pyodide, install the wheels, add the compiled standard
+   * library; then `initialize` imports the shell. `config` adds to Pyodide's
+   * configuration (`_makeSnapshot` when {@link makeSnapshot} boots).
+   */
+  private async bootFromWheels(
+    options: RuntimeOptions,
+    files: BootFiles,
+    config: Partial<PyodideConfig> = {},
+  ): Promise<PyodideAPI> {
+    const version = files.pyodideModule.version;
+    // Optional: only a zip built for this very Pyodide is used (see STDLIB_PYC_PATH).
+    const stdlibPyc = this.env
+      .readOptionalBytes(joinUrl(options.wheelsUrl, stdlibPycFile(version)))
+      .catch(() => undefined);
+    const pyodide = await this.step('load Pyodide', () =>
+      this.loadPyodide(options, files, { packages: [KERNEL_PACKAGE], ...config }),
+    );
+    await this.step('install wheels', () => this.installKernelPackages(pyodide, files.lock));
+    await this.step('add compiled standard library', () => this.addCompiledStdlib(pyodide, stdlibPyc));
+    return pyodide;
+  }
+
+  /**
+   * Boot from the memory snapshot, if there is one that fits; `undefined` (and
+   * one console line saying why) if there is none, it does not fit or anything
+   * in its restore fails: then `initialize` boots from the wheels. Never throws.
+   */
+  private async restoreSnapshot(options: RuntimeOptions, files: BootFiles): Promise<PyodideAPI | undefined> {
+    if (!files.snapshot) {
+      this.bootOrigin = { snapshot: false, reason: 'the snapshot is turned off' };
+      return undefined;
+    }
+    const download = files.snapshot;
+    let name = 'the snapshot';
+    try {
+      const found = await this.step('read snapshot', () => download);
+      name = found.name;
+      if (!found.bytes) {
+        this.bootOrigin = { snapshot: false, reason: `${name} is not in the build` };
+        console.info(`Starting the kernel without a memory snapshot: ${name} is not in the build.`);
+        return undefined;
+      }
+      const { bytes, hash } = found;
+      const pyodide = await this.step('restore snapshot', () => this.loadFromSnapshot(options, files, bytes, hash));
+      this.bootOrigin = { snapshot: true };
+      return pyodide;
+    } catch (error) {
+      const cause = error instanceof BootError ? error.cause : error;
+      const where = error instanceof BootError ? `step "${error.step}": ` : '';
+      const reason = `${name} did not restore (${where}${firstLine(cause)})`;
+      this.bootOrigin = { snapshot: false, reason };
+      console.warn(`Starting the kernel without a memory snapshot: ${reason}.`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Load Pyodide from a snapshot file: check that it was made for this
+   * Pyodide, these wheels and this engine's stack switching, restore its memory and its
+   * files, then let Python redo what depends on where it runs (environment
+   * variables, time zone) and undo what Pyodide's start-up repeated.
+   */
+  private async loadFromSnapshot(
+    options: RuntimeOptions,
+    files: BootFiles,
+    bytes: Uint8Array,
+    hash: string,
+  ): Promise<PyodideAPI> {
+    const [snapshot, createModule] = await Promise.all([
+      decodeSnapshot(bytes, this.env.gunzip?.bind(this.env)),
+      this.env.importPyodideFactory(options.pyodideUrl),
+    ]);
+    const { header } = snapshot;
+    const stackSwitching = engineStackSwitching();
+    const { version } = files.pyodideModule;
+    if (header.pyodideVersion !== version || header.stackSwitching !== stackSwitching) {
+      throw new Error(
+        `made for Pyodide ${header.pyodideVersion} with stack switching "${header.stackSwitching}", ` +
+          `this is Pyodide ${version} with "${stackSwitching}"`,
+      );
+    }
+    if (header.wheelsHash !== hash) {
+      throw new Error(`made for other wheels (${header.wheelsHash}, these are ${hash})`);
+    }
+    const pyodide = await this.loadPyodide(options, files, {
+      _loadSnapshot: snapshot.memory,
+      createPyodideModule: async (settings) => {
+        const module = await createModule(settings);
+        growMemory(module as unknown as EmscriptenHeap, snapshot.memory.length);
+        return module;
+      },
+      fsInit: async (FS) => restoreFiles(FS, snapshot),
+    });
+    // Pyodide's snapshot wanted `loadedPackages` empty; the wheels are installed.
+    Object.assign(pyodide.loadedPackages, header.loadedPackages);
+    writeTimeZone((pyodide as unknown as { _module: EmscriptenTimeZone })._module);
+    // Imported with the snapshot: this only looks it up in sys.modules.
+    const module = pyodide.pyimport('sync_kernel.kernel') as PyProxy & { restored: PyCallable<[string], void> };
+    const restored = module.restored;
+    try {
+      restored(JSON.stringify(kernelEnvironment()));
+    } finally {
+      restored.destroy();
+      module.destroy();
+    }
+    return pyodide;
+  }
+
+  /**
+   * Build time (`npm run build:snapshot`): boot as {@link initialize} does up to
+   * the import of the shell, in a Pyodide that can be snapshotted, before
+   * anything of a session exists (no kernel, so no JavaScript object held by
+   * Python), and return the snapshot file (not gzipped) and its name.
+   */
+  async makeSnapshot(
+    options: RuntimeOptions,
+  ): Promise<{ name: string; bytes: Uint8Array; header: Snapshot['header'] }> {
+    const files = await this.step('read lock files', () => this.readLockFiles({ ...options, snapshot: false }));
+    const pyodide = await this.bootFromWheels(options, files, { _makeSnapshot: true });
+    await this.step('import shell', async () => (pyodide.pyimport('sync_kernel.kernel') as PyProxy).destroy());
+    return this.step('make snapshot', async () => {
+      const hash = await wheelsHash(files.ourLock);
+      const stackSwitching = engineStackSwitching();
+      const { version } = files.pyodideModule;
+      // Pyodide's snapshot refuses a non-empty `loadedPackages`; the restore puts it back.
+      const loadedPackages = { ...(pyodide.loadedPackages as Record<string, string>) };
+      for (const key of Object.keys(loadedPackages)) {
+        delete (pyodide.loadedPackages as Record<string, string>)[key];
+      }
+      const { entries, contents } = collectFiles(pyodide.FS, notSnapshotted);
+      const memory = (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
+      const header: Snapshot['header'] = {
+        format: SNAPSHOT_FORMAT,
+        pyodideVersion: version,
+        wheelsHash: hash,
+        stackSwitching,
+        loadedPackages,
+        memoryBytes: memory.length,
+        files: entries,
+      };
+      const bytes = encodeSnapshot({ header, memory, files: contents });
+      return { name: snapshotFile(version, hash, stackSwitching), bytes, header };
+    });
+  }
+
+  /**
+   * Boot Pyodide with `config` added to the kernel's configuration (the
+   * packages to load, or a snapshot to restore). Packages download meanwhile
+   * (checked by the next step).
+   */
+  private async loadPyodide(
+    options: RuntimeOptions,
+    files: BootFiles,
+    config: Partial<PyodideConfig>,
+  ): Promise<PyodideAPI> {
     const { loadPyodide, version } = files.pyodideModule;
     const pyodide = await loadPyodide({
       indexURL: options.pyodideUrl,
       lockFileContents: files.lock,
       packageBaseUrl: options.packageBaseUrl ?? defaultPackageBaseUrl(version),
       ...(options.packageCacheDir === undefined ? {} : { packageCacheDir: options.packageCacheDir }),
-      packages: [KERNEL_PACKAGE],
-      env: { HOME: '/home/pyodide', IPYTHONDIR: '/home/pyodide/.ipython' },
+      env: kernelEnvironment(),
+      _sysExecutable: SYS_EXECUTABLE,
+      ...config,
     });
     // Python's sys.stdout/stderr become the kernel's batched streams; this only
     // catches what bypasses them (C code writing to file descriptors 1 and 2).
@@ -470,6 +757,14 @@ function sharedInterruptBuffer(): Int32Array | undefined {
     return undefined;
   }
   return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** The first line of an error's message: Pyodide's own errors put the cause there. */
+function firstLine(error: unknown): string {
+  if (error instanceof Error && error.name === 'PythonError') {
+    return describe(error);
+  }
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
 function describe(error: unknown): string {

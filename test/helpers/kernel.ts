@@ -13,6 +13,12 @@ export const REPO = resolve(__dirname, '..', '..');
 /** Whether this jest run has WebAssembly stack switching (JSPI). */
 export const JSPI = process.execArgv.includes('--experimental-wasm-stack-switching');
 
+/**
+ * Whether test kernels start from the memory snapshot (the default);
+ * `SYNC_KERNEL_SNAPSHOT=off` boots them from the wheels, to run a suite both ways.
+ */
+export const SNAPSHOT = process.env.SYNC_KERNEL_SNAPSHOT !== 'off';
+
 /** An execute reply, with the error fields optional so tests can read them directly. */
 export interface ExecuteReply {
   status: 'ok' | 'error' | 'aborted';
@@ -55,7 +61,9 @@ export class TestKernel {
 
   static async start(options: Partial<RuntimeOptions> = {}): Promise<TestKernel> {
     const kernel = new TestKernel(undefined);
-    kernel.node = await startRuntime(repoPaths(REPO), options, (stamped) => kernel.receive(stamped));
+    kernel.node = await startRuntime(repoPaths(REPO), { snapshot: SNAPSHOT, ...options }, (stamped) =>
+      kernel.receive(stamped),
+    );
     return kernel;
   }
 

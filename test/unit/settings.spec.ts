@@ -9,9 +9,9 @@ import { DEFAULT_PACKAGE_BASE_URL, KERNEL_PLUGIN_ID, readSettings } from '../../
 const SITE = 'https://teacher.github.io/course/';
 
 describe('readSettings', () => {
-  test('with nothing configured: Pyodide CDN for packages, rewriting on', () => {
+  test('with nothing configured: Pyodide CDN for packages, rewriting on, the snapshot used', () => {
     assert.deepEqual(readSettings({}, SITE), {
-      settings: { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true },
+      settings: { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true, snapshot: true },
       problems: [],
     });
     assert.equal(DEFAULT_PACKAGE_BASE_URL, 'https://cdn.jsdelivr.net/pyodide/v314.0.7/full/');
@@ -28,12 +28,13 @@ describe('readSettings', () => {
 
   test('a relative packageBaseUrl resolves against the site and ends with a slash', () => {
     const { settings, problems } = readSettings(
-      { [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'pyodide-packages', transform: false } },
+      { [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'pyodide-packages', transform: false, snapshot: false } },
       SITE,
     );
     assert.deepEqual(settings, {
       packageBaseUrl: 'https://teacher.github.io/course/pyodide-packages/',
       transform: false,
+      snapshot: false,
     });
     assert.deepEqual(problems, []);
   });
@@ -48,14 +49,17 @@ describe('readSettings', () => {
 
   test('bad values fall back to the defaults and say why', () => {
     const { settings, problems } = readSettings(
-      { [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'javascript:alert(1)', transform: 'yes', pyodideUrl: 'x' } },
+      {
+        [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'javascript:alert(1)', transform: 'yes', snapshot: 0, pyodideUrl: 'x' },
+      },
       SITE,
     );
-    assert.deepEqual(settings, { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true });
-    assert.equal(problems.length, 3);
+    assert.deepEqual(settings, { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true, snapshot: true });
+    assert.equal(problems.length, 4);
     assert.match(problems[0], /^packageBaseUrl must be a URL/);
     assert.match(problems[1], /^transform must be true or false/);
-    assert.match(problems[2], /^Unknown setting "pyodideUrl"/);
+    assert.match(problems[2], /^snapshot must be true or false/);
+    assert.match(problems[3], /^Unknown setting "pyodideUrl"/);
   });
 
   test('a non-object entry is reported', () => {

@@ -10,5 +10,6 @@ the running loop → ``outputs``/``streams``/``display`` (Jupyter messages out).
 from __future__ import annotations
 
 from .api import KernelApi, install_io, start
+from .snapshot import restored
 
-__all__ = ["KernelApi", "install_io", "start"]
+__all__ = ["KernelApi", "install_io", "restored", "start"]

@@ -31,6 +31,7 @@ import builtins
 import getpass
 import json
 import os
+import random
 import signal
 import sys
 import types
@@ -305,6 +306,8 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     Routes ``sys.stdout``/``sys.stderr`` and the ``input``/``getpass``
     builtins through the kernel, keeps Pyodide's loop current whatever cells
     do, and changes to ``location`` (the notebook's directory) if given.
+    ``random`` is seeded afresh: a kernel restored from a memory snapshot would
+    otherwise draw the same numbers as every other one (see :mod:`.snapshot`).
     matplotlib draws with matplotlib-inline (figures become ``image/png``
     displays at the end of a cell), as in JupyterLite's Pyodide kernel: a
     worker has no page to draw on. ``SIGINT`` (from the runtime's interrupt
@@ -312,6 +315,7 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     """
     from pyodide.ffi import can_run_sync, run_sync  # the Pyodide edge: only here
 
+    random.seed()
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     _log_comm_errors_to_console()
     if location:
