@@ -354,3 +354,26 @@ def test_a_decorated_method_converted_in_an_earlier_cell_gets_its_blocking_twin(
         print("result", sum(Robot.make(i) for i in range(3)))
         """,
     )
+
+
+def test_a_function_an_earlier_cell_calls_before_it_exists_stays_blocking():
+    # `report` and `total` were compiled calling `fetch` without `await`: when a later cell
+    # defines `fetch` with a sleep, making it async would hand them a coroutine.
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def report(k):
+            print("report", fetch(k))
+        def total(ks):
+            return sum(map(fetch, ks))
+        """,
+        """
+        def fetch(k):
+            time.sleep(0.001)
+            return k * 2
+        report(3)
+        print("total", total([1, 2]))
+        """,
+    )
+    assert "async def fetch" not in outcome.results[1].code
+    assert any("an earlier cell defined" in note.message for note in outcome.results[1].notes)

@@ -121,6 +121,9 @@ class Memory:
         self.registry = Registry()
         #: Module-level names that functions (or class bodies) of earlier cells declare ``global``.
         self.set_elsewhere: set[str] = set()
+        #: Module-level names that functions of earlier cells call without ``await``, with the first
+        #: such caller: a function later defined under one of these names must stay blocking.
+        self.called_without_await: dict[str, str] = {}
         #: Names whose defs or classes are not yet matched to live objects.
         self.pending: dict[str, Ref] = {}
         self._runner_types: tuple[type, ...] = (asyncio.Runner,) if hasattr(asyncio, "Runner") else ()
@@ -196,15 +199,19 @@ class Memory:
         poisoned: bool,
         untracked: Set[str] = frozenset(),
         set_elsewhere: Set[str] = frozenset(),
+        called_without_await: Mapping[str, str] | None = None,
     ) -> None:
         """Record what a cell bound at module level (``bound``) and the classes it defined.
 
         ``untracked`` names were bound by statements left out of the analysis:
         they hold nothing the codemod tracks, but they are bound (or deleted).
         ``set_elsewhere`` names are declared ``global`` in its functions: any
-        later call may rebind them.
+        later call may rebind them. ``called_without_await`` maps module-level
+        names its functions call (not awaited) to a caller.
         """
         self.set_elsewhere |= set_elsewhere
+        for name, caller in (called_without_await or {}).items():
+            self.called_without_await.setdefault(name, caller)
         if poisoned:
             self.names = {name: values | ONLY_UNKNOWN for name, values in self.names.items()}
         for name in untracked:

@@ -21,6 +21,7 @@ in a way that cannot be awaited, it gets the function's blocking twin.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -166,8 +167,11 @@ class Planner:
         prior_classes: list[ClassRef],
         interesting_names: set[str],
         live: bool = False,
+        called_earlier: Mapping[str, str] | None = None,
     ) -> None:
         self.c = collected
+        #: Module-level names earlier cells' functions call without ``await`` (with a caller).
+        self.called_earlier = called_earlier or {}
         self.ev = evaluator
         #: The live namespace is known, so functions of this cell can be recognised at run time.
         self.live = live
@@ -509,6 +513,9 @@ class Planner:
                         return f"is a method of `{ref.cls.name}`, whose base `{live.__qualname__}` may call it"
             if ref.user_async:
                 return "overrides or is overridden by an `async def`"
+            if ref.cls is None and "." not in ref.qualname and ref.name in self.called_earlier:
+                caller = self.called_earlier[ref.name]
+                return f"is called without `await` by `{caller}`, which an earlier cell defined"
         return None
 
     def _settle(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from .collect import Collected, Collector
 from .evaluate import Evaluator
 from .memory import Memory
 from .notes import Note
-from .plan import Planner, PlanningError
+from .plan import Plan, Planner, PlanningError
 from .relevance import Relevance, relevant_statements
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .scopes import symbol_table
@@ -137,7 +138,12 @@ class Session:
         if not statements:
             if remember:
                 self.memory.remember(
-                    {}, [], False, self._untracked(relevance, namespace), set_elsewhere=relevance.dropped_globals()
+                    {},
+                    [],
+                    False,
+                    self._untracked(relevance, namespace),
+                    set_elsewhere=relevance.dropped_globals(),
+                    called_without_await=called_without_await(tree, text),
                 )
             return TransformResult(source, [], source)
         collected = Collector(tree, symbol_table(text, tree, statements)).collect(statements)
@@ -150,6 +156,7 @@ class Session:
             self.memory.classes,
             seeds | set(BUILTIN_TARGETS),
             live=namespace is not None,
+            called_earlier=self.memory.called_without_await,
         )
         try:
             plan = planner.plan()
@@ -171,7 +178,7 @@ class Session:
         if remember:
             for ref in plan.converted:
                 ref.twin_source = rewriter.twin_source(ref)
-            self._remember(collected, evaluator, relevance, self._untracked(relevance, namespace))
+            self._remember(collected, evaluator, relevance, self._untracked(relevance, namespace), plan, text)
         return TransformResult(code, notes, source)
 
     @staticmethod
@@ -183,7 +190,15 @@ class Session:
         """
         return relevance.dropped_bindings() if namespace is None else set()
 
-    def _remember(self, collected: Collected, evaluator: Evaluator, relevance: Relevance, untracked: set[str]) -> None:
+    def _remember(
+        self,
+        collected: Collected,
+        evaluator: Evaluator,
+        relevance: Relevance,
+        untracked: set[str],
+        plan: Plan,
+        text: SourceText,
+    ) -> None:
         bound = {name: evaluator.final_env.get(name) for name in evaluator.module_values}
         for base, sub in evaluator.new_subclasses:
             base.subclasses.append(sub)
@@ -197,7 +212,36 @@ class Session:
             evaluator.final_env.poisoned,
             untracked,
             set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
+            called_without_await=called_without_await(relevance.tree, text, plan),
         )
+
+
+#: A plain name (not ``.name``), as read from text: called there, or handed to code that may call it.
+_PLAIN_NAME = re.compile(r"(?<![.\w])([A-Za-z_]\w*)")
+
+
+def called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None = None) -> dict[str, str]:
+    """Names the cell's functions and classes may call without ``await``, each with a caller.
+
+    Such a call is compiled by the time a later cell defines the name: a
+    function defined then under that name must stay blocking to keep it
+    working. Read from the text of every ``def`` and ``class`` (analysed or
+    not, so the statement filter changes nothing): every plain name there may
+    be called, or handed to code that calls it, less the names of calls the
+    plan awaits and of functions it hands over as blocking twins (those follow
+    the name at run time).
+    """
+    handled: set[str] = set()
+    if plan is not None:
+        handled = {site.node.func.id for site in (*plan.awaits, *plan.settles) if isinstance(site.node.func, ast.Name)}
+        handled |= {twin.id for twin in plan.twins if isinstance(twin, ast.Name)}
+    found: dict[str, str] = {}
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in _PLAIN_NAME.findall(text.lines(*statement_lines(statement))):
+                if name != statement.name and name not in handled:
+                    found.setdefault(name, statement.name)
+    return found
 
 
 def _compile_problem(source: str, code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]) -> str | None:
