@@ -143,7 +143,7 @@ class Session:
                     False,
                     self._untracked(relevance, namespace),
                     set_elsewhere=relevance.dropped_globals(),
-                    called_without_await=called_without_await(tree, text),
+                    called_without_await=_called_without_await(tree, text),
                 )
             return TransformResult(source, [], source)
         collected = Collector(tree, symbol_table(text, tree, statements)).collect(statements)
@@ -212,7 +212,7 @@ class Session:
             evaluator.final_env.poisoned,
             untracked,
             set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
-            called_without_await=called_without_await(relevance.tree, text, plan),
+            called_without_await=_called_without_await(relevance.tree, text, plan),
         )
 
 
@@ -220,7 +220,7 @@ class Session:
 _PLAIN_NAME = re.compile(r"(?<![.\w])([A-Za-z_]\w*)")
 
 
-def called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None = None) -> dict[str, str]:
+def _called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None = None) -> dict[str, str]:
     """Names the cell's functions and classes may call without ``await``, each with a caller.
 
     Such a call is compiled by the time a later cell defines the name: a
