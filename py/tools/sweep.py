@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 import sysconfig
 import time
@@ -26,11 +27,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sync_kernel import Session  # noqa: E402
+from sync_kernel.codemod.waits import REPLACED_MODULES, WAIT_NAMES  # noqa: E402
 
 #: Callee names that may be blocking calls (checked independently of the codemod's own analysis).
 _BLOCKING_NAMES = frozenset(
     {"sleep", "run", "run_until_complete", "input", "getpass", "new_event_loop", "set_event_loop", "Runner", "close"}
+    | {"to_thread", "run_in_executor"}
 )
+#: Once a file mentions a module of threads, waits are known by their method names, and locks by theirs.
+_THREAD_WORDS = re.compile(r"\b(?:threading|queue|concurrent|_thread|multiprocessing)\b")
 
 
 @dataclass
@@ -71,12 +76,20 @@ def sample(files: list[Path], count: int) -> list[Path]:
     return [files[int(i * step)] for i in range(count)]
 
 
-def _may_block(tree: ast.AST) -> bool:
+def _may_block(tree: ast.AST, source: str) -> bool:
+    threads = _THREAD_WORDS.search(source) is not None
+    blocking = _BLOCKING_NAMES | WAIT_NAMES if threads else _BLOCKING_NAMES
     for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in REPLACED_MODULES for a in node.names):
+            return True  # threads become tasks
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in REPLACED_MODULES:
+            return True
+        if threads and isinstance(node, ast.With):
+            return True  # a lock's `with` waits
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if name in _BLOCKING_NAMES:
+            if name in blocking:
                 return True
     return False
 
@@ -115,7 +128,7 @@ def check_file(path: Path, report: Report) -> None:
     again = Session(input_hook="__input__").transform(code).code
     if again != code:
         problems.append("second pass changed it")
-    if tree is not None and not _may_block(tree) and code != source:
+    if tree is not None and not _may_block(tree, source) and code != source:
         problems.append("changed although it has no blocking call")
     if tree is None and code != source:
         problems.append("changed although it does not parse")

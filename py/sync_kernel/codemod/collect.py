@@ -15,6 +15,7 @@ from typing import Literal
 
 from .records import ClassRef, FunctionNode, FunctionRef
 from .scopes import Host, Scope
+from .waits import REPLACED_MODULES
 
 BindKind = Literal["value", "enter", "def", "class", "import", "star", "param", "unknown", "unbind"]
 #: How an expression is used by its parent.
@@ -72,6 +73,18 @@ class Load:
     alias: bool
 
 
+@dataclass(eq=False)
+class WithSite:
+    """A ``with`` statement (which may wait on entering or leaving, with thread primitives)."""
+
+    node: ast.With
+    scope: Scope
+    host: Host
+    stmt: ast.stmt
+    awaited: bool = False
+    wrap: bool = False
+
+
 @dataclass
 class Collected:
     module: Scope
@@ -84,6 +97,9 @@ class Collected:
     generators: set[FunctionRef] = field(default_factory=set)
     #: Generators an async generator cannot replace: they use ``yield from`` or ``return value``.
     plain_generators: set[FunctionRef] = field(default_factory=set)
+    withs: list[WithSite] = field(default_factory=list)
+    #: Imports of modules that :mod:`sync_kernel.threads` replaces.
+    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
     #: Module-level binds grouped by the node they are applied at.
     binds_at: dict[int, list[Bind]] = field(default_factory=dict)
 
@@ -183,6 +199,8 @@ class Collector:
             self.visit_body(node.body)
             self.visit_body(node.orelse)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
+            if isinstance(node, ast.With):
+                self.out.withs.append(WithSite(node, self.scope, self.host, self.stmt))
             for item in node.items:
                 self.visit_expr(item.context_expr, "value")
                 if isinstance(item.optional_vars, ast.Name):
@@ -222,6 +240,8 @@ class Collector:
         elif isinstance(node, ast.Nonlocal):
             self.scope.declared_nonlocal.update(node.names)
         elif isinstance(node, ast.Import):
+            if any(alias.name.split(".")[0] in REPLACED_MODULES for alias in node.names):
+                self.out.imports.append(node)
             for alias in node.names:
                 if alias.asname:
                     self.bind(alias.asname, "import", module=alias.name)
@@ -229,6 +249,8 @@ class Collector:
                     top = alias.name.split(".")[0]
                     self.bind(top, "import", module=top)
         elif isinstance(node, ast.ImportFrom):
+            if not node.level and (node.module or "").split(".")[0] in REPLACED_MODULES:
+                self.out.imports.append(node)
             module = "." * node.level + (node.module or "")
             for alias in node.names:
                 if alias.name == "*":

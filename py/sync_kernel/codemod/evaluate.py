@@ -27,6 +27,7 @@ from .values import (
     ONLY_UNBOUND,
     ONLY_UNKNOWN,
     STATICMETHOD,
+    SUBMODULES,
     SUPER,
     TRANSPARENT_CLASS_DECORATORS,
     UNKNOWN,
@@ -39,6 +40,7 @@ from .values import (
     Loop,
     Method,
     Module,
+    Primitive,
     Runner,
     Target,
     Value,
@@ -46,6 +48,7 @@ from .values import (
     single,
     target_of,
 )
+from .waits import CONSTRUCTS, RETURNS, SUBCLASSABLE
 
 Initial = Callable[[str], Values]
 Globals = Callable[[str], Values]
@@ -340,7 +343,9 @@ class Evaluator:
         if bind.kind == "enter":
             assert bind.expr is not None
             entered = single(self.value(bind.expr, where, globals_))
-            return frozenset({entered}) if isinstance(entered, Runner) else ONLY_UNKNOWN
+            if isinstance(entered, Runner) or entered == Primitive("Executor"):  # ``__enter__`` returns self
+                return frozenset({entered})
+            return ONLY_UNKNOWN
         if bind.kind == "def":
             assert isinstance(bind.ref, FunctionRef)
             return self._def_values(bind.ref, where, globals_)
@@ -357,6 +362,9 @@ class Evaluator:
 
     @staticmethod
     def import_values(module: str, attr: str | None) -> Values:
+        submodule = SUBMODULES.get(module, {}).get(attr or "")
+        if submodule is not None:
+            return frozenset({Module(submodule)})
         if attr is None:
             return frozenset({Module(module)}) if module in MODULE_TARGETS else ONLY_UNKNOWN
         qualname = MODULE_TARGETS.get(module, {}).get(attr)
@@ -451,6 +459,8 @@ class Evaluator:
                     self.new_subclasses.append((value.ref, ref))
             elif isinstance(value, Target) and value.qualname == "object":
                 continue
+            elif isinstance(value, Target) and value.qualname in SUBCLASSABLE and ref.primitive is None:
+                ref.primitive = CONSTRUCTS[value.qualname]  # its code calls only ``run`` of ours
             elif isinstance(value, LiveClass):
                 ref.live_bases.append(value.cls)
             elif ref.open is None:
@@ -499,9 +509,12 @@ def _union(groups: Iterable[Values]) -> Values:
 
 def _attribute(receiver: Value, attr: str) -> Values:
     if isinstance(receiver, Module):
+        submodule = SUBMODULES.get(receiver.name, {}).get(attr)
+        if submodule is not None:
+            return frozenset({Module(submodule)})
         qualname = MODULE_TARGETS.get(receiver.name, {}).get(attr)
         return frozenset({Target(qualname)}) if qualname else ONLY_UNKNOWN
-    if isinstance(receiver, (Loop, Runner)):
+    if isinstance(receiver, (Loop, Runner, Primitive)):
         return frozenset({BoundAttr(receiver, attr)})
     if isinstance(receiver, Cls):
         return frozenset({Method(receiver.ref, attr, bound=False)})
@@ -518,6 +531,12 @@ def _call_result(callee: Value) -> Values:
             return frozenset({Loop()})
         if callee.qualname == ASYNCIO_RUNNER:
             return frozenset({Runner()})
+        if callee.qualname in CONSTRUCTS:
+            return frozenset({Primitive(CONSTRUCTS[callee.qualname])})
+    elif isinstance(callee, BoundAttr) and isinstance(callee.owner, Primitive):
+        kind = RETURNS.get((callee.owner.kind, callee.name))
+        if kind is not None:
+            return frozenset({Primitive(kind)})
     elif isinstance(callee, BoundAttr) and isinstance(callee.owner, Runner) and callee.name == "get_loop":
         return frozenset({Loop()})
     elif isinstance(callee, Cls):

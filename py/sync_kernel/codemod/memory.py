@@ -40,11 +40,13 @@ from .values import (
     LiveClass,
     Loop,
     Module,
+    Primitive,
     Runner,
     Target,
     Value,
     Values,
 )
+from .waits import REPLACEMENT_PACKAGE
 
 Ref = FunctionRef | ClassRef
 
@@ -94,14 +96,15 @@ def _known_objects() -> dict[int, Value]:
     """
     known: dict[int, Value] = {}
     for module_name, attributes in MODULE_TARGETS.items():
-        module = sys.modules.get(module_name)
-        if module is None:
-            continue
-        known[id(module)] = Module(module_name)
-        for attribute, qualname in attributes.items():
-            value = getattr(module, attribute, None)
-            if value is not None:
-                known[id(value)] = Target(qualname)
+        # The module itself, and the one rewritten imports take instead (once imported).
+        for found in (sys.modules.get(module_name), sys.modules.get(f"{REPLACEMENT_PACKAGE}.{module_name}")):
+            if found is None:
+                continue
+            known[id(found)] = Module(module_name)
+            for attribute, qualname in attributes.items():
+                value = getattr(found, attribute, None)
+                if value is not None:
+                    known[id(value)] = Target(qualname)
     for name, qualname in BUILTIN_TARGETS.items():
         known[id(getattr(builtins, name))] = Target(qualname)
     return known
@@ -127,6 +130,8 @@ class Memory:
         #: Names whose defs or classes are not yet matched to live objects.
         self.pending: dict[str, Ref] = {}
         self._runner_types: tuple[type, ...] = (asyncio.Runner,) if hasattr(asyncio, "Runner") else ()
+        #: A cell mentioned a module whose threads run as tasks.
+        self.threads_seen = False
 
     def add_runner_type(self, cls: type) -> None:
         self._runner_types = (*self._runner_types, cls)
@@ -181,6 +186,9 @@ class Memory:
             return Instance(ref)
         if issubclass(kind, asyncio.AbstractEventLoop):
             return Loop()
+        primitive = getattr(kind, "__sync_kind__", None)  # set by the classes of sync_kernel.threads
+        if isinstance(primitive, str):
+            return Primitive(primitive)
         if self._runner_types and issubclass(kind, self._runner_types):
             return Runner()
         if kind is type and module is not None and getattr(obj, "__module__", None) == module:

@@ -10,9 +10,11 @@ Methods that override each other are decided together.
 
 Inside the user's own ``async def`` nothing is made to await: there a
 blocking call blocks the event loop on desktop Python (other tasks wait), so
-it is left blocking, and so is every function it calls. The one exception is
+it is left blocking, and so is every function it calls. The exceptions are
 ``input()``/``getpass()`` written directly in it: a prompt is awaited there,
-since a blocking prompt cannot be answered without JSPI.
+since a blocking prompt cannot be answered without JSPI; and waits on threads
+(``t.join()``, ``q.get()``, ``with lock:``), since threads are tasks of that
+same loop (see :mod:`.waits`).
 
 Functions made ``async`` in earlier cells are fixed: where this cell uses one
 in a way that cannot be awaited, it gets the function's blocking twin.
@@ -25,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .collect import CallSite, Collected, Load
+from .collect import CallSite, Collected, Load, WithSite
 from .evaluate import Evaluator
 from .memory import live_class_may_call
 from .records import ClassRef, FunctionRef
@@ -38,6 +40,7 @@ from .values import (
     NEW_EVENT_LOOP,
     SET_EVENT_LOOP,
     TIME_SLEEP,
+    TO_THREAD,
     UNBOUND,
     UNKNOWN,
     BoundAttr,
@@ -45,17 +48,33 @@ from .values import (
     Func,
     Loop,
     Method,
+    Primitive,
     Runner,
     Target,
     Values,
     single,
 )
+from .waits import (
+    AS_COMPLETED,
+    SPAWNS,
+    THREAD_TARGETS,
+    WAIT_FUNCTIONS,
+    WAIT_METHODS,
+    WAIT_NAMES,
+    WITH_KINDS,
+    looks_like_lock,
+    looks_like_wait,
+    spawned_function,
+)
 
 #: Upper bound on rounds of the async-set fixed point (each round blocks at least one family).
 MAX_ROUNDS = 10_000
 
-BlockingKind = Literal["sleep", "run", "input", "getpass"]
-NeutralKind = Literal["noop", "get_event_loop", "Runner"]
+BlockingKind = Literal["sleep", "run", "input", "getpass", "wait", "iterate", "with"]
+NeutralKind = Literal["noop", "get_event_loop", "Runner", "to_thread", "run_in_executor"]
+#: Waits on thread primitives: awaited in the user's ``async def`` too, since there a blocking
+#: wait would stop the very tasks it waits for.
+THREAD_WAITS = ("wait", "iterate", "with")
 
 
 class PlanningError(Exception):
@@ -64,13 +83,15 @@ class PlanningError(Exception):
 
 @dataclass(eq=False)
 class Blocking:
-    """A call that blocks and has an awaitable form."""
+    """A call (or a ``with``) that blocks and has an awaitable form."""
 
-    site: CallSite
+    site: CallSite | WithSite
     kind: BlockingKind
     target: str
     #: For "run": the awaitable argument.
     main: ast.expr | None = None
+    #: For "wait" and "with": the receiver's kind was guessed from the call's shape or the name.
+    guessed: bool = False
 
 
 @dataclass(eq=False)
@@ -104,6 +125,8 @@ class Plan:
     #: Calls that may or may not return a coroutine of ours: awaited through ``settle``.
     settles: list[CallSite] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
+    #: Imports of ``threading``, ``queue``, ... to take from :mod:`sync_kernel.threads` instead.
+    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -130,6 +153,12 @@ class MaybeBlocking:
 
 Classified = Blocking | Neutral | Calls | UnknownMethod | MaybeBlocking | None
 
+#: Attribute names that lead to thread primitives and their waits.
+THREAD_ATTRIBUTES = frozenset(
+    {name for names in THREAD_TARGETS.values() for name in names}
+    | WAIT_NAMES
+    | {"futures", "submit", "to_thread", "run_in_executor"}
+)
 #: Catalogue names whose calls block.
 BLOCKING_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
 #: Attribute names the catalogue and loops care about.
@@ -168,8 +197,11 @@ class Planner:
         interesting_names: set[str],
         live: bool = False,
         called_earlier: Mapping[str, str] | None = None,
+        threads: bool = False,
     ) -> None:
         self.c = collected
+        #: Threads are in use in this session: a wait may be recognised by its shape alone.
+        self.threads = threads
         #: Module-level names earlier cells' functions call without ``await`` (with a caller).
         self.called_earlier = called_earlier or {}
         self.ev = evaluator
@@ -184,7 +216,7 @@ class Planner:
         # Only names and attributes that can hold something we track are worth evaluating.
         self.names = interesting_names | {bind.name for bind in collected.binds}
         self.every_name = any(bind.kind == "star" for bind in collected.binds)
-        self.attributes = CATALOGUE_ATTRIBUTES | set(self._families_by_name)
+        self.attributes = CATALOGUE_ATTRIBUTES | THREAD_ATTRIBUTES | set(self._families_by_name)
 
     # ---- method families ----------------------------------------------------------------
 
@@ -268,7 +300,17 @@ class Planner:
         value = single(values)
         if isinstance(value, Target):
             return self._classify_target(site, value.qualname)
+        if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
+            if value.name in WAIT_METHODS.get(value.owner.kind, ()):
+                return Blocking(site, "wait", f"{value.owner.kind}.{value.name}")
+            return None
+        if isinstance(value, Method) and value.bound:
+            kind = value.cls.primitive_kind()
+            if kind and value.name in WAIT_METHODS[kind] and value.cls.lookup(value.name) is None:
+                return Blocking(site, "wait", f"{kind}.{value.name}")
         if isinstance(value, BoundAttr):
+            if isinstance(value.owner, Loop) and value.name == "run_in_executor":
+                return Neutral(site, "run_in_executor", "loop.run_in_executor")
             if isinstance(value.owner, Loop):
                 if value.name == "run_until_complete" and _one_argument(node):
                     return Blocking(site, "run", "loop.run_until_complete", node.args[0])
@@ -290,6 +332,8 @@ class Planner:
                 refs |= found
                 certain = certain and not open_
             elif candidate == UNKNOWN and isinstance(node.func, ast.Attribute) and len(values) == 1:
+                if self.threads and looks_like_wait(node):
+                    return Blocking(site, "wait", f".{node.func.attr}()", guessed=True)
                 return UnknownMethod(node.func.attr)
             elif isinstance(candidate, Target) and candidate.qualname in BLOCKING_TARGETS:
                 return MaybeBlocking(candidate.qualname)
@@ -314,6 +358,54 @@ class Planner:
             return Neutral(site, "noop", "asyncio.set_event_loop")
         if qualname == ASYNCIO_RUNNER:
             return Neutral(site, "Runner", "asyncio.Runner")
+        if qualname == TO_THREAD:
+            return Neutral(site, "to_thread", TO_THREAD)
+        if qualname == AS_COMPLETED and _async_iterable(site):
+            return Blocking(site, "iterate", qualname)
+        if qualname in WAIT_FUNCTIONS:
+            return Blocking(site, "wait", qualname)
+        return None
+
+    def spawn(self, site: CallSite) -> ast.expr | None:
+        """The function argument of a call that starts a thread (it may be made async: the thread awaits it)."""
+        func = site.node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("submit", "map", "run_in_executor"):
+            value = single(self.callee_values(site))
+            if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive) and value.owner.kind == "Executor":
+                return spawned_function(site.node, f"Executor.{func.attr}")
+            if isinstance(value, BoundAttr) and isinstance(value.owner, Loop) and func.attr == "run_in_executor":
+                return spawned_function(site.node, "loop.run_in_executor")
+            return None
+        if not self.worth_evaluating(func):
+            return None
+        value = single(self.callee_values(site))
+        if isinstance(value, Target) and value.qualname in SPAWNS:
+            return spawned_function(site.node, value.qualname)
+        return None
+
+    def classify_with(self, site: WithSite) -> Blocking | Kept | None:
+        """A ``with`` over thread primitives waits: it becomes ``async with``."""
+        kinds: list[str | None] = []
+        guessed = False
+        globals_ = self.ev.globals_for(site.scope, site.stmt)
+        for item in site.node.items:
+            expr = item.context_expr
+            value = single(self.ev.value(expr, site.scope, globals_)) if self.worth_evaluating(expr) else None
+            if isinstance(value, Primitive) and value.kind in WITH_KINDS:
+                kinds.append(value.kind)
+            elif isinstance(value, Cls | Method | Func | Target):
+                kinds.append(None)
+            elif self.threads and looks_like_lock(expr):
+                kinds.append("Lock")
+                guessed = True
+            else:
+                kinds.append(None)
+        if all(kinds):
+            return Blocking(site, "with", str(kinds[0]), guessed=guessed)
+        if any(kinds):
+            return Kept(
+                site.node, "this `with` mixes thread primitives with other context managers, so it stays blocking"
+            )
         return None
 
     def resolve_method(self, method: Method) -> tuple[set[FunctionRef], bool]:
@@ -339,11 +431,17 @@ class Planner:
         calls_in: list[tuple[FunctionRef, CallSite]] = []  # (callee family, site)
         ambiguous_names: list[tuple[str, CallSite]] = []
 
+        spawned: set[int] = set()  # functions handed to a thread: the thread awaits them
         for site in self.c.calls:
+            function = self.spawn(site)
+            if function is not None:
+                spawned.add(id(function))
             kind = self.classify(site)
             if isinstance(kind, Blocking):
                 if not site.awaited:
                     blocking.append(kind)
+                if kind.guessed and isinstance(site.node.func, ast.Attribute):
+                    ambiguous_names.append((site.node.func.attr, site))
             elif isinstance(kind, Neutral):
                 plan.neutral.append(kind)
             elif isinstance(kind, UnknownMethod):
@@ -362,12 +460,21 @@ class Planner:
                     root = families.pop()
                     uses.setdefault(root, []).append(_Use("call", site.node, site.host, site, root))
                     calls_in.append((root, site))
+        for with_site in self.c.withs:
+            waits = self.classify_with(with_site)
+            if isinstance(waits, Blocking):
+                blocking.append(waits)
+            elif isinstance(waits, Kept):
+                plan.kept.append(waits)
+        plan.imports = list(self.c.imports)
         for name, site in ambiguous_names:
             for ref in self._families_by_name.get(name, ()):
                 root = self.family(ref)
                 uses.setdefault(root, []).append(_Use("ambiguous", site.node, site.host, site, root))
         value_loads: list[tuple[Load, set[FunctionRef]]] = []
         for load in self.c.loads:
+            if id(load.node) in spawned:
+                continue
             refs, ambiguous = self._load_refs(load)
             if not refs:
                 continue
@@ -383,9 +490,10 @@ class Planner:
         for item in blocking:
             if self.awaitable(item.site.host, async_set):
                 plan.rewrites.append(item)
-            elif _user_async(item.site.host) and item.kind in ("input", "getpass"):
+            elif _user_async(item.site.host) and item.kind in ("input", "getpass", *THREAD_WAITS):
                 # A prompt waits for the user either way; awaited, it works without JSPI too
                 # (other tasks may run while it waits, where desktop Python would hold them).
+                # A wait on a thread must let that thread (a task) run, or it would never end.
                 plan.rewrites.append(item)
             elif _user_async(item.site.host):
                 plan.kept.append(Kept(item.site.node, _blocks_the_loop(item, item.site.host)))
@@ -410,7 +518,7 @@ class Planner:
                 plan.twins.append(site.node.func)
         self._plan_prior_uses(plan, uses, async_set, value_loads, ambiguous_names)
         for load in self.c.loads:
-            if load.alias:
+            if load.alias or id(load.node) in spawned:
                 continue
             target = self._blocking_target(load)
             if target:

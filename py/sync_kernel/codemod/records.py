@@ -61,6 +61,8 @@ class ClassRef:
     open: str | None = None
     methods: dict[str, FunctionRef] = field(default_factory=dict)
     subclasses: list[ClassRef] = field(default_factory=list)
+    #: The kind of thread primitive it derives from (``class Worker(threading.Thread)``), if any.
+    primitive: str | None = None
     #: Bases that are live classes of the user's which no cell's analysis recorded.
     live_bases: list[type] = field(default_factory=list, repr=False)
     node: ast.ClassDef | None = field(default=None, repr=False)
@@ -91,3 +93,16 @@ class ClassRef:
             return None
 
         return walk(self)
+
+    def primitive_kind(self) -> str | None:
+        """The kind of thread primitive this class or one of its recorded bases derives from."""
+        stack, seen = [self], set()
+        while stack:
+            cls = stack.pop()
+            if id(cls) in seen:
+                continue
+            seen.add(id(cls))
+            if cls.primitive is not None:
+                return cls.primitive
+            stack.extend(cls.bases)
+        return None

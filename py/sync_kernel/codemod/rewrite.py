@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 from dataclasses import dataclass
 
 from .collect import CallSite
@@ -22,6 +23,7 @@ from .notes import Note, NoteKind
 from .plan import Blocking, Neutral, Plan
 from .records import FunctionRef
 from .source import Edit, SourceText, apply_edits
+from .waits import REPLACEMENT_PACKAGE, THREAD_TARGETS
 
 #: The name the session gives the ``asyncio`` module in the user namespace.
 ASYNCIO_NAME = "__asyncio__"
@@ -40,7 +42,16 @@ _MESSAGES = {
     "asyncio.Runner": "uses the kernel's running event loop",
     "loop.close": "the kernel's event loop stays open",
     "asyncio.set_event_loop": "the kernel keeps its event loop",
+    "wait": "waits as a task, so threads keep running",
+    "iterate": "waits for each future as a task, so threads keep running",
+    "with": "waits as a task, so threads keep running",
+    "asyncio.to_thread": "runs the function as a thread of the kernel's event loop",
+    "loop.run_in_executor": "runs the function as a thread of the kernel's event loop",
+    "import": "threads run as tasks on the kernel's event loop",
 }
+
+#: Modules whose imports come from :mod:`sync_kernel.threads` (``import concurrent.futures`` binds ``concurrent``).
+_IMPORTED_AS = {name: f"{REPLACEMENT_PACKAGE}.{name}" for name in (*THREAD_TARGETS, "concurrent")}
 
 
 @dataclass
@@ -84,7 +95,10 @@ class Rewriter:
         return [Edit(start, start, f"{SUPPORT_NAME}.blocking(", -span), Edit(end, end, ")", span)]
 
     def _blocking_edits(self, item: Blocking) -> list[Edit]:
+        if item.kind == "with":
+            return self._with_edits(item)
         site = item.site
+        assert isinstance(site, CallSite)
         call = site.node
         if item.kind == "sleep":
             return [*self._await(call, site.wrap), self._replace(call.func, f"{ASYNCIO_NAME}.sleep")]
@@ -92,10 +106,61 @@ class Rewriter:
             return [*self._await(call, site.wrap), self._replace(call.func, str(self.input_hook))]
         if item.kind == "getpass":
             return [*self._await(call, site.wrap), self._replace(call.func, f"{self.input_hook}.getpass")]
+        if item.kind == "wait":
+            return self._wait_edits(site)
+        if item.kind == "iterate":
+            start = self._for_keyword(site)
+            return [Edit(start, start, "async ")]
         if item.target == "asyncio.run":  # keeps its arguments and what it does at the end
             return [*self._await(call, site.wrap), self._replace(call.func, f"{SUPPORT_NAME}.run")]
         assert item.main is not None
         return self._run_edits(site, item.main)
+
+    def _wait_edits(self, site: CallSite) -> list[Edit]:
+        """``t.join(5)`` → ``await __sync__.wait(t.join, 5)``: the method is handed over, not called."""
+        call = site.node
+        func_end = self.src.end(call.func)
+        paren = self.src.text.index("(", func_end)
+        has_arguments = bool(call.args or call.keywords)
+        return [
+            *self._await(call, site.wrap, f"await {SUPPORT_NAME}.wait("),
+            Edit(func_end, paren + 1, ", " if has_arguments else ""),
+        ]
+
+    def _with_edits(self, item: Blocking) -> list[Edit]:
+        """``with lock:`` → ``async with lock:``; a subject only named like a lock goes through ``entering``."""
+        node = item.site.node
+        assert isinstance(node, ast.With)
+        start = self.src.start(node)
+        edits = [Edit(start, start, "async ")]
+        if item.guessed:
+            for with_item in node.items:
+                edits.extend(self._await(with_item.context_expr, False, f"{SUPPORT_NAME}.entering(", ")"))
+        return edits
+
+    def _import_edits(self, node: ast.Import | ast.ImportFrom) -> list[Edit]:
+        """``import threading`` → ``import sync_kernel.threads.threading as threading``, and the like."""
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module not in _IMPORTED_AS:
+                return []
+            segment = self.src.segment(node)
+            found = re.match(r"from\s+(" + r"\s*\.\s*".join(map(re.escape, module.split("."))) + r")\b", segment)
+            if found is None:
+                return []
+            start = self.src.start(node) + found.start(1)
+            return [Edit(start, start + len(found.group(1)), _IMPORTED_AS[module])]
+        edits = []
+        for alias in node.names:
+            if alias.name not in _IMPORTED_AS and alias.name != "concurrent.futures":
+                continue
+            if alias.asname:
+                new = f"{_IMPORTED_AS.get(alias.name, REPLACEMENT_PACKAGE + '.' + alias.name)} as {alias.asname}"
+            else:
+                top = alias.name.split(".")[0]
+                new = f"{_IMPORTED_AS[top]} as {top}"
+            edits.append(self._replace(alias, new))
+        return edits
 
     def _run_edits(self, site: CallSite, main: ast.expr) -> list[Edit]:
         """``asyncio.run(main(), debug=True)`` → ``await main()``, keeping the layout and line breaks."""
@@ -139,7 +204,21 @@ class Rewriter:
             )
         for item in plan.rewrites:
             message = _MESSAGES[item.kind]
-            self.groups.append(_Group(item.site.node, "rewrite", message, self._blocking_edits(item)))
+            before = None
+            if item.kind == "iterate":
+                assert isinstance(item.site, CallSite)
+                start = self._for_keyword(item.site)
+                before = self.src.text[start : self.src.end(item.site.node)]
+            elif item.kind == "with":
+                statement = item.site.node
+                assert isinstance(statement, ast.With)
+                before = self.src.text[self.src.start(statement) : self.src.end(statement.items[-1].context_expr)]
+            group = _Group(item.site.node, "rewrite", message, self._blocking_edits(item), before=before)
+            self.groups.append(group)
+        for imported in plan.imports:
+            edits = self._import_edits(imported)
+            if edits:
+                self.groups.append(_Group(imported, "rewrite", _MESSAGES["import"], edits))
         for neutral in plan.neutral:
             self.groups.append(
                 _Group(neutral.site.node, "rewrite", _MESSAGES[neutral.target], self._neutral_edits(neutral))
@@ -220,7 +299,12 @@ class Rewriter:
                 before = f"def {group.node.name}"
                 after = f"async def {group.node.name}"
             elif group.before is not None:
-                before, after = group.before, "async " + group.before
+                start = self.src.start(group.node) if not isinstance(group.node, ast.Call) else None
+                before = group.before
+                if start is not None:  # a `with` header: its own edits, on its own text
+                    after = apply_edits(before, index.within(start, start + len(before)))
+                else:
+                    after = "async " + group.before
             else:
                 before = self.src.segment(group.node)
                 start, end = self.src.start(group.node), self.src.end(group.node)

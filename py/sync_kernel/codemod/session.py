@@ -31,6 +31,7 @@ from .scopes import symbol_table
 from .source import EditConflict, SourceText, apply_edits, blank_lines, statement_lines
 from .support import Runner, Support
 from .values import BUILTIN_TARGETS
+from .waits import WAIT_NAMES
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,11 @@ class Session:
     ) -> TransformResult:
         text = SourceText(source)
         initial, seeds = self.memory.initial(namespace)
+        threads = self.memory.threads_seen or _THREAD_MODULES.search(source) is not None
+        if threads:  # a wait on a receiver the analysis cannot follow is known by its method's name
+            seeds = seeds | WAIT_NAMES
+            if remember:
+                self.memory.threads_seen = True
         relevance = (
             relevant_statements(tree, text, seeds) if self.prefilter else Relevance(tree, list(enumerate(tree.body)))
         )
@@ -157,6 +163,7 @@ class Session:
             seeds | set(BUILTIN_TARGETS),
             live=namespace is not None,
             called_earlier=self.memory.called_without_await,
+            threads=threads,
         )
         try:
             plan = planner.plan()
@@ -215,6 +222,9 @@ class Session:
             called_without_await=_called_without_await(relevance.tree, text, plan),
         )
 
+
+#: A mention of a module whose threads run as tasks: from then on, waits are looked for by name.
+_THREAD_MODULES = re.compile(r"\b(?:threading|queue|concurrent|_thread|multiprocessing)\b")
 
 #: A plain name (not ``.name``), as read from text: called there, or handed to code that may call it.
 _PLAIN_NAME = re.compile(r"(?<![.\w])([A-Za-z_]\w*)")

@@ -10,7 +10,10 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
   ``async``, for places that cannot await it (callbacks, ``map``, lambdas);
 * ``settle(value)`` awaits ``value`` only if it is a coroutine made by such a
   function, for calls the codemod could not resolve statically;
-* ``run(main)`` stands in for ``asyncio.run(main)`` (``await __sync__.run(main)``).
+* ``run(main)`` stands in for ``asyncio.run(main)`` (``await __sync__.run(main)``);
+* ``wait(t.join, ...)`` waits on a thread primitive as a task (``await __sync__.wait(t.join)``),
+  ``entering(cm)`` enters a ``with`` subject named like a lock, ``to_thread`` and
+  ``run_in_executor`` start a function as a thread: see :mod:`sync_kernel.threads`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import types
 import weakref
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
+
+from .. import threads
 
 if TYPE_CHECKING:
     from .memory import Registry
@@ -57,6 +62,14 @@ class Support:
     """What rewritten code calls at run time; one per session."""
 
     Runner = Runner
+    wait = staticmethod(threads.wait)
+    entering = staticmethod(threads.entering)
+    to_thread = staticmethod(threads.to_thread)
+
+    @staticmethod
+    def run_in_executor(executor: Any, func: Callable[..., Any], /, *args: Any) -> Any:
+        """``loop.run_in_executor(executor, func, *args)`` with the thread as a task of the running loop."""
+        return threads.run_in_executor(asyncio.get_running_loop(), executor, func, *args)
 
     def __init__(self, registry: Registry, learn: Callable[[Any], None] = lambda globals_: None) -> None:
         self._registry = registry

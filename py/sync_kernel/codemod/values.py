@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .waits import THREAD_TARGETS
+
 if TYPE_CHECKING:
     from .records import ClassRef, FunctionRef
 
@@ -33,6 +35,7 @@ CLASSMETHOD = "classmethod"
 PROPERTY = "property"
 DATACLASS = "dataclasses.dataclass"
 TOTAL_ORDERING = "functools.total_ordering"
+TO_THREAD = "asyncio.to_thread"
 
 #: Module attributes the codemod recognises, by module name.
 MODULE_TARGETS: dict[str, dict[str, str]] = {
@@ -45,11 +48,17 @@ MODULE_TARGETS: dict[str, dict[str, str]] = {
         "get_running_loop": GET_RUNNING_LOOP,
         "set_event_loop": SET_EVENT_LOOP,
         "Runner": ASYNCIO_RUNNER,
+        "to_thread": TO_THREAD,
     },
     "getpass": {"getpass": GETPASS},
     "dataclasses": {"dataclass": DATACLASS},
     "functools": {"total_ordering": TOTAL_ORDERING},
+    **{module: {name: f"{module}.{name}" for name in names} for module, names in THREAD_TARGETS.items()},
+    "concurrent": {},
 }
+
+#: Submodules the catalogue follows (``import concurrent.futures`` binds ``concurrent``).
+SUBMODULES: dict[str, dict[str, str]] = {"concurrent": {"futures": "concurrent.futures"}}
 
 #: Builtins the codemod recognises.
 BUILTIN_TARGETS: dict[str, str] = {
@@ -70,7 +79,7 @@ TRANSPARENT_CLASS_DECORATORS = frozenset({DATACLASS, TOTAL_ORDERING})
 #: Identifiers whose presence makes a statement worth analysing. A bare ``sleep`` or
 #: ``run`` only matters once an import that names ``time`` or ``asyncio`` (or an
 #: earlier cell, through the session's seeds) has bound it.
-TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input"})
+TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input", *THREAD_TARGETS, "concurrent"})
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,17 @@ class Runner:
 
 
 @dataclass(frozen=True)
-class BoundAttr:
-    """``loop.<name>`` or ``runner.<name>``: a method of a loop or runner."""
+class Primitive:
+    """An instance of a thread primitive (a thread, lock, queue, executor, future...), by kind."""
 
-    owner: Loop | Runner
+    kind: str
+
+
+@dataclass(frozen=True)
+class BoundAttr:
+    """``loop.<name>``, ``runner.<name>`` or ``primitive.<name>``: a method of one of them."""
+
+    owner: Loop | Runner | Primitive
     name: str
 
 
@@ -177,6 +193,7 @@ Value = (
     | Target
     | Loop
     | Runner
+    | Primitive
     | BoundAttr
     | Func
     | Cls

@@ -38,6 +38,7 @@ import types
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from .. import threads
 from .comms import decode_buffers, install_comms
 from .inputs import Blocking
 from .interrupts import in_cell_code
@@ -249,20 +250,27 @@ class KernelApi:
         In the cell's own code (or what it called) this raises ``KeyboardInterrupt``
         there, as on desktop Python, so a loop that never awaits stops at the
         user's line; anywhere else (the loop's plumbing, a background task) it
-        cancels the cell at its next ``await``. With no cell running, the signal
-        is late and is dropped.
+        cancels the cell at its next ``await``, and ends a thread (a task, see
+        :mod:`sync_kernel.threads`) that was computing. With no cell running, it
+        ends such a thread (it outlived its cell), or else it is late and dropped.
         """
         task = self._running
         if task is None or task.done():
+            if threads.in_thread():
+                threads.cancel_all()
+                raise KeyboardInterrupt
             return
         self._signalled = task
         if in_cell_code(frame) and _current_task() is task:
             raise KeyboardInterrupt
         self._cancel(task)
+        if threads.in_thread():  # a thread (a task) that computes without waiting: it ends here
+            raise KeyboardInterrupt
 
     def _cancel(self, task: asyncio.Task[Any]) -> None:
         self.shell.interrupt_requested = True
         self.shell.input_hook.cancel()
+        threads.cancel_all()  # Stop stops the threads (tasks) cells started, too
         task.cancel()
 
     # -- helpers --------------------------------------------------------------
@@ -324,6 +332,7 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     loop = asyncio.get_event_loop()
     protect(loop, current_policy())
     kernel = KernelApi(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
+    threads.configure_blocking(run_sync, can_run_sync)  # waits that could not be awaited, under JSPI
     install_io(kernel)
     signal.signal(signal.SIGINT, kernel.on_interrupt_signal)
     return kernel

@@ -25,6 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 current: ContextVar[Thread | None] = ContextVar("sync_kernel.threads.current", default=None)
 
 
+def in_thread() -> bool:
+    """Whether the running code is a thread's (a thread task's), not the main code's."""
+    return current.get() is not None
+
+
 def get_loop() -> asyncio.AbstractEventLoop:
     """The running loop, else the loop the policy hands out (code called from a JS callback)."""
     try:

@@ -613,8 +613,8 @@ class Thread:
     async def _bootstrap(self) -> None:
         try:
             await _resolved(self.run())
-        except asyncio.CancelledError:
-            pass  # Stop (cancel_all): the thread just ends
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            pass  # Stop: cancelled at a wait, or interrupted (SIGINT) while it computed; it just ends
         except BaseException:
             self._invoke_excepthook()
         finally:

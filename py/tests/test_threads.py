@@ -1,0 +1,383 @@
+"""Threads run as tasks: a notebook's threads print what they print on CPython, in the same order.
+
+Each test runs the cells twice: as written, with CPython's real threads, and
+rewritten, with :mod:`sync_kernel.threads` on one event loop, and compares what
+a user sees (output, errors, data left behind). Orders compared are those
+CPython makes deterministic: events that sleeps keep apart, or that locks,
+queues and joins order. Elapsed times are compared as ratios, within a factor.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness import assert_same_behaviour, cells_of, rewrite, run_original, run_rewritten
+
+PY = Path(__file__).resolve().parent.parent
+
+
+def timed(run, cells: list[str]):
+    start = time.perf_counter()
+    outcome = run(cells)
+    return outcome, time.perf_counter() - start
+
+
+def test_two_sleeping_threads_overlap_as_on_desktop():
+    cells = cells_of(
+        """
+        import threading, time
+        def work(name):
+            print(name, "starts")
+            time.sleep(0.3)
+            print(name, "ends")
+        a = threading.Thread(target=work, args=("a",))
+        b = threading.Thread(target=work, args=("b",))
+        a.start()
+        time.sleep(0.05)
+        b.start()
+        a.join()
+        b.join()
+        print("both done")
+        """
+    )
+    expected, desktop = timed(run_original, cells)
+    actual, ours = timed(run_rewritten, cells)
+    assert actual.behaviour() == expected.behaviour(), "\n".join(r.code for r in actual.results)
+    assert expected.stdout == "a starts\nb starts\na ends\nb ends\nboth done\n"
+    assert ours < 0.5, f"the threads ran one after the other ({ours:.2f} s; CPython {desktop:.2f} s)"
+    assert ours < desktop * 1.6
+
+
+def test_a_list_of_threads_is_joined_in_a_later_cell():
+    assert_same_behaviour(
+        """
+        import threading
+        import time
+        results = []
+        def work(n):
+            time.sleep(0.05 * (3 - n))
+            results.append(n)
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+        for t in threads:
+            t.start()
+        """,
+        """
+        for t in threads:
+            t.join()
+        print(results, [t.is_alive() for t in threads])
+        del threads, t
+        """,
+    )
+
+
+def test_producer_and_consumer_over_a_bounded_queue_interleave_as_on_desktop():
+    outcome = assert_same_behaviour(
+        """
+        import queue, threading, time
+        q = queue.Queue(maxsize=1)
+        def producer():
+            for i in range(4):
+                q.put(i)
+                time.sleep(0.04)
+            q.put(None)
+        def consumer():
+            while (item := q.get()) is not None:
+                print("got", item)
+                q.task_done()
+            print("consumer stops")
+        threading.Thread(target=producer).start()
+        c = threading.Thread(target=consumer)
+        c.start()
+        c.join()
+        """
+    )
+    assert outcome.stdout == "got 0\ngot 1\ngot 2\ngot 3\nconsumer stops\n"
+
+
+def test_a_lock_keeps_a_sleeping_critical_section_whole():
+    outcome = assert_same_behaviour(
+        """
+        import threading, time
+        lock = threading.Lock()
+        def section(name, delay):
+            time.sleep(delay)
+            with lock:
+                print(name, "in")
+                time.sleep(0.1)
+                print(name, "out")
+        ts = [threading.Thread(target=section, args=(n, d)) for n, d in (("a", 0), ("b", 0.03), ("c", 0.06))]
+        for t in ts: t.start()
+        for t in ts: t.join()
+        del ts, t
+        """
+    )
+    assert outcome.stdout == "a in\na out\nb in\nb out\nc in\nc out\n"
+
+
+def test_a_thread_subclass_with_its_own_lock_attribute():
+    assert_same_behaviour(
+        """
+        import threading, time
+        class Counter(threading.Thread):
+            def __init__(self, steps):
+                super().__init__()
+                self.steps = steps
+                self.lock = threading.Lock()
+                self.count = 0
+            def run(self):
+                for _ in range(self.steps):
+                    with self.lock:
+                        self.count += 1
+                    time.sleep(0.01)
+        counters = [Counter(3), Counter(5)]
+        for c in counters: c.start()
+        for c in counters: c.join()
+        print([c.count for c in counters])
+        del counters, c
+        """
+    )
+
+
+def test_event_and_condition_wake_the_waiters():
+    outcome = assert_same_behaviour(
+        """
+        import threading, time
+        ready = threading.Event()
+        cond = threading.Condition()
+        items = []
+        def waiter():
+            ready.wait()
+            print("event seen")
+            with cond:
+                cond.wait_for(lambda: len(items) == 2)
+                print("items", items)
+        t = threading.Thread(target=waiter)
+        t.start()
+        time.sleep(0.05)
+        ready.set()
+        for i in range(2):
+            time.sleep(0.03)
+            with cond:
+                items.append(i)
+                cond.notify_all()
+        t.join()
+        print("timed out:", not threading.Event().wait(0.01))
+        """
+    )
+    assert outcome.stdout == "event seen\nitems [0, 1]\ntimed out: True\n"
+
+
+def test_a_thread_pool_maps_submits_and_completes_as_on_desktop():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        from concurrent.futures import ThreadPoolExecutor, as_completed, wait
+        def square(n):
+            time.sleep(0.02 * (4 - n))
+            return n * n
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            print(list(pool.map(square, range(4))))
+            futures = [pool.submit(square, n) for n in range(4)]
+            print([f.result() for f in as_completed(futures)])
+            done, pending = wait(futures)
+            print(len(done), len(pending))
+        """
+    )
+    assert outcome.stdout == "[0, 1, 4, 9]\n[9, 4, 1, 0]\n4 0\n"
+
+
+def test_asyncio_to_thread_and_run_in_executor_overlap():
+    cells = cells_of(
+        """
+        import asyncio, time
+        def blocking(n):
+            time.sleep(0.2)
+            return n
+        async def main():
+            loop = asyncio.get_running_loop()
+            return await asyncio.gather(asyncio.to_thread(blocking, 1), loop.run_in_executor(None, blocking, 2))
+        print(asyncio.run(main()))
+        """
+    )
+    expected, desktop = timed(run_original, cells)
+    actual, ours = timed(run_rewritten, cells)
+    assert actual.behaviour() == expected.behaviour(), "\n".join(r.code for r in actual.results)
+    assert ours < 0.35, f"to_thread and run_in_executor did not overlap ({ours:.2f} s, CPython {desktop:.2f} s)"
+
+
+def test_an_error_in_a_thread_goes_through_excepthook_and_the_cell_goes_on(monkeypatch):
+    import threading
+
+    import sync_kernel.threads.threading as tasks_threading
+
+    # The cells replace the hook of the module they import: both are put back after the test.
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(tasks_threading, "excepthook", tasks_threading.excepthook)
+    assert_same_behaviour(
+        """
+        import threading
+        seen = []
+        threading.excepthook = lambda args: seen.append((args.exc_type.__name__, str(args.exc_value)))
+        def boom():
+            raise ValueError("bad input")
+        t = threading.Thread(target=boom)
+        t.start()
+        t.join()
+        print(seen, t.is_alive())
+        """
+    )
+
+
+def _run_fresh(program: str) -> str:
+    """Run ``program`` in a new interpreter (thread names are numbered per process)."""
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, env={"PYTHONPATH": str(PY)}
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+NAMES_AND_LOGGING = """
+import logging, threading, time
+logging.basicConfig(format="%(threadName)s: %(message)s", level=logging.INFO, stream=__import__("sys").stdout)
+local = threading.local()
+def work(n):
+    local.n = n
+    time.sleep(0.02 * n)
+    logging.info("n=%s local=%s current=%s", n, local.n, threading.current_thread().name)
+named = threading.Thread(name="custom", target=work, args=(3,))
+ts = [threading.Thread(target=work, args=(n,)) for n in (1, 2)] + [named]
+for t in ts: t.start()
+print(threading.active_count(), sorted(t.name for t in threading.enumerate()))
+for t in ts: t.join()
+print(threading.active_count(), threading.current_thread().name)
+class Plain(threading.Thread):
+    def run(self):
+        print("plain", self.name)
+p = Plain(); p.start(); p.join()
+def boom():
+    raise KeyError("k")
+b = threading.Thread(target=boom); b.start(); b.join()
+"""
+
+
+def test_names_current_thread_local_and_logging_as_in_a_fresh_process():
+    desktop = _run_fresh(NAMES_AND_LOGGING)
+    program = f"""
+import asyncio, sync_kernel
+session = sync_kernel.Session()
+namespace = {{"__name__": "__main__"}}
+code = session.transform({NAMES_AND_LOGGING!r}, namespace).code
+async def main():
+    await eval(compile(code, "<cell>", "exec", flags=0x2000), namespace)
+asyncio.run(main())
+"""
+    ours = _run_fresh(program)
+    assert "Thread-1 (work): n=1 local=1 current=Thread-1 (work)" in desktop
+    # stdout, then stderr: the report of the error in thread `boom`, whose frames inside
+    # `threading` differ; its first line, the user's frame and the error are compared.
+    assert _report(ours.replace('"<cell>"', '"<string>"')) == _report(desktop)
+
+
+def _report(output: str) -> tuple[str, list[str], str]:
+    head, _, traceback = output.partition("Traceback (most recent call last):\n")
+    lines = traceback.splitlines()
+    return head, [line for line in lines if '"<string>"' in line], lines[-1] if lines else ""
+
+
+def test_the_rewrite_shows_each_wait_with_a_note():
+    (result,) = rewrite(
+        """
+        import threading
+        from queue import Queue
+        q = Queue()
+        def work():
+            q.put(1)
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+        print(q.get(), ", ".join(["a", "b"]), {}.get("k"))
+        """
+    )
+    assert (
+        result.code
+        == cells_of(
+            """
+        import sync_kernel.threads.threading as threading
+        from sync_kernel.threads.queue import Queue
+        q = Queue()
+        async def work():
+            await __sync__.wait(q.put, 1)
+        t = threading.Thread(target=work)
+        t.start()
+        await __sync__.wait(t.join)
+        print(await __sync__.wait(q.get), ", ".join(["a", "b"]), {}.get("k"))
+        """
+        )[0]
+    )
+    assert [(n.line, n.kind) for n in result.notes] == [
+        (1, "rewrite"),
+        (2, "rewrite"),
+        (4, "async-def"),
+        (5, "rewrite"),
+        (8, "rewrite"),
+        (9, "rewrite"),
+    ]
+
+
+def test_without_threads_in_the_session_method_names_alone_change_nothing():
+    (result,) = rewrite(
+        """
+        def drain(source):
+            return source.get(), source.join(), source.result()
+        """
+    )
+    assert (
+        result.code
+        == cells_of(
+            """
+        def drain(source):
+            return source.get(), source.join(), source.result()
+        """
+        )[0]
+    )
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "import multiprocessing\nmultiprocessing.Pool(2)",
+        "from concurrent.futures import ProcessPoolExecutor\nProcessPoolExecutor()",
+    ],
+)
+def test_processes_give_a_one_line_error_that_names_the_thread_version(program: str):
+    outcome = run_rewritten(cells_of(program))
+    (cell,) = outcome.cells
+    assert cell.error is not None
+    kind, message, line = cell.error
+    assert kind == "RuntimeError" and "\n" not in message and "Thread" in message and line == 2
+
+
+def test_a_wait_that_cannot_be_awaited_says_why_in_one_line():
+    outcome = run_rewritten(
+        cells_of(
+            """
+            import threading, time
+            def slow():
+                time.sleep(0.1)
+            t = threading.Thread(target=slow)
+            t.start()
+            list(map(lambda thread: thread.join(), [t]))
+            """
+        )
+    )
+    (cell,) = outcome.cells
+    assert cell.error is not None and cell.error[0] == "RuntimeError", cell
+    assert "join()" in cell.error[1] and "\n" not in cell.error[1]
+    kept = [n for n in outcome.results[0].notes if n.kind == "kept-blocking"]
+    assert [n.before for n in kept] == ["thread.join()"]
