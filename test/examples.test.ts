@@ -14,7 +14,14 @@ const STDIN: Record<string, string> = {
   'input.ipynb': 'Ada\nseven\n3\n4\n',
 };
 
-const EXAMPLES = ['progress.ipynb', 'asyncio_script.ipynb', 'input.ipynb', 'helpers.ipynb', 'files.ipynb'];
+const EXAMPLES = [
+  'progress.ipynb',
+  'asyncio_script.ipynb',
+  'input.ipynb',
+  'helpers.ipynb',
+  'files.ipynb',
+  'threads.ipynb',
+];
 
 /** The notebook's code cells joined into one script, run by the host's CPython in the notebook's folder. */
 function runAsScript(path: string, stdin: string): string {

@@ -289,6 +289,89 @@ describe('the event loop and the engine', () => {
   });
 });
 
+describe('threads run as tasks', () => {
+  test('two threads that sleep 0.3 s each finish together, printing in order', async () => {
+    const { reply, events } = await kernel.run(
+      [
+        'import threading, time',
+        'def work(name):',
+        '    print(name, "starts")',
+        '    time.sleep(0.3)',
+        '    print(name, "ends")',
+        'start = time.monotonic()',
+        'workers = [threading.Thread(target=work, args=(n,)) for n in "ab"]',
+        'for w in workers: w.start()',
+        'for w in workers: w.join()',
+        'elapsed = time.monotonic() - start',
+        'print([w.name for w in workers], threading.active_count())',
+      ].join('\n'),
+    );
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe("a starts\nb starts\na ends\nb ends\n['Thread-1 (work)', 'Thread-2 (work)'] 1\n");
+    const { events: timing } = await kernel.run('print(0.3 <= elapsed < 0.55)');
+    expect(streamText(timing)).toBe('True\n');
+  });
+
+  test('interrupt ends a thread that computes without waiting, and the next cell reads its count', async () => {
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    kernel.onEvent = (e) => {
+      if (e.msgType === 'stream' && e.content.text.includes('spinning\n')) {
+        started();
+      }
+    };
+    const cell = kernel.run(
+      [
+        'import threading',
+        'count = 0',
+        'def spin():',
+        '    global count',
+        '    while True:',
+        '        count += 1',
+        '        if count == 1000:',
+        '            print("spinning", flush=True)',
+        'spinner = threading.Thread(target=spin)',
+        'spinner.start()',
+        'spinner.join()',
+      ].join('\n'),
+    );
+    await running;
+    const interrupted = Date.now();
+    await kernel.runtime.interrupt();
+    const { reply } = await cell;
+    kernel.onEvent = undefined;
+    expect(Date.now() - interrupted).toBeLessThan(500);
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    expect(plain(reply.traceback)).toMatch(/-+> 11 spinner\.join\(\)/);
+    expect(plain(reply.traceback)).not.toMatch(/sync_kernel/);
+    const next = await kernel.run('print(count > 0, spinner.is_alive(), threading.active_count())');
+    expect(streamText(next.events)).toBe('True False 1\n');
+  });
+
+  test('a join the codemod could not rewrite waits with JSPI and says why without it', async () => {
+    const { reply, events } = await kernel.run(
+      [
+        'import threading, time',
+        'def slow():',
+        '    time.sleep(0.05)',
+        '    print("slow done")',
+        't = threading.Thread(target=slow)',
+        't.start()',
+        'list(map(lambda thread: thread.join(), [t]))',
+        'print("joined")',
+      ].join('\n'),
+    );
+    if (JSPI) {
+      expect(reply.status).toBe('ok');
+      expect(streamText(events)).toBe('slow done\njoined\n');
+    } else {
+      expect(reply.ename).toBe('RuntimeError');
+      expect(reply.evalue).toMatch(/join\(\).*JSPI/);
+      await kernel.run('t.join()');
+    }
+  });
+});
+
 describe('other requests', () => {
   test('complete, inspect and is_complete', async () => {
     await kernel.run('alphabet_soup = 1');

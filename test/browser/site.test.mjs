@@ -171,6 +171,22 @@ for (const jspi of [true, false]) {
       );
     });
 
+    visit('threads.ipynb: workers, a thread pool and a progress thread print as on desktop', async (v) => {
+      const nb = await v.openNotebook('threads.ipynb');
+      await nb.runAll();
+      await nb.waitUntilAllRan();
+      assert.match(
+        await nb.outputText(0),
+        /consumed item 0\s+consumed item 1\s+consumed item 2\s+consumed item 3\s+consumed item 4\s+consumer done\s+\['Thread-1 \(producer\)', 'Thread-2 \(consumer\)'\] alive: 1/,
+      );
+      assert.match(
+        await nb.outputText(1),
+        /squares: \[0, 1, 4, 9\]\s+workers: \['fetcher_0', 'fetcher_1', 'fetcher_2', 'fetcher_3'\]\s+overlapped: True/,
+      );
+      assert.match(await nb.outputText(2), /\[#\.\.\.\.\] 1\/5[\s\S]*\[#####\] 5\/5\s+done/);
+      assert.match(await nb.notes(0).innerText(), /rewrite/);
+    });
+
     visit('talk_name_resolution.ipynb: every spelling of time.sleep, and only it', async (v) => {
       const nb = await v.openNotebook('talk_name_resolution.ipynb');
       await nb.runAll();

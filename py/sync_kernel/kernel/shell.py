@@ -51,6 +51,8 @@ INPUT_HOOK_NAME = "__input__"
 NotesMode = Literal["all", "warnings", "off"]
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
+#: Threads as tasks: how ``join``, ``get``, ``with lock`` wait is the kernel's business, not the user's.
+_THREADS_DIR = str(Path(__file__).resolve().parent.parent / "threads")
 _ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent)
 _TRANSFORM_MAGIC = re.compile(r"\s*%%?transform\b")
 
@@ -224,10 +226,10 @@ class SyncShell(InteractiveShell):
             etype, value, tb = self._get_exc_info(exc_tuple)
         except ValueError:
             return super().showtraceback(exc_tuple, filename, tb_offset, exception_only, running_compiled_code)
-        internal: tuple[str, ...] = (_PACKAGE_DIR,)
+        internal: tuple[str, ...] = (_PACKAGE_DIR, _THREADS_DIR)
         if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
             interrupt = KeyboardInterrupt()
-            etype, value, internal = KeyboardInterrupt, interrupt, (_PACKAGE_DIR, _ASYNCIO_DIR)
+            etype, value, internal = KeyboardInterrupt, interrupt, (*internal, _ASYNCIO_DIR)
         tb = drop_internal_frames(tb, internal)
         value.__traceback__ = tb
         super().showtraceback((etype, value, tb), filename, tb_offset, exception_only, running_compiled_code)

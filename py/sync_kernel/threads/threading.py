@@ -714,7 +714,8 @@ class _MainThread(Thread):
         super().__init__(name="MainThread", daemon=False)
         self._started = True
         self._ident = _REAL_MAIN.ident
-        self._native_id = _REAL_MAIN.native_id
+        # Platforms without native thread ids (Pyodide) have no `native_id` on the main thread.
+        self._native_id = getattr(_REAL_MAIN, "native_id", None) or _REAL_MAIN.ident
 
 
 class Timer(Thread):
