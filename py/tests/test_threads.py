@@ -381,3 +381,90 @@ def test_a_wait_that_cannot_be_awaited_says_why_in_one_line():
     assert "join()" in cell.error[1] and "\n" not in cell.error[1]
     kept = [n for n in outcome.results[0].notes if n.kind == "kept-blocking"]
     assert [n.before for n in kept] == ["thread.join()"]
+
+
+def test_timers_timeouts_semaphores_and_barriers():
+    outcome = assert_same_behaviour(
+        """
+        import queue, threading, time
+        fired = []
+        threading.Timer(0.05, fired.append, args=("timer",)).start()
+        cancelled = threading.Timer(0.05, fired.append, args=("cancelled",))
+        cancelled.start()
+        cancelled.cancel()
+        q = queue.Queue()
+        try:
+            q.get(timeout=0.1)
+        except queue.Empty:
+            print("empty after the timeout; fired:", fired)
+        inside = []
+        most = []
+        gate = threading.Semaphore(2)
+        def limited(n):
+            with gate:
+                inside.append(n)
+                most.append(len(inside))
+                time.sleep(0.03)
+                inside.remove(n)
+        barrier = threading.Barrier(3)
+        order = []
+        def meet(n):
+            time.sleep(0.02 * n)
+            order.append(("before", n))
+            barrier.wait()
+            order.append(("after", n))
+        workers = [threading.Thread(target=limited, args=(n,)) for n in range(5)]
+        workers += [threading.Thread(target=meet, args=(n,)) for n in range(3)]
+        for w in workers: w.start()
+        for w in workers: w.join()
+        print("at most", max(most), "inside; before all precede after:", [kind for kind, _ in order])
+        del workers, w
+        """
+    )
+    assert outcome.stdout.startswith("empty after the timeout; fired: ['timer']\n")
+
+
+def test_a_background_thread_runs_while_later_cells_wait():
+    assert_same_behaviour(
+        """
+        import threading, time
+        ticks = []
+        stop = threading.Event()
+        def ticker():
+            while not stop.is_set():
+                ticks.append(len(ticks))
+                time.sleep(0.05)
+        background = threading.Thread(target=ticker, daemon=True)
+        background.start()
+        """,
+        """
+        time.sleep(0.32)
+        stop.set()
+        background.join()
+        print(len(ticks) >= 4, background.daemon, background.is_alive())
+        del background
+        """,
+    )
+
+
+def test_start_new_thread_and_a_method_as_target():
+    assert_same_behaviour(
+        """
+        import _thread, threading, time
+        done = threading.Event()
+        class Job:
+            def __init__(self):
+                self.log = []
+            def step(self, n):
+                time.sleep(0.02)
+                self.log.append(n)
+                if len(self.log) == 2:
+                    done.set()
+        job = Job()
+        _thread.start_new_thread(job.step, (1,))
+        threading.Thread(target=job.step, args=(2,)).start()
+        done.wait()
+        print(sorted(job.log))
+        del job
+        """
+    )
