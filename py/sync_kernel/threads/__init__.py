@@ -8,4 +8,13 @@ The codemod rewrites imports of ``threading``, ``queue``, ``concurrent.futures``
 from ._core import awaitable_as, cancel_all, configure_blocking, entering, in_thread, wait
 from .aio import run_in_executor, to_thread
 
-__all__ = ["awaitable_as", "cancel_all", "configure_blocking", "entering", "in_thread", "run_in_executor", "to_thread", "wait"]
+__all__ = [
+    "awaitable_as",
+    "cancel_all",
+    "configure_blocking",
+    "entering",
+    "in_thread",
+    "run_in_executor",
+    "to_thread",
+    "wait",
+]
