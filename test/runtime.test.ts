@@ -290,7 +290,7 @@ describe('the event loop and the engine', () => {
 });
 
 describe('threads run as tasks', () => {
-  test('two threads that sleep 0.3 s each finish together, printing in order', async () => {
+  test('two threads run their first lines when started, and sleeping 0.3 s each, finish together', async () => {
     const { reply, events } = await kernel.run(
       [
         'import threading, time',
@@ -301,18 +301,24 @@ describe('threads run as tasks', () => {
         'start = time.monotonic()',
         'workers = [threading.Thread(target=work, args=(n,)) for n in "ab"]',
         'for w in workers: w.start()',
+        'print("both started")',
         'for w in workers: w.join()',
         'elapsed = time.monotonic() - start',
         'print([w.name for w in workers], threading.active_count())',
       ].join('\n'),
     );
     expect(reply.status).toBe('ok');
-    expect(streamText(events)).toBe("a starts\nb starts\na ends\nb ends\n['Thread-1 (work)', 'Thread-2 (work)'] 1\n");
+    expect(streamText(events)).toBe(
+      "a starts\nb starts\nboth started\na ends\nb ends\n['Thread-1 (work)', 'Thread-2 (work)'] 1\n",
+    );
     const { events: timing } = await kernel.run('print(0.3 <= elapsed < 0.55)');
     expect(streamText(timing)).toBe('True\n');
   });
 
-  test('interrupt ends a thread that computes without waiting, and the next cell reads its count', async () => {
+  /** Runs `cell`, interrupts it once its thread prints "spinning", and returns the reply and how long Stop took. */
+  async function interruptWhenSpinning(
+    cell: string,
+  ): Promise<{ reply: Awaited<ReturnType<TestKernel['run']>>['reply']; took: number }> {
     let started: () => void = () => undefined;
     const running = new Promise<void>((resolve) => (started = resolve));
     kernel.onEvent = (e) => {
@@ -320,30 +326,47 @@ describe('threads run as tasks', () => {
         started();
       }
     };
-    const cell = kernel.run(
-      [
-        'import threading',
-        'count = 0',
-        'def spin():',
-        '    global count',
-        '    while True:',
-        '        count += 1',
-        '        if count == 1000:',
-        '            print("spinning", flush=True)',
-        'spinner = threading.Thread(target=spin)',
-        'spinner.start()',
-        'spinner.join()',
-      ].join('\n'),
-    );
+    const done = kernel.run(cell);
     await running;
     const interrupted = Date.now();
     await kernel.runtime.interrupt();
-    const { reply } = await cell;
+    const { reply } = await done;
     kernel.onEvent = undefined;
-    expect(Date.now() - interrupted).toBeLessThan(500);
+    return { reply, took: Date.now() - interrupted };
+  }
+
+  const SPIN = [
+    'import threading',
+    'count = 0',
+    'go = threading.Event()',
+    'def spin():',
+    '    global count',
+    '    go.wait()',
+    '    while True:',
+    '        count += 1',
+    '        if count == 1000:',
+    '            print("spinning", flush=True)',
+    'spinner = threading.Thread(target=spin)',
+    'spinner.start()',
+  ];
+
+  test('interrupt ends a thread that computes without waiting; the cell stops at its wait', async () => {
+    const { reply, took } = await interruptWhenSpinning([...SPIN, 'go.set()', 'spinner.join()'].join('\n'));
+    expect(took).toBeLessThan(500);
     expect(reply.ename).toBe('KeyboardInterrupt');
-    expect(plain(reply.traceback)).toMatch(/-+> 11 spinner\.join\(\)/);
+    expect(plain(reply.traceback)).toMatch(/-+> 14 spinner\.join\(\)/);
     expect(plain(reply.traceback)).not.toMatch(/sync_kernel/);
+    const next = await kernel.run('print(count > 0, spinner.is_alive(), threading.active_count())');
+    expect(streamText(next.events)).toBe('True False 1\n');
+  });
+
+  test('a thread that computes from its first step, inside start(), stops the cell at start()', async () => {
+    const { reply, took } = await interruptWhenSpinning(
+      [...SPIN.map((line) => line.replace('go.wait()', 'pass')), 'spinner.join()'].join('\n'),
+    );
+    expect(took).toBeLessThan(500);
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    expect(plain(reply.traceback)).toMatch(/-+> 12 spinner\.start\(\)/);
     const next = await kernel.run('print(count > 0, spinner.is_alive(), threading.active_count())');
     expect(streamText(next.events)).toBe('True False 1\n');
   });

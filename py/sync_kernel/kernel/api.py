@@ -261,7 +261,10 @@ class KernelApi:
                 raise KeyboardInterrupt
             return
         self._signalled = task
-        if in_cell_code(frame) and _current_task() is task:
+        if in_cell_code(frame) and (_current_task() is task or threads.in_thread()):
+            # In the cell's code, or in a thread's first step, which runs inside its `start()`
+            # there: the cell stops at its line, and so do the other threads.
+            threads.cancel_all()
             raise KeyboardInterrupt
         self._cancel(task)
         if threads.in_thread():  # a thread (a task) that computes without waiting: it ends here

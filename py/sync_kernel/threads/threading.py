@@ -15,7 +15,7 @@ import logging
 import sys
 import threading as _threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any, cast
 
 from . import _core
@@ -561,6 +561,7 @@ class Thread:
         self._ident: int | None = None
         self._native_id: int | None = None
         self._started = False
+        self._starting = False
         self._is_stopped = False
         self._done = Event()
         self._task: asyncio.Task[None] | None = None
@@ -581,7 +582,7 @@ class Thread:
         return f"<{type(self).__name__}({self._name}, {status})>"
 
     def start(self) -> None:
-        """Schedule ``run`` as a task; it starts when the starting code next awaits."""
+        """Run ``run`` as a task, at once until its first wait (Python ≥ 3.12), as a thread does on desktop."""
         if not self._initialized:
             raise RuntimeError("thread.__init__() not called")
         if self._started:
@@ -594,7 +595,11 @@ class Thread:
         self._ident = self._native_id = _IDENT_BASE + _next_ident()  # never the main thread's
         self._started = True
         _active[self._ident] = self
-        self._task = context.run(loop.create_task, self._bootstrap(), name=self._name)
+        self._starting = True  # while its first step runs inside this call
+        try:
+            self._task = _start_task(loop, self._bootstrap(), self._name, context)
+        finally:
+            self._starting = False
         _core.track(self._task, self._stop)
 
     async def _run_async(self) -> Any:
@@ -613,8 +618,13 @@ class Thread:
     async def _bootstrap(self) -> None:
         try:
             await _resolved(self.run())
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            pass  # Stop: cancelled at a wait, or interrupted (SIGINT) while it computed; it just ends
+        except KeyboardInterrupt:
+            # Stop (SIGINT) while it computed. In its first step, which runs inside `start()`,
+            # the interrupt is the starter's, as it would be on desktop: it goes on there.
+            if self._starting:
+                raise
+        except asyncio.CancelledError:
+            pass  # Stop: cancelled at a wait; the thread just ends
         except BaseException:
             self._invoke_excepthook()
         finally:
@@ -705,6 +715,21 @@ class Thread:
 
     def setName(self, name: str) -> None:
         self.name = name
+
+
+def _start_task(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None], name: str, context: contextvars.Context
+) -> asyncio.Task[None]:
+    """A task for a thread's body, started eagerly where asyncio can (3.12+, on a running loop).
+
+    On desktop a started thread usually runs its first lines before ``start()``
+    returns (the starter waits for it to signal that it began, and the new thread
+    then holds the GIL until it blocks); running the task's first step at once
+    gives that order. Before 3.12 it starts when the starting code next awaits.
+    """
+    if sys.version_info >= (3, 12) and loop.is_running():
+        return asyncio.Task(coro, loop=loop, name=name, context=context, eager_start=True)  # type: ignore[call-arg]
+    return loop.create_task(coro, name=name, context=context)
 
 
 class _MainThread(Thread):
