@@ -30,6 +30,7 @@ from .values import (
     SUBMODULES,
     SUPER,
     TRANSPARENT_CLASS_DECORATORS,
+    UNBOUND,
     UNKNOWN,
     BoundAttr,
     Cls,
@@ -508,6 +509,8 @@ def _union(groups: Iterable[Values]) -> Values:
 
 
 def _attribute(receiver: Value, attr: str) -> Values:
+    if receiver == UNBOUND:
+        return ONLY_UNBOUND  # reading it raises NameError: that path never gets to the attribute
     if isinstance(receiver, Module):
         submodule = SUBMODULES.get(receiver.name, {}).get(attr)
         if submodule is not None:
@@ -526,6 +529,8 @@ def _attribute(receiver: Value, attr: str) -> Values:
 
 
 def _call_result(callee: Value) -> Values:
+    if callee == UNBOUND:
+        return ONLY_UNBOUND
     if isinstance(callee, Target):
         if callee.qualname in LOOP_FACTORIES:
             return frozenset({Loop()})

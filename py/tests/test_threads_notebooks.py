@@ -1,0 +1,159 @@
+"""Thread code as notebooks in the wild write it: the docs' thread-pool example, worker queues,
+counters under a lock, stoppable classes, pools inside functions, a condition-guarded buffer.
+
+Each runs with CPython's threads and rewritten on one event loop, with the same output.
+"""
+
+from harness import assert_same_behaviour
+
+
+def test_the_concurrent_futures_docs_example_with_an_error():
+    assert_same_behaviour("""
+import concurrent.futures, time
+URLS = ['a', 'bbb', 'cc']
+def load_url(url, timeout):
+    time.sleep(0.05 * len(url))
+    if url == 'cc':
+        raise ValueError("boom")
+    return url * 2
+with concurrent.futures.ThreadPoolExecutor(max_workers=5) as executor:
+    future_to_url = {executor.submit(load_url, url, 60): url for url in URLS}
+    for future in concurrent.futures.as_completed(future_to_url):
+        url = future_to_url[future]
+        try:
+            data = future.result()
+        except Exception as exc:
+            print('%r generated an exception: %s' % (url, exc))
+        else:
+            print('%r page is %d bytes' % (url, len(data)))
+del future_to_url, future, executor
+""")
+
+
+def test_daemon_worker_and_queue_join():
+    assert_same_behaviour("""
+import threading, queue, time
+q = queue.Queue()
+def worker():
+    while True:
+        item = q.get()
+        time.sleep(0.01)
+        print(f'Finished {item}')
+        q.task_done()
+threading.Thread(target=worker, daemon=True).start()
+for item in range(5):
+    q.put(item)
+q.join()
+print('All work completed')
+""")
+
+
+def test_a_counter_under_acquire_and_release_inside_a_function():
+    assert_same_behaviour("""
+import threading, time
+counter = 0
+lock = threading.Lock()
+def increment(times):
+    global counter
+    for _ in range(times):
+        lock.acquire()
+        try:
+            value = counter
+            time.sleep(0.001)
+            counter = value + 1
+        finally:
+            lock.release()
+def run_all():
+    threads = [threading.Thread(target=increment, args=(20,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return counter
+print(run_all())
+""")
+
+
+def test_a_class_that_starts_and_stops_its_own_thread():
+    assert_same_behaviour("""
+import threading, time
+class Ticker:
+    def __init__(self):
+        self.running = True
+        self.ticks = 0
+        self.thread = threading.Thread(target=self.loop)
+    def loop(self):
+        while self.running:
+            self.ticks += 1
+            time.sleep(0.02)
+    def start(self):
+        self.thread.start()
+    def stop(self):
+        self.running = False
+        self.thread.join()
+t = Ticker()
+t.start()
+time.sleep(0.15)
+t.stop()
+print(t.ticks >= 5, t.thread.is_alive())
+del t
+""")
+
+
+def test_a_pool_inside_a_function_and_run_in_executor_on_a_pool():
+    assert_same_behaviour("""
+import asyncio, time
+from concurrent.futures import ThreadPoolExecutor
+def square(x):
+    time.sleep(0.01)
+    return x * x
+def squares(xs):
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(square, xs))
+print(squares(range(6)))
+pool = ThreadPoolExecutor(2)
+async def main():
+    loop = asyncio.get_running_loop()
+    return await asyncio.gather(*(loop.run_in_executor(pool, square, i) for i in range(3)))
+print(asyncio.run(main()))
+pool.shutdown()
+del pool
+""")
+
+
+def test_a_buffer_guarded_by_a_condition_deleted_at_the_end():
+    assert_same_behaviour("""
+import threading, time, random
+class Buffer:
+    def __init__(self, size):
+        self.items = []
+        self.size = size
+        self.cond = threading.Condition()
+    def put(self, item):
+        with self.cond:
+            while len(self.items) >= self.size:
+                self.cond.wait()
+            self.items.append(item)
+            self.cond.notify_all()
+    def take(self):
+        with self.cond:
+            while not self.items:
+                self.cond.wait()
+            item = self.items.pop(0)
+            self.cond.notify_all()
+            return item
+buf = Buffer(2)
+out = []
+def produce():
+    for i in range(6):
+        buf.put(i)
+def consume():
+    for _ in range(6):
+        out.append(buf.take())
+        time.sleep(0.005)
+ts = [threading.Thread(target=produce), threading.Thread(target=consume)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(out)
+del ts, buf
+""")
