@@ -16,9 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from harness import assert_same_behaviour, cells_of, rewrite, run_original, run_rewritten
+from harness import Outcome, assert_same_behaviour, cells_of, rewrite, run_original, run_rewritten
 
 PY = Path(__file__).resolve().parent.parent
+
+
+def same_as_desktop(*cells: str) -> Outcome:
+    """The cells print what CPython's threads print, and really ran as tasks (no cell left as written)."""
+    outcome = assert_same_behaviour(*cells)
+    assert not [note for result in outcome.results for note in result.notes if note.kind == "internal"]
+    assert "sync_kernel.threads" in outcome.results[0].code, outcome.results[0].code
+    return outcome
 
 
 def timed(run, cells: list[str]):
@@ -47,6 +55,7 @@ def test_two_sleeping_threads_overlap_as_on_desktop():
     )
     expected, desktop = timed(run_original, cells)
     actual, ours = timed(run_rewritten, cells)
+    assert not [n for r in actual.results for n in r.notes if n.kind == "internal"], actual.results
     assert actual.behaviour() == expected.behaviour(), "\n".join(r.code for r in actual.results)
     assert expected.stdout == "a starts\nb starts\na ends\nb ends\nboth done\n"
     assert ours < 0.5, f"the threads ran one after the other ({ours:.2f} s; CPython {desktop:.2f} s)"
@@ -54,7 +63,7 @@ def test_two_sleeping_threads_overlap_as_on_desktop():
 
 
 def test_a_list_of_threads_is_joined_in_a_later_cell():
-    assert_same_behaviour(
+    same_as_desktop(
         """
         import threading
         import time
@@ -76,7 +85,7 @@ def test_a_list_of_threads_is_joined_in_a_later_cell():
 
 
 def test_producer_and_consumer_over_a_bounded_queue_interleave_as_on_desktop():
-    outcome = assert_same_behaviour(
+    outcome = same_as_desktop(
         """
         import queue, threading, time
         q = queue.Queue(maxsize=1)
@@ -100,7 +109,7 @@ def test_producer_and_consumer_over_a_bounded_queue_interleave_as_on_desktop():
 
 
 def test_a_lock_keeps_a_sleeping_critical_section_whole():
-    outcome = assert_same_behaviour(
+    outcome = same_as_desktop(
         """
         import threading, time
         lock = threading.Lock()
@@ -120,7 +129,7 @@ def test_a_lock_keeps_a_sleeping_critical_section_whole():
 
 
 def test_a_thread_subclass_with_its_own_lock_attribute():
-    assert_same_behaviour(
+    same_as_desktop(
         """
         import threading, time
         class Counter(threading.Thread):
@@ -144,7 +153,7 @@ def test_a_thread_subclass_with_its_own_lock_attribute():
 
 
 def test_event_and_condition_wake_the_waiters():
-    outcome = assert_same_behaviour(
+    outcome = same_as_desktop(
         """
         import threading, time
         ready = threading.Event()
@@ -173,7 +182,7 @@ def test_event_and_condition_wake_the_waiters():
 
 
 def test_a_thread_pool_maps_submits_and_completes_as_on_desktop():
-    outcome = assert_same_behaviour(
+    outcome = same_as_desktop(
         """
         import time
         from concurrent.futures import ThreadPoolExecutor, as_completed, wait
@@ -206,6 +215,7 @@ def test_asyncio_to_thread_and_run_in_executor_overlap():
     )
     expected, desktop = timed(run_original, cells)
     actual, ours = timed(run_rewritten, cells)
+    assert not [n for r in actual.results for n in r.notes if n.kind == "internal"], actual.results
     assert actual.behaviour() == expected.behaviour(), "\n".join(r.code for r in actual.results)
     assert ours < 0.35, f"to_thread and run_in_executor did not overlap ({ours:.2f} s, CPython {desktop:.2f} s)"
 
@@ -218,7 +228,7 @@ def test_an_error_in_a_thread_goes_through_excepthook_and_the_cell_goes_on(monke
     # The cells replace the hook of the module they import: both are put back after the test.
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     monkeypatch.setattr(tasks_threading, "excepthook", tasks_threading.excepthook)
-    assert_same_behaviour(
+    same_as_desktop(
         """
         import threading
         seen = []
@@ -384,7 +394,7 @@ def test_a_wait_that_cannot_be_awaited_says_why_in_one_line():
 
 
 def test_timers_timeouts_semaphores_and_barriers():
-    outcome = assert_same_behaviour(
+    outcome = same_as_desktop(
         """
         import queue, threading, time
         fired = []
@@ -425,7 +435,7 @@ def test_timers_timeouts_semaphores_and_barriers():
 
 
 def test_a_background_thread_runs_while_later_cells_wait():
-    assert_same_behaviour(
+    same_as_desktop(
         """
         import threading, time
         ticks = []
@@ -448,7 +458,7 @@ def test_a_background_thread_runs_while_later_cells_wait():
 
 
 def test_start_new_thread_and_a_method_as_target():
-    assert_same_behaviour(
+    same_as_desktop(
         """
         import _thread, threading, time
         done = threading.Event()
@@ -468,3 +478,29 @@ def test_start_new_thread_and_a_method_as_target():
         del job
         """
     )
+
+
+def test_a_target_given_through_partial_or_a_lambda_still_waits_as_a_task():
+    cells = cells_of(
+        """
+        import functools, threading, time
+        def work(name, delay):
+            time.sleep(delay)
+            print(name, "done")
+        threads = [
+            threading.Thread(target=functools.partial(work, "partial", 0.2)),
+            threading.Thread(target=lambda: work("lambda", 0.1)),
+        ]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        del threads, t
+        """
+    )
+    expected, desktop = timed(run_original, cells)
+    actual, ours = timed(run_rewritten, cells)
+    assert not [n for r in actual.results for n in r.notes if n.kind == "internal"], actual.results
+    assert actual.behaviour() == expected.behaviour(), "\n".join(r.code for r in actual.results)
+    assert expected.stdout == "lambda done\npartial done\n"
+    assert "async def work" in actual.results[0].code
+    assert not [n for n in actual.results[0].notes if n.kind in ("kept-blocking", "internal")]
+    assert ours < desktop * 1.6

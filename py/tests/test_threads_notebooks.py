@@ -4,11 +4,19 @@ counters under a lock, stoppable classes, pools inside functions, a condition-gu
 Each runs with CPython's threads and rewritten on one event loop, with the same output.
 """
 
-from harness import assert_same_behaviour
+from harness import Outcome, assert_same_behaviour
+
+
+def same_as_desktop(*cells: str) -> Outcome:
+    """The cells print what CPython's threads print, and really ran as tasks (no cell left as written)."""
+    outcome = assert_same_behaviour(*cells)
+    assert not [note for result in outcome.results for note in result.notes if note.kind == "internal"]
+    assert "sync_kernel.threads" in outcome.results[0].code, outcome.results[0].code
+    return outcome
 
 
 def test_the_concurrent_futures_docs_example_with_an_error():
-    assert_same_behaviour("""
+    same_as_desktop("""
 import concurrent.futures, time
 URLS = ['a', 'bbb', 'cc']
 def load_url(url, timeout):
@@ -31,7 +39,7 @@ del future_to_url, future, executor
 
 
 def test_daemon_worker_and_queue_join():
-    assert_same_behaviour("""
+    same_as_desktop("""
 import threading, queue, time
 q = queue.Queue()
 def worker():
@@ -49,7 +57,7 @@ print('All work completed')
 
 
 def test_a_counter_under_acquire_and_release_inside_a_function():
-    assert_same_behaviour("""
+    same_as_desktop("""
 import threading, time
 counter = 0
 lock = threading.Lock()
@@ -75,7 +83,7 @@ print(run_all())
 
 
 def test_a_class_that_starts_and_stops_its_own_thread():
-    assert_same_behaviour("""
+    same_as_desktop("""
 import threading, time
 class Ticker:
     def __init__(self):
@@ -101,7 +109,7 @@ del t
 
 
 def test_a_pool_inside_a_function_and_run_in_executor_on_a_pool():
-    assert_same_behaviour("""
+    same_as_desktop("""
 import asyncio, time
 from concurrent.futures import ThreadPoolExecutor
 def square(x):
@@ -122,7 +130,7 @@ del pool
 
 
 def test_a_buffer_guarded_by_a_condition_deleted_at_the_end():
-    assert_same_behaviour("""
+    same_as_desktop("""
 import threading, time, random
 class Buffer:
     def __init__(self, size):

@@ -38,6 +38,7 @@ from .values import (
     GETPASS,
     INPUT,
     NEW_EVENT_LOOP,
+    PARTIAL,
     SET_EVENT_LOOP,
     TIME_SLEEP,
     TO_THREAD,
@@ -53,6 +54,7 @@ from .values import (
     Target,
     Values,
     single,
+    target_of,
 )
 from .waits import (
     AS_COMPLETED,
@@ -157,7 +159,7 @@ Classified = Blocking | Neutral | Calls | UnknownMethod | MaybeBlocking | None
 THREAD_ATTRIBUTES = frozenset(
     {name for names in THREAD_TARGETS.values() for name in names}
     | WAIT_NAMES
-    | {"futures", "submit", "to_thread", "run_in_executor"}
+    | {"futures", "submit", "to_thread", "run_in_executor", "partial"}
 )
 #: Catalogue names whose calls block.
 BLOCKING_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
@@ -383,6 +385,26 @@ class Planner:
             return spawned_function(site.node, value.qualname)
         return None
 
+    def _spawned(self) -> set[int]:
+        """Nodes of the functions handed to threads, which may be (or return) coroutines: the thread awaits them.
+
+        ``Thread(target=work)``: the name ``work``; ``target=partial(work, 1)``: the
+        name ``work`` in it; ``target=lambda: work(1)``: the call, whose coroutine the
+        lambda returns.
+        """
+        found: set[int] = set()
+        for site in self.c.calls:
+            function = self.spawn(site)
+            if isinstance(function, ast.Call) and function.args and self.worth_evaluating(function.func):
+                globals_ = self.ev.globals_for(site.scope, site.stmt)
+                if target_of(self.ev.value(function.func, site.scope, globals_)) == PARTIAL:
+                    function = function.args[0]
+            elif isinstance(function, ast.Lambda) and isinstance(function.body, ast.Call):
+                function = function.body
+            if function is not None:
+                found.add(id(function))
+        return found
+
     def classify_with(self, site: WithSite) -> Blocking | Kept | None:
         """A ``with`` over thread primitives waits: it becomes ``async with``."""
         kinds: list[str | None] = []
@@ -431,11 +453,10 @@ class Planner:
         calls_in: list[tuple[FunctionRef, CallSite]] = []  # (callee family, site)
         ambiguous_names: list[tuple[str, CallSite]] = []
 
-        spawned: set[int] = set()  # functions handed to a thread: the thread awaits them
+        spawned = self._spawned()
         for site in self.c.calls:
-            function = self.spawn(site)
-            if function is not None:
-                spawned.add(id(function))
+            if id(site.node) in spawned:
+                continue  # `lambda: work(1)` handed to a thread: the thread awaits what it returns
             kind = self.classify(site)
             if isinstance(kind, Blocking):
                 if not site.awaited:

@@ -36,6 +36,7 @@ PROPERTY = "property"
 DATACLASS = "dataclasses.dataclass"
 TOTAL_ORDERING = "functools.total_ordering"
 TO_THREAD = "asyncio.to_thread"
+PARTIAL = "functools.partial"
 
 #: Module attributes the codemod recognises, by module name.
 MODULE_TARGETS: dict[str, dict[str, str]] = {
@@ -52,7 +53,7 @@ MODULE_TARGETS: dict[str, dict[str, str]] = {
     },
     "getpass": {"getpass": GETPASS},
     "dataclasses": {"dataclass": DATACLASS},
-    "functools": {"total_ordering": TOTAL_ORDERING},
+    "functools": {"total_ordering": TOTAL_ORDERING, "partial": PARTIAL},
     **{module: {name: f"{module}.{name}" for name in names} for module, names in THREAD_TARGETS.items()},
     "concurrent": {},
 }
