@@ -17,6 +17,14 @@ for path in (HERE.parent, HERE):
         sys.path.insert(0, str(path))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "desktop_threads: compares with CPython's real threads, so runs on desktop Python only "
+        "(`npm run test:pyodide` deselects it with -m)",
+    )
+
+
 @pytest.fixture
 def harness() -> Iterator[Any]:
     """A :class:`kernel_harness.Harness` with a fresh kernel, closed after the test."""

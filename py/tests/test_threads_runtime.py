@@ -21,6 +21,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import pytest
+from harness import run_loop
 
 from sync_kernel.threads import _core, _thread, cancel_all, configure_blocking, multiprocessing, queue, threading
 from sync_kernel.threads._core import wait
@@ -36,7 +37,7 @@ def _clean() -> Iterator[None]:
 
 
 def run(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    return asyncio.run(main())
+    return run_loop(main())  # a loop of its own, also inside Pyodide (see harness.run_loop)
 
 
 def numbers(names: list[str]) -> list[str]:
@@ -48,6 +49,7 @@ def numbers(names: list[str]) -> list[str]:
 # --- names, identities, enumeration ---------------------------------------------------------
 
 
+@pytest.mark.desktop_threads
 def test_names_and_identities_as_cpython() -> None:
     def work() -> None:
         pass
@@ -209,6 +211,7 @@ def test_join_with_a_timeout_and_join_errors() -> None:
     run(main)
 
 
+@pytest.mark.desktop_threads
 def test_an_exception_goes_through_excepthook_as_on_cpython(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -265,6 +268,7 @@ def test_a_replaced_excepthook_is_used() -> None:
 # --- queues ---------------------------------------------------------------------------------
 
 
+@pytest.mark.desktop_threads
 def test_producer_consumer_over_a_bounded_queue_interleaves_as_on_cpython() -> None:
     def desktop() -> list[str]:
         lines: list[str] = []
@@ -537,6 +541,7 @@ def test_event_wait_times_out_then_sees_the_flag() -> None:
     run(main)
 
 
+@pytest.mark.desktop_threads
 def test_timer_fires_or_is_cancelled_as_on_cpython() -> None:
     def program(module: Any, sleep: Callable[[float], Any]) -> Any:
         lines: list[str] = []
@@ -561,6 +566,7 @@ def test_timer_fires_or_is_cancelled_as_on_cpython() -> None:
     assert run(main) == lines == ["fired"]
 
 
+@pytest.mark.desktop_threads
 def test_barrier_indices_action_and_breaking_as_on_cpython() -> None:
     def desktop() -> list[str]:
         lines: list[str] = []
