@@ -504,3 +504,35 @@ def test_a_target_given_through_partial_or_a_lambda_still_waits_as_a_task():
     assert "async def work" in actual.results[0].code
     assert not [n for n in actual.results[0].notes if n.kind in ("kept-blocking", "internal")]
     assert ours < desktop * 1.6
+
+
+def test_primitives_made_in_an_earlier_cell_are_known_by_what_they_are():
+    outcome = same_as_desktop(
+        """
+        import queue, threading
+        l = threading.Lock()
+        box = queue.Queue()
+        """,
+        """
+        import time
+        def work(n):
+            with l:
+                time.sleep(0.02)
+                box.put(n)
+        for n in range(3):
+            threading.Thread(target=work, args=(n,)).start()
+        print([box.get() for _ in range(3)])
+        """,
+    )
+    code = outcome.results[1].code
+    assert "async with l:" in code and "await __sync__.wait(box.put, n)" in code, code
+
+
+def test_every_kind_of_primitive_is_one_the_codemod_knows():
+    from sync_kernel.codemod.waits import WAIT_METHODS
+    from sync_kernel.threads import queue, threading
+    from sync_kernel.threads.concurrent import futures
+
+    classes = [getattr(module, name) for module in (threading, queue, futures) for name in dir(module)]
+    kinds = {cls.__sync_kind__ for cls in classes if isinstance(cls, type) and hasattr(cls, "__sync_kind__")}
+    assert kinds == set(WAIT_METHODS)

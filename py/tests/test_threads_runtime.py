@@ -21,8 +21,8 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import pytest
-from harness import run_loop
 
+from harness import run_loop
 from sync_kernel.threads import _core, _thread, cancel_all, configure_blocking, multiprocessing, queue, threading
 from sync_kernel.threads._core import wait
 from sync_kernel.threads.aio import run_in_executor, to_thread

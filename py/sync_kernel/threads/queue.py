@@ -35,6 +35,9 @@ def _check_timeout(timeout: float | None) -> None:
 class Queue:
     """A FIFO queue of at most ``maxsize`` items (0: unbounded), with ``task_done``/``join``."""
 
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Queue"
+
     __class_getitem__: ClassVar[Any] = classmethod(types.GenericAlias)
 
     def __init__(self, maxsize: int = 0) -> None:
@@ -181,6 +184,9 @@ class PriorityQueue(Queue):
 
 class SimpleQueue:
     """An unbounded FIFO queue without task tracking."""
+
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Queue"
 
     __class_getitem__: ClassVar[Any] = classmethod(types.GenericAlias)
 

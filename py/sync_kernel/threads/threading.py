@@ -54,6 +54,9 @@ def _acquire_timeout(blocking: bool, timeout: float) -> float | None:
 class _Acquirable:
     """``with`` (sync fallback) and ``async with`` over ``acquire``/``release``."""
 
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Lock"
+
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         raise NotImplementedError
 
@@ -209,6 +212,9 @@ class RLock(_Acquirable):
 class Condition:
     """Wait until notified, releasing the lock meanwhile; ``notify`` wakes the oldest waiters."""
 
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Condition"
+
     def __init__(self, lock: Lock | RLock | None = None) -> None:
         self._lock: Lock | RLock = RLock() if lock is None else lock
         self.acquire = self._lock.acquire
@@ -362,6 +368,9 @@ class BoundedSemaphore(Semaphore):
 class Event:
     """A flag that threads wait for; ``set`` wakes them all."""
 
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Event"
+
     def __init__(self) -> None:
         self._flag = False
         self._waiters = Waiters()
@@ -401,6 +410,9 @@ class Barrier:
 
     States: 0 filling, 1 draining, -1 resetting, -2 broken.
     """
+
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Barrier"
 
     def __init__(self, parties: int, action: Callable[[], Any] | None = None, timeout: float | None = None) -> None:
         if parties < 1:
@@ -530,6 +542,9 @@ class Thread:
     Override ``run`` (it may be ``async def``) or pass ``target``; a coroutine that ``run``
     returns is awaited by the task.
     """
+
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Thread"
 
     _initialized = False
 

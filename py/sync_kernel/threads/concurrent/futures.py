@@ -73,6 +73,9 @@ async def _any_done(fs: Iterable[AnyFuture], timeout: float | None) -> bool:
 class Future(_futures.Future[Any]):
     """The stdlib Future, whose ``result`` and ``exception`` wait on the loop, not on a lock."""
 
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Future"
+
     async def _result_async(self, timeout: float | None = None) -> Any:
         if not await _any_done([self], timeout):
             raise TimeoutError
@@ -138,6 +141,9 @@ def _default_max_workers() -> int:
 
 class ThreadPoolExecutor(Executor):
     """Run calls on at most ``max_workers`` worker threads, started on demand as CPython does."""
+
+    #: What the codemod knows this as (`sync_kernel.codemod.waits`): which of its calls wait.
+    __sync_kind__ = "Executor"
 
     _counter = itertools.count().__next__  # names the workers of executors without a prefix
 
