@@ -49,7 +49,7 @@ from .values import (
     single,
     target_of,
 )
-from .waits import CONSTRUCTS, RETURNS, SUBCLASSABLE
+from .waits import CONSTRUCTS, ENTER_RETURNS_SELF, RETURNS, SUBCLASSABLE
 
 Initial = Callable[[str], Values]
 Globals = Callable[[str], Values]
@@ -344,7 +344,7 @@ class Evaluator:
         if bind.kind == "enter":
             assert bind.expr is not None
             entered = single(self.value(bind.expr, where, globals_))
-            if isinstance(entered, Runner) or entered == Primitive("Executor"):  # ``__enter__`` returns self
+            if isinstance(entered, Runner) or (isinstance(entered, Primitive) and entered.kind in ENTER_RETURNS_SELF):
                 return frozenset({entered})
             return ONLY_UNKNOWN
         if bind.kind == "def":

@@ -155,11 +155,14 @@ class MaybeBlocking:
 
 Classified = Blocking | Neutral | Calls | UnknownMethod | MaybeBlocking | None
 
+#: Method names that may hand a function to a thread (``pool.submit(f)``, ``loop.run_in_executor(None, f)``).
+SPAWNING_METHODS = frozenset(name.split(".")[1] for name in SPAWNS if name[0].isupper() or name.startswith("loop."))
 #: Attribute names that lead to thread primitives and their waits.
 THREAD_ATTRIBUTES = frozenset(
     {name for names in THREAD_TARGETS.values() for name in names}
     | WAIT_NAMES
-    | {"futures", "submit", "to_thread", "run_in_executor", "partial"}
+    | SPAWNING_METHODS
+    | {"futures", "pool", "dummy", "to_thread", "partial"}
 )
 #: Catalogue names whose calls block.
 BLOCKING_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
@@ -371,10 +374,11 @@ class Planner:
     def spawn(self, site: CallSite) -> ast.expr | None:
         """The function argument of a call that starts a thread (it may be made async: the thread awaits it)."""
         func = site.node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("submit", "map", "run_in_executor"):
+        if isinstance(func, ast.Attribute) and func.attr in SPAWNING_METHODS:
             value = single(self.callee_values(site))
-            if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive) and value.owner.kind == "Executor":
-                return spawned_function(site.node, f"Executor.{func.attr}")
+            if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
+                spawn = f"{value.owner.kind}.{func.attr}"
+                return spawned_function(site.node, spawn) if spawn in SPAWNS else None
             if isinstance(value, BoundAttr) and isinstance(value.owner, Loop) and func.attr == "run_in_executor":
                 return spawned_function(site.node, "loop.run_in_executor")
             return None

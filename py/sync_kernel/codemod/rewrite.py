@@ -23,7 +23,7 @@ from .notes import Note, NoteKind
 from .plan import Blocking, Neutral, Plan
 from .records import FunctionRef
 from .source import Edit, SourceText, apply_edits
-from .waits import REPLACEMENT_PACKAGE, THREAD_TARGETS
+from .waits import KNOWN_MODULES, REPLACEMENT_PACKAGE
 
 #: The name the session gives the ``asyncio`` module in the user namespace.
 ASYNCIO_NAME = "__asyncio__"
@@ -51,7 +51,7 @@ _MESSAGES = {
 }
 
 #: Modules whose imports come from :mod:`sync_kernel.threads` (``import concurrent.futures`` binds ``concurrent``).
-_IMPORTED_AS = {name: f"{REPLACEMENT_PACKAGE}.{name}" for name in (*THREAD_TARGETS, "concurrent")}
+_IMPORTED_AS = {name: f"{REPLACEMENT_PACKAGE}.{name}" for name in KNOWN_MODULES}
 
 
 @dataclass
@@ -152,10 +152,10 @@ class Rewriter:
             return [Edit(start, start + len(found.group(1)), _IMPORTED_AS[module])]
         edits = []
         for alias in node.names:
-            if alias.name not in _IMPORTED_AS and alias.name != "concurrent.futures":
+            if alias.name not in _IMPORTED_AS:
                 continue
             if alias.asname:
-                new = f"{_IMPORTED_AS.get(alias.name, REPLACEMENT_PACKAGE + '.' + alias.name)} as {alias.asname}"
+                new = f"{_IMPORTED_AS[alias.name]} as {alias.asname}"
             else:
                 top = alias.name.split(".")[0]
                 new = f"{_IMPORTED_AS[top]} as {top}"

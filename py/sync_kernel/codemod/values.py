@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .waits import THREAD_TARGETS
+from .waits import REPLACED_MODULES, THREAD_TARGETS
 
 if TYPE_CHECKING:
     from .records import ClassRef, FunctionRef
@@ -59,7 +59,10 @@ MODULE_TARGETS: dict[str, dict[str, str]] = {
 }
 
 #: Submodules the catalogue follows (``import concurrent.futures`` binds ``concurrent``).
-SUBMODULES: dict[str, dict[str, str]] = {"concurrent": {"futures": "concurrent.futures"}}
+SUBMODULES: dict[str, dict[str, str]] = {
+    "concurrent": {"futures": "concurrent.futures"},
+    "multiprocessing": {"pool": "multiprocessing.pool", "dummy": "multiprocessing.dummy"},
+}
 
 #: Builtins the codemod recognises.
 BUILTIN_TARGETS: dict[str, str] = {
@@ -80,7 +83,7 @@ TRANSPARENT_CLASS_DECORATORS = frozenset({DATACLASS, TOTAL_ORDERING})
 #: Identifiers whose presence makes a statement worth analysing. A bare ``sleep`` or
 #: ``run`` only matters once an import that names ``time`` or ``asyncio`` (or an
 #: earlier cell, through the session's seeds) has bound it.
-TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input", *THREAD_TARGETS, "concurrent"})
+TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input", *REPLACED_MODULES})
 
 
 @dataclass(frozen=True)

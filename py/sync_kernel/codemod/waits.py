@@ -51,11 +51,15 @@ THREAD_TARGETS: dict[str, tuple[str, ...]] = {
     "concurrent.futures": ("ThreadPoolExecutor", "wait", "as_completed"),
     "_thread": ("start_new_thread", "allocate_lock"),
     "multiprocessing": (),
+    "multiprocessing.pool": ("ThreadPool",),
+    "multiprocessing.dummy": ("Pool",),
 }
 
 #: The module each rewritten import takes instead (``concurrent`` stands for ``concurrent.futures`` too).
 REPLACEMENT_PACKAGE = "sync_kernel.threads"
-REPLACED_MODULES = frozenset({*THREAD_TARGETS, "concurrent"})
+REPLACED_MODULES = frozenset({name.split(".")[0] for name in THREAD_TARGETS} | {"concurrent"})
+#: The modules, packages and submodules whose imports are rewritten.
+KNOWN_MODULES = frozenset({*THREAD_TARGETS, "concurrent"})
 
 #: What calling a catalogue class or function gives: an instance of a primitive kind.
 CONSTRUCTS: dict[str, str] = {
@@ -76,6 +80,8 @@ CONSTRUCTS: dict[str, str] = {
     "queue.PriorityQueue": "Queue",
     "queue.SimpleQueue": "Queue",
     "concurrent.futures.ThreadPoolExecutor": "Executor",
+    "multiprocessing.pool.ThreadPool": "Pool",
+    "multiprocessing.dummy.Pool": "Pool",
 }
 
 #: Catalogue classes a user class may derive from (its instances are of that kind).
@@ -91,13 +97,21 @@ WAIT_METHODS: dict[str, frozenset[str]] = {
     "Queue": frozenset({"get", "put", "join"}),
     "Executor": frozenset({"map", "shutdown"}),
     "Future": frozenset({"result", "exception"}),
+    "Pool": frozenset({"apply", "map", "starmap", "imap", "imap_unordered", "join"}),
+    "AsyncResult": frozenset({"get", "wait"}),
 }
+
+#: Kinds whose ``__enter__`` returns the object itself (``with ThreadPoolExecutor() as pool:``).
+ENTER_RETURNS_SELF = frozenset({"Executor", "Pool"})
 
 #: Kinds whose ``with`` waits (to take a lock, or for an executor's work to finish).
 WITH_KINDS = frozenset({"Lock", "Condition", "Executor"})
 
 #: What a method of a kind returns, where that is a kind too.
-RETURNS: dict[tuple[str, str], str] = {("Executor", "submit"): "Future"}
+RETURNS: dict[tuple[str, str], str] = {
+    ("Executor", "submit"): "Future",
+    **{("Pool", name): "AsyncResult" for name in ("apply_async", "map_async", "starmap_async")},
+}
 
 #: Module functions that wait on futures; ``as_completed`` is iterated with ``async for`` when it can be.
 WAIT_FUNCTIONS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
@@ -116,6 +130,10 @@ SPAWNS: dict[str, tuple[int, str]] = {
     "Executor.submit": (0, "fn"),
     "Executor.map": (0, "fn"),
     "loop.run_in_executor": (1, "func"),
+    **{
+        f"Pool.{name}": (0, "func")
+        for name in ("apply", "apply_async", "map", "map_async", "starmap", "starmap_async", "imap", "imap_unordered")
+    },
 }
 
 #: Argument names of each waiting method, beyond which an unknown receiver is not guessed to be ours.

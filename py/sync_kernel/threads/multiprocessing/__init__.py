@@ -1,6 +1,7 @@
 """``multiprocessing`` in the browser: there are no processes, so ``Process`` and ``Pool`` say so.
 
-Everything else (``cpu_count``, ...) is the real module's, imported on first use.
+``multiprocessing.pool.ThreadPool`` and ``multiprocessing.dummy.Pool`` are pools of threads (tasks)
+(:mod:`.pool`). Everything else (``cpu_count``, ...) is the real module's, imported on first use.
 """
 
 from __future__ import annotations
@@ -17,11 +18,17 @@ _PROCESS_MESSAGE = (
 )
 
 
+#: Submodules of ours (thread pools); the real ones must not stand in for them.
+_SUBMODULES = frozenset({"pool", "dummy"})
+
+
 def _real() -> Any:
     return importlib.import_module("multiprocessing")
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:  # ours, being imported: never the real module's
+        raise AttributeError(name)
     return getattr(_real(), name)
 
 
@@ -56,3 +63,8 @@ class _Context:
 
 def get_context(method: str | None = None) -> _Context:
     return _Context(method)
+
+
+# `multiprocessing.pool` and `multiprocessing.dummy` are ours (thread pools), not the real ones.
+from . import dummy as dummy  # noqa: E402
+from . import pool as pool  # noqa: E402
