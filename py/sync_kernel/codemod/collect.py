@@ -81,8 +81,6 @@ class WithSite:
     scope: Scope
     host: Host
     stmt: ast.stmt
-    awaited: bool = False
-    wrap: bool = False
 
 
 @dataclass

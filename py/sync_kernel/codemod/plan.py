@@ -205,6 +205,7 @@ class Planner:
         threads: bool = False,
     ) -> None:
         self.c = collected
+        self._callees: dict[int, Values] = {}
         #: Threads are in use in this session: a wait may be recognised by its shape alone.
         self.threads = threads
         #: Module-level names earlier cells' functions call without ``await`` (with a caller).
@@ -294,7 +295,13 @@ class Planner:
     # ---- classification of calls ----------------------------------------------------------
 
     def callee_values(self, site: CallSite) -> Values:
-        return self.ev.value(site.node.func, site.scope, self.ev.globals_for(site.scope, site.stmt))
+        """What a call's callee may be (kept: both :meth:`spawn` and :meth:`classify` ask)."""
+        found = self._callees.get(id(site))
+        if found is None:
+            found = self._callees[id(site)] = self.ev.value(
+                site.node.func, site.scope, self.ev.globals_for(site.scope, site.stmt)
+            )
+        return found
 
     def classify(self, site: CallSite) -> Classified:
         """What a call is: blocking, a loop set-up, a call to user functions, or other."""

@@ -54,7 +54,7 @@ def awaitable_as(async_fn: Callable[..., Awaitable[Any]]) -> Callable[[F], F]:
 
 
 async def wait(method: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-    """What the codemod's ``await __sync__.wait(obj.method, ...)`` does (a copy for the tests)."""
+    """``await __sync__.wait(obj.method, ...)``: await the method's async version, or call a method not ours."""
     async_version = getattr(method, "__sync_async__", None)
     if async_version is None:
         return method(*args, **kwargs)
