@@ -34,6 +34,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 class Event:
     msg_type: str
     content: dict[str, Any]
+    #: The ``msg_id`` of the request it belongs to (its parent header's).
+    parent: str = ""
 
 
 @dataclass
@@ -45,10 +47,10 @@ class Harness:
     #: Cells run so far (each gets its own request header, as from the runtime).
     count: int = 0
 
-    def emit(self, msg_type: str, content: str) -> None:
+    def emit(self, msg_type: str, content: str, parent: str) -> None:
         parsed = json.loads(content)
         # Comm messages come as {content, metadata, buffers}, which the runtime takes apart.
-        event = Event(msg_type, parsed["content"] if msg_type.startswith("comm_") else parsed)
+        event = Event(msg_type, parsed["content"] if msg_type.startswith("comm_") else parsed, json.loads(parent).get("msg_id", ""))
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)

@@ -18,8 +18,8 @@ def from_front_end(harness: Harness, kind: str, content: dict[str, Any], msg_id:
     start = len(harness.events)
     restore = install_io(kernel)
     try:
-        kernel.set_parent(json.dumps({"msg_id": msg_id, "msg_type": kind}))
-        getattr(kernel, kind)(json.dumps({"content": content, "metadata": {}, "buffers": []}))
+        message = json.dumps({"content": content, "metadata": {}, "buffers": []})
+        getattr(kernel, kind)(message, json.dumps({"msg_id": msg_id, "msg_type": kind}))
     finally:
         restore()
     return harness.events[start:]

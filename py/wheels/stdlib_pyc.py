@@ -46,7 +46,7 @@ def warm_up() -> None:
     """Start a kernel and run :data:`WARM_UP_CELLS`, so their imports happen."""
     from sync_kernel.kernel import KernelApi
 
-    kernel = KernelApi(lambda msg_type, content: None)
+    kernel = KernelApi(lambda msg_type, content, parent: None)
     for code in WARM_UP_CELLS:
         reply = kernel.execute(json.dumps({"code": code}))
         if not isinstance(reply, str):

@@ -128,17 +128,17 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
  * Make "Interrupt kernel" reach the running cell.
  *
  * JupyterLite's kernel client serialises messages through a lock, and its
- * `interrupt()` only cancels the cells still waiting for that lock; the
- * kernel itself is never told (`IKernel` has no interrupt). So wrap the
- * client's `interrupt` to also stop our running cell ({@link SyncKernel.interrupt}:
- * at once on a cross-origin isolated page, else at its next `await`).
+ * `interrupt()` only cancels the messages still waiting for that lock; the
+ * kernel itself is never told (`IKernel` has no interrupt). Our kernel queues
+ * its cells itself (see {@link SyncKernel.handleMessage}), so wrap the
+ * client's `interrupt` to stop our running cell ({@link SyncKernel.interrupt}:
+ * at once on a cross-origin isolated page, else at its next `await`); the
+ * cells queued behind it are then aborted, as on desktop.
  */
 function routeInterrupts(client: IKernelClient, running: Map<string, SyncKernel>): void {
-  const cancelQueued = client.interrupt.bind(client);
+  const cancelWaiting = client.interrupt.bind(client);
   client.interrupt = async (kernelId: string): Promise<void> => {
-    // Cancel the queue first, so queued cells are reported as interrupted
-    // rather than dropped because the running cell ended with an error.
-    await cancelQueued(kernelId);
+    await cancelWaiting(kernelId);
     await running.get(kernelId)?.interrupt();
   };
 }

@@ -76,22 +76,102 @@ export class SyncKernel extends BaseKernel implements IKernel {
   }
 
   /**
-   * Handle a message from a client. Adds what `BaseKernel.handleMessage`
-   * leaves out: `comm_info_request` (not dispatched there) and an
-   * `input_reply` that is delivered straight to the waiting cell without
-   * flipping the kernel's status to idle while the cell still runs.
+   * Take a message from a client; returns before it is handled.
+   *
+   * JupyterLite's kernel client lets one message in at a time, through a lock
+   * held until this returns. Holding it for a whole cell would keep a click or
+   * a slider's new value waiting until the cell ends (as ipykernel does on
+   * desktop). Cells wait with `await` here, so the runtime can run a widget's
+   * callback at the cell's next `await`: this kernel orders messages itself.
+   * `execute_request`s run one after another, in arrival order; every other
+   * request is handed to the runtime at once, which handles it between the
+   * running cell's steps. (So the client's lock never has a waiter its
+   * cancel-on-error could drop.) Adds what `BaseKernel.handleMessage` leaves
+   * out: `comm_info_request`, and an `input_reply` delivered straight to the
+   * waiting cell.
    */
   async handleMessage(msg: KernelMessage.IMessage): Promise<void> {
     switch (msg.header.msg_type) {
-      case 'comm_info_request':
-        await this._replyToCommInfo(msg as KernelMessage.ICommInfoRequestMsg);
+      case 'execute_request':
+        this._queueExecute(msg as KernelMessage.IExecuteRequestMsg);
         return;
       case 'input_reply':
         this._forwardInputReply(msg as KernelMessage.IInputReplyMsg);
         return;
       default:
-        await super.handleMessage(msg);
+        void this._handleNow(msg);
     }
+  }
+
+  /**
+   * Handle a request other than `execute_request`, with the usual busy, reply,
+   * idle. The front end needs that idle (a completer's request is done only
+   * with it; a widget sends its next update only after it), and it would show
+   * the kernel idle while a cell still runs: so the cell's busy follows.
+   */
+  private async _handleNow(msg: KernelMessage.IMessage): Promise<void> {
+    try {
+      if (msg.header.msg_type === 'comm_info_request') {
+        await this._replyToCommInfo(msg as KernelMessage.ICommInfoRequestMsg);
+      } else {
+        await super.handleMessage(msg);
+      }
+    } catch (error) {
+      console.error(`${KERNEL_DISPLAY_NAME}: could not handle ${msg.header.msg_type}:`, error);
+    }
+    const running = this._runningCell;
+    if (running && !this.isDisposed) {
+      this._publishStatus('busy', running);
+    }
+  }
+
+  /** Run `msg` after the cells before it (see {@link handleMessage}). */
+  private _queueExecute(msg: KernelMessage.IExecuteRequestMsg): void {
+    const position = ++this._cellsQueued;
+    this._cells = this._cells.then(() => this._runQueued(msg, position));
+  }
+
+  /**
+   * Run one queued cell, unless a cell before it failed: then, as ipykernel
+   * does with `stop_on_error`, the cells queued behind the failure are
+   * aborted (their prompts are cleared) instead of run.
+   */
+  private async _runQueued(msg: KernelMessage.IExecuteRequestMsg, position: number): Promise<void> {
+    if (this.isDisposed) {
+      return;
+    }
+    if (position <= this._abortThrough) {
+      this._replyAborted(msg);
+      return;
+    }
+    this._runningCell = msg;
+    this._lastExecuteStatus = undefined;
+    try {
+      await super.handleMessage(msg);
+    } catch (error) {
+      console.error(`${KERNEL_DISPLAY_NAME}: could not run a cell:`, error);
+      this._lastExecuteStatus = 'error';
+    } finally {
+      this._runningCell = undefined;
+    }
+    if (this._lastExecuteStatus !== 'ok' && msg.content.stop_on_error !== false) {
+      this._abortThrough = this._cellsQueued;
+    }
+  }
+
+  /** An `execute_reply` saying the cell was not run, with its busy and idle. */
+  private _replyAborted(msg: KernelMessage.IExecuteRequestMsg): void {
+    this._publishStatus('busy', msg);
+    this._send(
+      KernelMessage.createMessage<KernelMessage.IExecuteReplyMsg>({
+        msgType: 'execute_reply',
+        channel: 'shell',
+        session: msg.header.session,
+        parentHeader: msg.header,
+        content: { status: 'aborted', execution_count: null },
+      }),
+    );
+    this._publishStatus('idle', msg);
   }
 
   /**
@@ -143,6 +223,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     const parent = this._requestHeader();
     try {
       const reply = await this._call<Reply<'execute'>>(() => this._runtime.execute(content, parent));
+      this._lastExecuteStatus = reply.status;
       // BaseKernel numbers the cell (execute_input); keep the reply consistent with it.
       return { ...reply, execution_count: this.executionCount };
     } catch (error) {
@@ -383,6 +464,16 @@ export class SyncKernel extends BaseKernel implements IKernel {
   };
 
   private readonly _send: IKernel.SendMessage;
+  /** The cells queued so far, run one after another (never rejects). */
+  private _cells: Promise<void> = Promise.resolve();
+  /** How many cells have been queued; each has its position in that order. */
+  private _cellsQueued = 0;
+  /** Cells queued up to this position when a cell failed are aborted, not run. */
+  private _abortThrough = 0;
+  /** The cell running now, if any (its busy is restored after other requests). */
+  private _runningCell: KernelMessage.IExecuteRequestMsg | undefined;
+  /** The status of the last cell's reply, to abort the queue behind a failure. */
+  private _lastExecuteStatus: string | undefined;
   private readonly _worker: WorkerLike;
   private readonly _runtime: Remote<IRuntime>;
   /** The runtime's interrupt buffer (shared memory), where the page is cross-origin isolated. */

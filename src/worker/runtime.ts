@@ -109,9 +109,10 @@ interface PythonKernel {
   input_reply: PyCallable<[string, boolean], void>;
   interrupt: PyCallable<[], boolean>;
   set_parent: PyCallable<[string], void>;
-  comm_open: PyCallable<[string], void>;
-  comm_msg: PyCallable<[string], void>;
-  comm_close: PyCallable<[string], void>;
+  /** A comm message (`{content, metadata, buffers}` JSON) and its header (JSON). */
+  comm_open: PyCallable<[string, string], void>;
+  comm_msg: PyCallable<[string, string], void>;
+  comm_close: PyCallable<[string, string], void>;
   comm_info: PyCallable<[string], string>;
 }
 
@@ -254,7 +255,10 @@ export class Runtime implements IRuntime {
   /** Pyodide's interrupt buffer, shared with the main thread; `undefined` without SharedArrayBuffer. */
   private signals: Int32Array | undefined;
   private onEvent: RuntimeEventHandler = () => undefined;
+  /** The cell being executed: the parent of events this side produces (package loading). */
   private parent: KernelMessage.IHeader | undefined;
+  private lastHeaderJson = '';
+  private lastHeader: KernelMessage.IHeader | undefined;
   /** Deliveries of events not yet acknowledged by the main thread (see {@link publish}). */
   private readonly undelivered = new Set<Promise<unknown>>();
   /** How long each boot step took, in milliseconds (for the benchmark and diagnostics). */
@@ -368,18 +372,17 @@ export class Runtime implements IRuntime {
    * now; what they output belongs to this message. Entered like a cell, so
    * Pyodide's stack switching works in callbacks where the engine has JSPI.
    */
-  private async deliverComm(handle: PyCallable<[string], void>, msg: CommMessage): Promise<void> {
-    this.parent = msg.header;
-    this.python().set_parent(JSON.stringify(msg.header));
+  private async deliverComm(handle: PyCallable<[string, string], void>, msg: CommMessage): Promise<void> {
     const message = JSON.stringify({
       content: msg.content,
       metadata: msg.metadata,
       buffers: (msg.buffers ?? []).map(toBase64),
     });
+    const header = JSON.stringify(msg.header);
     if (this.jspi) {
-      await handle.callPromising(message);
+      await handle.callPromising(message, header);
     } else {
-      handle(message);
+      handle(message, header);
     }
     // Events travel on their own channel: the kernel must see them all before this
     // call returns and it reports idle (which ends the front end's hooks on the message).
@@ -630,13 +633,14 @@ export class Runtime implements IRuntime {
 
   /** Start the Python kernel, wired to publish through {@link publish}. */
   private startKernel(module: PyProxy, options: RuntimeOptions): void {
-    const emit = (msgType: string, json: string): void => {
+    const emit = (msgType: string, json: string, parentJson: string): void => {
       const parsed = JSON.parse(json);
       // Comm messages come as {content, metadata, buffers}; the rest as their content.
       this.publish(
         (msgType.startsWith('comm_')
           ? { msgType, content: parsed.content, metadata: parsed.metadata, buffers: parsed.buffers.map(fromBase64) }
           : { msgType, content: parsed }) as RuntimeEvent,
+        this.parsedHeader(parentJson),
       );
     };
     const start = (module as PyProxy & { start: PyProxy }).start;
@@ -716,8 +720,8 @@ export class Runtime implements IRuntime {
    * port, which is not ordered with the port replies travel on, so each
    * delivery is tracked and {@link delivered} waits for them before a reply.
    */
-  private publish(event: RuntimeEvent): void {
-    const delivery: unknown = this.onEvent({ event, parentHeader: this.parent });
+  private publish(event: RuntimeEvent, parentHeader = this.parent): void {
+    const delivery: unknown = this.onEvent({ event, parentHeader });
     if (delivery instanceof Promise) {
       this.undelivered.add(delivery);
       delivery.then(
@@ -725,6 +729,19 @@ export class Runtime implements IRuntime {
         () => this.undelivered.delete(delivery),
       );
     }
+  }
+
+  /**
+   * The header Python names as an event's parent (the request its code runs
+   * for): the cell's, or a comm message's. Parsed once per request.
+   */
+  private parsedHeader(json: string): KernelMessage.IHeader | undefined {
+    if (json !== this.lastHeaderJson) {
+      const parsed = JSON.parse(json) as Partial<KernelMessage.IHeader>;
+      this.lastHeaderJson = json;
+      this.lastHeader = parsed.msg_id === undefined ? undefined : (parsed as KernelMessage.IHeader);
+    }
+    return this.lastHeader;
   }
 
   private publishStream(name: 'stdout' | 'stderr', text: string): void {

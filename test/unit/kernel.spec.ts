@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import type { KernelMessage } from '@jupyterlab/services';
+import { PromiseDelegate } from '@lumino/coreutils';
+import { Mutex } from 'async-mutex';
 import { expose } from 'comlink';
 
 import { SyncKernel } from '../../src/lab/kernel';
@@ -88,16 +90,45 @@ function scriptedRuntime(overrides: Partial<IRuntime> = {}): Partial<IRuntime> &
 
 function makeKernel(runtime: Partial<IRuntime>) {
   const sent: Msg[] = [];
+  const watchers: (() => void)[] = [];
   const worker = new FakeWorker(runtime);
   const kernel = new SyncKernel({
     id: 'k1',
     name: 'python-sync',
     location: 'notebooks',
-    sendMessage: (msg) => sent.push(msg),
+    sendMessage: (msg) => {
+      sent.push(msg);
+      watchers.splice(0).forEach((watch) => watch());
+    },
     createWorker: () => worker,
     runtime: { baseUrl: 'http://site/', pyodideUrl: 'http://site/py/', wheelsUrl: 'http://site/w/' },
   });
-  return { kernel, sent, worker };
+  /** Resolves once the kernel has sent a message that satisfies `test`. */
+  const until = (test: (msg: Msg) => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const check = () => (sent.some(test) ? resolve() : watchers.push(check));
+      check();
+    });
+  /** Resolves once the request `msg` is handled: the kernel reported idle for it. */
+  const idleAfter = (msg: Msg): Promise<void> =>
+    until((m) => isStatus(m, 'idle') && m.parent_header.msg_id === msg.header.msg_id);
+  return { kernel, sent, worker, until, idleAfter };
+}
+
+function isStatus(msg: Msg, state: string): boolean {
+  return msg.header.msg_type === 'status' && (msg.content as { execution_state: string }).execution_state === state;
+}
+
+function cell(code: string, overrides: object = {}): KernelMessage.IExecuteRequestMsg {
+  return request<KernelMessage.IExecuteRequestMsg>('execute_request', {
+    code,
+    silent: false,
+    store_history: true,
+    user_expressions: {},
+    allow_stdin: true,
+    stop_on_error: true,
+    ...overrides,
+  });
 }
 
 let counter = 0;
@@ -154,17 +185,11 @@ describe('SyncKernel', () => {
       });
       return { status: 'ok', execution_count: 7, user_expressions: {} };
     };
-    const { kernel, sent } = makeKernel(runtime);
+    const { kernel, sent, idleAfter } = makeKernel(runtime);
     await kernel.ready;
-    const msg = request<KernelMessage.IExecuteRequestMsg>('execute_request', {
-      code: 'print("hi"); 2',
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: true,
-      stop_on_error: true,
-    });
+    const msg = cell('print("hi"); 2');
     await kernel.handleMessage(msg);
+    await idleAfter(msg);
     assert.deepEqual(summary(sent), [
       'status:busy',
       'execute_input',
@@ -226,10 +251,11 @@ describe('SyncKernel', () => {
   });
 
   test('comm_info_request, which BaseKernel does not dispatch, gets busy / reply / idle', async () => {
-    const { kernel, sent } = makeKernel(scriptedRuntime());
+    const { kernel, sent, idleAfter } = makeKernel(scriptedRuntime());
     await kernel.ready;
     const msg = request('comm_info_request', { target_name: 'jupyter.widget' });
     await kernel.handleMessage(msg);
+    await idleAfter(msg);
     assert.deepEqual(summary(sent), ['status:busy', 'comm_info_reply', 'status:idle']);
     assert.equal(sent[1].channel, 'shell');
     assert.equal(sent[1].parent_header.msg_id, msg.header.msg_id);
@@ -260,17 +286,11 @@ describe('SyncKernel', () => {
         throw new Error('the worker ran out of memory');
       },
     });
-    const { kernel, sent } = makeKernel(runtime);
+    const { kernel, sent, idleAfter } = makeKernel(runtime);
     await kernel.ready;
-    await kernel.handleMessage(
-      request('execute_request', {
-        code: 'x',
-        silent: false,
-        store_history: true,
-        user_expressions: {},
-        allow_stdin: false,
-      }),
-    );
+    const msg = cell('x', { allow_stdin: false });
+    await kernel.handleMessage(msg);
+    await idleAfter(msg);
     assert.deepEqual(summary(sent), ['status:busy', 'execute_input', 'error', 'execute_reply', 'status:idle']);
     const reply = sent[3].content as KernelMessage.IReplyErrorContent;
     assert.equal(reply.status, 'error');
@@ -294,7 +314,7 @@ describe('SyncKernel', () => {
   });
 
   test('ready rejects, instead of hanging, when the worker script does not load', async () => {
-    const { kernel, worker, sent } = makeKernel(
+    const { kernel, worker, sent, idleAfter } = makeKernel(
       scriptedRuntime({ initialize: () => new Promise<void>(() => undefined) }),
     );
     worker.failToLoad();
@@ -302,7 +322,9 @@ describe('SyncKernel', () => {
       message: "Python (sync, Pyodide) could not start: the kernel's worker script could not be loaded",
     });
     // Requests now fail fast with a reply, rather than waiting forever.
-    await kernel.handleMessage(request('complete_request', { code: 'x', cursor_pos: 1 }));
+    const msg = request('complete_request', { code: 'x', cursor_pos: 1 });
+    await kernel.handleMessage(msg);
+    await idleAfter(msg);
     assert.deepEqual(summary(sent), ['status:busy', 'complete_reply', 'status:idle']);
     assert.equal((sent[1].content as { status: string }).status, 'error');
     kernel.dispose();
@@ -352,26 +374,165 @@ describe('SyncKernel', () => {
     const deliver = (kind: string) => async (msg: { header: { msg_type: string }; content: unknown }) => {
       delivered.push(`${kind} ${msg.header.msg_type} ${JSON.stringify(msg.content)}`);
     };
-    const { kernel, sent } = makeKernel(
+    const { kernel, sent, idleAfter } = makeKernel(
       scriptedRuntime({ commOpen: deliver('open'), commMsg: deliver('msg'), commClose: deliver('close') }),
     );
     await kernel.ready;
-    await kernel.handleMessage(request('comm_open', { comm_id: 'w1', target_name: 'jupyter.widget', data: {} }));
-    await kernel.handleMessage(request('comm_msg', { comm_id: 'w1', data: { method: 'update' } }));
-    await kernel.handleMessage(request('comm_close', { comm_id: 'w1', data: {} }));
+    const messages = [
+      request('comm_open', { comm_id: 'w1', target_name: 'jupyter.widget', data: {} }),
+      request('comm_msg', { comm_id: 'w1', data: { method: 'update' } }),
+      request('comm_close', { comm_id: 'w1', data: {} }),
+    ];
+    for (const msg of messages) {
+      await kernel.handleMessage(msg);
+    }
+    await idleAfter(messages[2]);
     assert.deepEqual(delivered, [
       'open comm_open {"comm_id":"w1","target_name":"jupyter.widget","data":{}}',
       'msg comm_msg {"comm_id":"w1","data":{"method":"update"}}',
       'close comm_close {"comm_id":"w1","data":{}}',
     ]);
-    assert.deepEqual(summary(sent), [
-      'status:busy',
-      'status:idle',
-      'status:busy',
-      'status:idle',
-      'status:busy',
-      'status:idle',
-    ]);
+    // Handed on at once, not one at a time: each has its own busy, then idle.
+    for (const msg of messages) {
+      const mine = sent.filter((m) => m.parent_header.msg_id === msg.header.msg_id);
+      assert.deepEqual(summary(mine), ['status:busy', 'status:idle'], msg.header.msg_type);
+    }
+    kernel.dispose();
+  });
+
+  test(
+    "through JupyterLite's lock, a click reaches the runtime while a cell runs; the cell stays busy",
+    { timeout: 10_000 },
+    async () => {
+      const finishCell = new PromiseDelegate<void>();
+      const delivered: string[] = [];
+      const runtime = scriptedRuntime({
+        execute: async () => {
+          await finishCell.promise;
+          return { status: 'ok', execution_count: 1, user_expressions: {} };
+        },
+        commMsg: async (msg) => void delivered.push(msg.header.msg_id),
+      });
+      const { kernel, sent, idleAfter } = makeKernel(runtime);
+      await kernel.ready;
+      // What LiteKernelClient does with each message from the page.
+      const lock = new Mutex();
+      const fromPage = (msg: Msg) => lock.runExclusive(() => kernel.handleMessage(msg));
+      const running = cell('while True: time.sleep(0.1)');
+      const click = request('comm_msg', { comm_id: 'b', data: { method: 'custom', content: { event: 'click' } } });
+      void fromPage(running);
+      void fromPage(click);
+      await idleAfter(click);
+      assert.deepEqual(delivered, [click.header.msg_id], 'delivered while the cell still runs');
+      finishCell.resolve();
+      await idleAfter(running);
+      const parents = sent.map(
+        (m) => `${summary([m])[0]} ${m.parent_header.msg_id === click.header.msg_id ? 'click' : 'cell'}`,
+      );
+      assert.deepEqual(parents, [
+        'status:busy cell',
+        'execute_input cell',
+        'status:busy click',
+        'status:idle click',
+        'status:busy cell',
+        'execute_reply cell',
+        'status:idle cell',
+      ]);
+      kernel.dispose();
+    },
+  );
+
+  test('cells run one after another, in the order they came', { timeout: 10_000 }, async () => {
+    const log: string[] = [];
+    const runtime = scriptedRuntime({
+      execute: async (content) => {
+        log.push(`start ${content.code}`);
+        await new Promise((resolve) => setImmediate(resolve));
+        log.push(`end ${content.code}`);
+        return { status: 'ok', execution_count: 1, user_expressions: {} };
+      },
+    });
+    const { kernel, idleAfter } = makeKernel(runtime);
+    await kernel.ready;
+    const cells = ['a', 'b', 'c'].map((code) => cell(code));
+    for (const msg of cells) {
+      await kernel.handleMessage(msg);
+    }
+    await idleAfter(cells[2]);
+    assert.deepEqual(log, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    kernel.dispose();
+  });
+
+  test(
+    'a failing cell aborts the cells queued behind it, as ipykernel does; a cell sent later runs',
+    { timeout: 10_000 },
+    async () => {
+      const ran: string[] = [];
+      const runtime = scriptedRuntime({
+        execute: async (content) => {
+          ran.push(content.code);
+          return content.code.startsWith('fail')
+            ? { status: 'error', execution_count: 1, ename: 'ValueError', evalue: 'no', traceback: [] }
+            : { status: 'ok', execution_count: 1, user_expressions: {} };
+        },
+      });
+      const { kernel, sent, idleAfter } = makeKernel(runtime);
+      await kernel.ready;
+      const queued = [cell('fail'), cell('b'), cell('c')];
+      for (const msg of queued) {
+        await kernel.handleMessage(msg);
+      }
+      await idleAfter(queued[2]);
+      const later = [cell('fail, but go on', { stop_on_error: false }), cell('d')];
+      for (const msg of later) {
+        await kernel.handleMessage(msg);
+      }
+      await idleAfter(later[1]);
+      assert.deepEqual(ran, ['fail', 'fail, but go on', 'd']);
+      const replies = sent.filter((m) => m.header.msg_type === 'execute_reply');
+      assert.deepEqual(
+        replies.map((m) => [m.parent_header.msg_id, (m.content as { status: string }).status]),
+        [
+          [queued[0].header.msg_id, 'error'],
+          [queued[1].header.msg_id, 'aborted'],
+          [queued[2].header.msg_id, 'aborted'],
+          [later[0].header.msg_id, 'error'],
+          [later[1].header.msg_id, 'ok'],
+        ],
+      );
+      // An aborted cell is not numbered, and its prompt is cleared (busy, reply, idle).
+      assert.equal((replies[1].content as { execution_count: number | null }).execution_count, null);
+      const aborted = sent.filter((m) => m.parent_header.msg_id === queued[1].header.msg_id);
+      assert.deepEqual(summary(aborted), ['status:busy', 'execute_reply', 'status:idle']);
+      kernel.dispose();
+    },
+  );
+
+  test('interrupt stops the running cell and aborts the cells queued behind it', { timeout: 10_000 }, async () => {
+    const interrupted = new PromiseDelegate<void>();
+    const runtime = scriptedRuntime({
+      execute: async (content) => {
+        if (content.code === 'loop') {
+          await interrupted.promise;
+          return { status: 'error', execution_count: 1, ename: 'KeyboardInterrupt', evalue: '', traceback: [] };
+        }
+        return { status: 'ok', execution_count: 2, user_expressions: {} };
+      },
+      interrupt: async () => interrupted.resolve(),
+    });
+    const { kernel, sent, idleAfter, until } = makeKernel(runtime);
+    await kernel.ready;
+    const loop = cell('loop');
+    const next = cell('next');
+    await kernel.handleMessage(loop);
+    await kernel.handleMessage(next);
+    await until((m) => m.header.msg_type === 'execute_input');
+    await kernel.interrupt();
+    await idleAfter(next);
+    const statuses = sent
+      .filter((m) => m.header.msg_type === 'execute_reply')
+      .map((m) => (m.content as { status: string }).status);
+    assert.deepEqual(statuses, ['error', 'aborted']);
     kernel.dispose();
   });
 

@@ -3,7 +3,7 @@
 Requests and replies cross the JavaScript boundary as JSON text (the exact
 Jupyter message ``content``), so nothing on either side holds proxies of the
 other's objects. Everything the running code produces goes out through
-``emit(msg_type, content_json)`` (see :mod:`sync_kernel.outputs`).
+``emit(msg_type, content_json, parent_json)`` (see :mod:`sync_kernel.kernel.outputs`).
 
 Each cell runs as its own task on the running loop, started eagerly. :meth:`KernelApi.interrupt`
 cancels that task, which raises at the cell's next ``await`` (every rewritten
@@ -16,7 +16,7 @@ Example (host CPython; in Pyodide the runtime calls :func:`start`)::
     >>> import asyncio, json
     >>> sent = []
     >>> async def main():
-    ...     kernel = KernelApi(lambda kind, content: sent.append((kind, json.loads(content))))
+    ...     kernel = KernelApi(lambda kind, content, parent: sent.append((kind, json.loads(content))))
     ...     reply = kernel.execute(json.dumps({"code": "print(6 * 7)"}))
     ...     return json.loads(reply if isinstance(reply, str) else await reply)
     >>> reply = asyncio.run(main())  # doctest: +SKIP
@@ -67,20 +67,19 @@ class KernelApi:
         #: The cell a ``SIGINT`` has already interrupted (see :meth:`interrupt`).
         self._signalled: asyncio.Task[Any] | None = None
         self.comm_manager = install_comms(self.outputs)
-        #: The header of the request being handled (see :meth:`set_parent`).
-        self._parent_header: dict[str, Any] = {}
         # ipywidgets' Output widget asks the shell's kernel which request it belongs to.
         self.shell.kernel = self  # type: ignore[attr-defined]
 
     # -- the request being handled ----------------------------------------------
 
     def set_parent(self, header: str) -> None:
-        """The header (JSON) of the request about to be handled: execute, or a comm message."""
-        self._parent_header = json.loads(header)
+        """The header (JSON) of the ``execute_request`` about to run."""
+        self.outputs.set_parent(header)
 
     def get_parent(self) -> dict[str, Any]:
-        """The request being handled, as ipykernel gives it (``{"header": ...}``)."""
-        return {"header": self._parent_header}
+        """The request the running code works for, as ipykernel gives it (``{"header": ...}``):
+        the cell, or the comm message whose callback runs (ipywidgets' ``Output`` captures by it)."""
+        return {"header": json.loads(self.outputs.parent())}
 
     # -- requests -------------------------------------------------------------
 
@@ -187,20 +186,21 @@ class KernelApi:
             reply["indent"] = " " * (indent or 0)
         return json.dumps(reply)
 
-    def comm_open(self, message: str) -> None:
-        """A comm the front end opened: ``{"content", "metadata", "buffers"}`` as JSON."""
-        self.comm_manager.comm_open(None, None, self._comm_message(message))  # type: ignore[arg-type]
-        self.outputs.flush()
+    def comm_open(self, message: str, header: str) -> None:
+        """A comm the front end opened: ``{"content", "metadata", "buffers"}`` as JSON, and its header."""
+        self._for_comm_message(self.comm_manager.comm_open, message, header)
 
-    def comm_msg(self, message: str) -> None:
-        """A message from the front end to a comm (a widget's new state, a button click)."""
-        self.comm_manager.comm_msg(None, None, self._comm_message(message))  # type: ignore[arg-type]
-        self.outputs.flush()
+    def comm_msg(self, message: str, header: str) -> None:
+        """A message from the front end to a comm (a widget's new state, a button click).
 
-    def comm_close(self, message: str) -> None:
+        It may arrive while a cell waits (at any ``await``): its callbacks run
+        now, and what they output belongs to this message, not to the cell.
+        """
+        self._for_comm_message(self.comm_manager.comm_msg, message, header)
+
+    def comm_close(self, message: str, header: str) -> None:
         """The front end closed a comm."""
-        self.comm_manager.comm_close(None, None, self._comm_message(message))  # type: ignore[arg-type]
-        self.outputs.flush()
+        self._for_comm_message(self.comm_manager.comm_close, message, header)
 
     def comm_info(self, request: str) -> str:
         """A ``comm_info_request``: the open comms, of one target if it names one."""
@@ -212,14 +212,15 @@ class KernelApi:
         }
         return json.dumps({"status": "ok", "comms": comms})
 
-    def _comm_message(self, message: str) -> dict[str, Any]:
+    def _for_comm_message(self, handle: Callable[..., None], message: str, header: str) -> None:
         parsed = json.loads(message)
-        return {
-            "header": self._parent_header,
+        msg = {
+            "header": json.loads(header),
             "content": parsed["content"],
             "metadata": parsed.get("metadata", {}),
             "buffers": decode_buffers(parsed.get("buffers", [])),
         }
+        self.outputs.run_for(header, handle, None, None, msg)
 
     def input_reply(self, value: str, eof: bool = False) -> None:
         """Answer the pending ``input()``: with ``value``, or with end of input (``EOFError``)."""

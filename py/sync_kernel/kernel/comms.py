@@ -12,7 +12,7 @@ Binary buffers cross the JSON edge to the runtime as base64 text
 Example::
 
     >>> sent = []
-    >>> manager = install_comms(Outputs(lambda kind, content: sent.append(kind)))
+    >>> manager = install_comms(Outputs(lambda kind, content, parent: sent.append(kind)))
     >>> import comm
     >>> channel = comm.create_comm(target_name="demo")
     >>> sent, manager.get_comm(channel.comm_id) is channel

@@ -3,30 +3,41 @@
 Everything Python produces for the frontend — stream batches, displays,
 results, errors, notes, input requests — goes through :meth:`Outputs.send`,
 which first flushes both batched streams, so the frontend sees outputs in the
-order the cell produced them. ``emit(msg_type, content_json)`` is the edge to
-JavaScript (the worker runtime stamps the parent header and posts it).
+order the cell produced them. ``emit(msg_type, content_json, parent_json)`` is
+the edge to JavaScript: the worker runtime posts the message with that parent
+header.
+
+The parent is the request the producing code works for. That is the cell being
+executed (:meth:`Outputs.set_parent`), unless the code runs for a front-end
+message that arrived while the cell waits (a widget's callback, see
+:meth:`Outputs.run_for`): its outputs then belong to that message, as on desktop
+Jupyter, and tasks or threads it starts inherit it.
 
 Example::
 
     >>> sent = []
-    >>> outputs = Outputs(lambda kind, content: sent.append((kind, content)))
+    >>> outputs = Outputs(lambda kind, content, parent: sent.append((kind, parent)))
+    >>> outputs.set_parent('{"msg_id": "cell"}')
     >>> outputs.stdout.write("hi\\n")
     3
-    >>> outputs.send("clear_output", {"wait": False})
-    >>> [kind for kind, _ in sent]
-    ['stream', 'clear_output']
+    >>> outputs.run_for('{"msg_id": "click"}', outputs.send, "clear_output", {"wait": False})
+    >>> sent
+    [('stream', '{"msg_id": "cell"}'), ('clear_output', '{"msg_id": "click"}')]
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from .streams import BatchedStream, CallSoon
 
-#: The edge to the runtime: a Jupyter message type and its content as JSON text.
-Emit = Callable[[str, str], None]
+#: The edge to the runtime: a Jupyter message type, its content and its parent header, as JSON text.
+Emit = Callable[[str, str, str], None]
+
+T = TypeVar("T")
 
 
 class Outputs:
@@ -34,21 +45,55 @@ class Outputs:
 
     def __init__(self, emit: Emit, loop_getter: Callable[[], CallSoon | None] = lambda: None) -> None:
         self._emit = emit
-        self.stdout = BatchedStream("stdout", self._send_stream, loop_getter=loop_getter)
-        self.stderr = BatchedStream("stderr", self._send_stream, loop_getter=loop_getter)
+        #: The header (JSON) of the cell being executed: the parent of outputs by default.
+        self._cell_parent = "{}"
+        #: Set while code runs for another request (see :meth:`run_for`).
+        self._request: contextvars.ContextVar[str | None] = contextvars.ContextVar("sync_kernel.request", default=None)
+        self.stdout = BatchedStream("stdout", self._send_stream, loop_getter=loop_getter, request_getter=self.parent)
+        self.stderr = BatchedStream("stderr", self._send_stream, loop_getter=loop_getter, request_getter=self.parent)
         self.stdout.sibling = self.stderr
         self.stderr.sibling = self.stdout
         self._held: list[tuple[str, dict[str, Any]]] | None = None
 
+    # -- whose outputs ----------------------------------------------------------
+
+    def set_parent(self, header: str) -> None:
+        """The header (JSON) of the cell about to run: the parent of what runs for no other request."""
+        self.flush()
+        self._cell_parent = header
+
+    def parent(self) -> str:
+        """The header (JSON) of the request the running code works for."""
+        return self._request.get() or self._cell_parent
+
+    def run_for(self, header: str, function: Callable[..., T], *args: Any) -> T:
+        """Call ``function(*args)`` for the request ``header`` (a comm message), in a context of its own.
+
+        What it outputs has that parent, and so has whatever it starts (tasks
+        copy the context). A cell waiting meanwhile keeps its own.
+        """
+
+        def call() -> T:
+            self._request.set(header)
+            try:
+                return function(*args)
+            finally:
+                self.flush()
+
+        return contextvars.copy_context().run(call)
+
+    # -- sending ----------------------------------------------------------------
+
     def send(self, msg_type: str, content: dict[str, Any]) -> None:
         """Flush the streams, then send one message (content must be JSON-able)."""
         self.flush()
-        self._emit(msg_type, json.dumps(content, default=str))
+        self._emit(msg_type, json.dumps(content, default=str), self.parent())
 
     def send_comm(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any], buffers: list[str]) -> None:
         """Send a comm message: its content, metadata and base64 buffers as one JSON object."""
         self.flush()
-        self._emit(msg_type, json.dumps({"content": content, "metadata": metadata, "buffers": buffers}, default=str))
+        message = {"content": content, "metadata": metadata, "buffers": buffers}
+        self._emit(msg_type, json.dumps(message, default=str), self.parent())
 
     def send_outcome(self, msg_type: str, content: dict[str, Any]) -> None:
         """Send a cell's ``execute_result`` or ``error``, or keep it while :meth:`hold` is on."""
@@ -72,5 +117,5 @@ class Outputs:
         self.stdout.flush()
         self.stderr.flush()
 
-    def _send_stream(self, name: str, text: str) -> None:
-        self._emit("stream", json.dumps({"name": name, "text": text}))
+    def _send_stream(self, name: str, text: str, request: object) -> None:
+        self._emit("stream", json.dumps({"name": name, "text": text}), str(request or self._cell_parent))

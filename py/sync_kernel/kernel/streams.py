@@ -12,10 +12,14 @@ as one ``stream`` message when
 * any other output is about to be sent (the kernel calls :meth:`flush` first,
   so order is kept), or the cell ends.
 
+A batch holds the text of one request: what a widget's callback prints while a
+cell waits is sent apart from what the cell printed before it, each with its
+own ``request`` (see :class:`~sync_kernel.kernel.outputs.Outputs`).
+
 Example::
 
     >>> sent = []
-    >>> out = BatchedStream("stdout", lambda name, text: sent.append((name, text)))
+    >>> out = BatchedStream("stdout", lambda name, text, request: sent.append((name, text)))
     >>> print("a", file=out); print("b", file=out)
     >>> out.flush()
     >>> sent
@@ -36,8 +40,8 @@ class CallSoon(Protocol):
     def call_soon(self, callback: Callable[[], object], /) -> object: ...
 
 
-#: Receives one batch: the stream's name (``"stdout"``/``"stderr"``) and its text.
-StreamSink = Callable[[str, str], None]
+#: Receives one batch: the stream's name (``"stdout"``/``"stderr"``), its text, and the request it was written for.
+StreamSink = Callable[[str, str, object], None]
 
 
 class BatchedStream(io.TextIOBase):
@@ -45,7 +49,8 @@ class BatchedStream(io.TextIOBase):
 
     ``name`` is the Jupyter stream name; ``sink`` receives each batch;
     ``loop_getter`` returns the running event loop or ``None`` (then only size,
-    time and explicit flushes send).
+    time and explicit flushes send); ``request_getter`` says which request
+    the code writing now works for (text for another one starts a new batch).
     """
 
     def __init__(
@@ -54,6 +59,7 @@ class BatchedStream(io.TextIOBase):
         sink: StreamSink,
         *,
         loop_getter: Callable[[], CallSoon | None] = lambda: None,
+        request_getter: Callable[[], object] = lambda: None,
         max_chars: int = 1 << 16,
         max_delay: float = 0.05,
         check_every: int = 64,
@@ -62,10 +68,13 @@ class BatchedStream(io.TextIOBase):
         self._name = name
         self._sink = sink
         self._loop_getter = loop_getter
+        self._request_getter = request_getter
         self._max_chars = max_chars
         self._max_delay = max_delay
         self._check_every = check_every
         self._parts: list[str] = []
+        #: The request the buffered text was written for.
+        self._request: object = None
         self._size = 0
         self._first_write = 0.0
         self._writes = 0
@@ -91,9 +100,13 @@ class BatchedStream(io.TextIOBase):
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         parts = self._parts
+        request = self._request_getter()
+        if parts and request is not self._request:
+            self.flush()
         if not parts:
             if self.sibling is not None:
                 self.sibling.flush()
+            self._request = request
             self._first_write = time.monotonic()
             self._schedule_flush()
         parts.append(text)
@@ -112,7 +125,7 @@ class BatchedStream(io.TextIOBase):
         text = "".join(self._parts)
         self._parts.clear()
         self._size = 0
-        self._sink(self._name, text)
+        self._sink(self._name, text, self._request)
 
     def _schedule_flush(self) -> None:
         if self._flush_scheduled:
