@@ -50,7 +50,11 @@ class Harness:
     def emit(self, msg_type: str, content: str, parent: str) -> None:
         parsed = json.loads(content)
         # Comm messages come as {content, metadata, buffers}, which the runtime takes apart.
-        event = Event(msg_type, parsed["content"] if msg_type.startswith("comm_") else parsed, json.loads(parent).get("msg_id", ""))
+        event = Event(
+            msg_type,
+            parsed["content"] if msg_type.startswith("comm_") else parsed,
+            json.loads(parent).get("msg_id", ""),
+        )
         self.events.append(event)
         if self.on_event is not None:
             self.on_event(event)

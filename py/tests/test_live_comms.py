@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kernel_harness import Event, Harness, stream_text
 from test_comms import widget_model_id
 
+from kernel_harness import Event, Harness, stream_text
 from sync_kernel.kernel.outputs import Outputs
 
 
