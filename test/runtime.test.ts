@@ -167,6 +167,33 @@ describe('widgets', () => {
     expect(results((await kernel.run('slider.value')).events)).toEqual(['7']);
   });
 
+  test('a click sent while a cell sleeps in a loop is seen at its next sleep; the callback prints for the click', async () => {
+    const { events } = await kernel.run(
+      "import time\nfrom ipywidgets import Button\nclicked = []\nb = Button(description='go')\n" +
+        "b.on_click(lambda _: (clicked.append(1), print('clicked')))\nb",
+    );
+    const button = events.flatMap((e) => (e.msgType === 'comm_open' ? [e.content.comm_id] : [])).at(-1)!;
+    const click = header('comm_msg');
+    const content = { comm_id: button, data: { method: 'custom', content: { event: 'click' } } };
+    const loop = kernel.run(
+      "print('waiting', flush=True)\nfor i in range(200):\n    if clicked:\n        print('seen click at', i)\n        break\n    time.sleep(0.05)",
+    );
+    await new Promise<void>((resolve) => {
+      kernel.onEvent = (event) => event.msgType === 'stream' && event.content.text.includes('waiting') && resolve();
+    });
+    kernel.onEvent = undefined;
+    await kernel.runtime.call((r) =>
+      r.commMsg({ header: click, parent_header: {}, metadata: {}, content, buffers: [], channel: 'shell' } as never),
+    );
+    const { reply, events: cell } = await loop;
+    expect(reply.status).toBe('ok');
+    const seen = /seen click at (\d+)/.exec(streamText(cell));
+    expect(Number(seen?.[1])).toBeLessThan(200);
+    const caused = kernel.stamped.filter((s) => s.parentHeader?.msg_id === click.msg_id).map((s) => s.event);
+    expect(streamText(caused)).toBe('clicked\n');
+    expect(streamText(cell)).not.toContain('clicked\n');
+  });
+
   test('a comm the front end opens for a target nobody registered is closed, with nothing shown in a cell', async () => {
     const open = header('comm_open');
     const content = { comm_id: 'c-unknown', target_name: 'no.such.target', data: {} };
