@@ -194,6 +194,31 @@ describe('widgets', () => {
     expect(streamText(cell)).not.toContain('clicked\n');
   });
 
+  test('jupyter_ui_poll, served with the kernel, lets a click into a cell that polls without sleeping', async () => {
+    const { events } = await kernel.run(
+      'from ipywidgets import Button\nfrom jupyter_ui_poll import ui_events\nui_done = False\n' +
+        "def on_click(btn):\n    global ui_done\n    ui_done = True\n    btn.description = 'done'\n" +
+        "btn = Button(description='Click Me')\nbtn.on_click(on_click)\nbtn",
+    );
+    const button = events.flatMap((e) => (e.msgType === 'comm_open' ? [e.content.comm_id] : [])).at(-1)!;
+    const click = header('comm_msg');
+    const content = { comm_id: button, data: { method: 'custom', content: { event: 'click' } } };
+    const polling = kernel.run(
+      "print('polling', flush=True)\nwith ui_events() as poll:\n    for polls in range(1_000_000):\n" +
+        '        if ui_done:\n            break\n        poll(10)\nprint(ui_done, btn.description)',
+    );
+    await new Promise<void>((resolve) => {
+      kernel.onEvent = (event) => event.msgType === 'stream' && event.content.text.includes('polling') && resolve();
+    });
+    kernel.onEvent = undefined;
+    await kernel.runtime.call((r) =>
+      r.commMsg({ header: click, parent_header: {}, metadata: {}, content, buffers: [], channel: 'shell' } as never),
+    );
+    const { reply, events: cell } = await polling;
+    expect(reply.status).toBe('ok');
+    expect(streamText(cell)).toBe('polling\nTrue done\n');
+  });
+
   test('a comm the front end opens for a target nobody registered is closed, with nothing shown in a cell', async () => {
     const open = header('comm_open');
     const content = { comm_id: 'c-unknown', target_name: 'no.such.target', data: {} };

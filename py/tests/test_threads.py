@@ -530,11 +530,13 @@ def test_primitives_made_in_an_earlier_cell_are_known_by_what_they_are():
 
 def test_every_kind_of_primitive_is_one_the_codemod_knows():
     from sync_kernel.codemod.waits import WAIT_METHODS
+    from sync_kernel.kernel import ui_poll
     from sync_kernel.threads import queue, threading
     from sync_kernel.threads.concurrent import futures
     from sync_kernel.threads.multiprocessing import pool
 
-    classes = [getattr(module, name) for module in (threading, queue, futures, pool) for name in dir(module)]
+    modules = (threading, queue, futures, pool, ui_poll)
+    classes = [getattr(module, name) for module in modules for name in dir(module)]
     kinds = {cls.__sync_kind__ for cls in classes if isinstance(cls, type) and hasattr(cls, "__sync_kind__")}
     assert kinds == set(WAIT_METHODS)
 

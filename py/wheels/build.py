@@ -7,7 +7,9 @@ Runs on the host (``npm run build:wheels``) with the project's ``.venv``:
 2. check that the set is closed: every ``Requires-Dist`` whose marker holds on
    Pyodide (``sys_platform == "emscripten"``, Python 3.14) is satisfied by a
    pinned wheel, so nothing is missing at run time and nothing is fetched twice;
-3. build ``sync_kernel-<version>-py3-none-any.whl`` from ``py/sync_kernel``;
+3. build ``sync_kernel-<version>-py3-none-any.whl`` from ``py/sync_kernel``, and
+   ``jupyter_ui_poll-<version>-py3-none-any.whl`` (``jupyter-ui-poll``'s API for this
+   kernel, loaded when a cell imports it) from ``py/jupyter_ui_poll``;
 4. write ``sync-kernel-lock.json`` in Pyodide's lock file format, so the
    runtime's ``loadPackage("sync-kernel")`` resolves every dependency.
 
@@ -41,6 +43,10 @@ from packaging.version import Version
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PACKAGE_DIR = REPO / "py" / "sync_kernel"
+UI_POLL_DIR = REPO / "py" / "jupyter_ui_poll"
+#: The version of ``jupyter-ui-poll`` whose API the kernel's module provides (a local version:
+#: ``%pip install jupyter-ui-poll`` finds it installed and leaves it).
+UI_POLL_VERSION = "1.0.0+sync.kernel"
 PYODIDE_LOCK = REPO / "node_modules" / "pyodide" / "pyodide-lock.json"
 
 #: The marker environment of Pyodide 314 (Python 3.14 on Emscripten).
@@ -66,7 +72,7 @@ KERNEL_PACKAGE = "sync-kernel"
 #: to unpack (its typeshed stubs) than everything else together, and IPython's own
 #: completer works without it. ``import jedi`` in a cell loads it from the lock file;
 #: micropip is loaded by the first ``%pip``.
-ON_DEMAND = frozenset({"jedi", "parso", "micropip", "ipywidgets"})
+ON_DEMAND = frozenset({"jedi", "parso", "micropip", "ipywidgets", "jupyter-ui-poll"})
 
 #: Requirements that only matter to a front end (they carry JupyterLab and notebook
 #: extensions): ipywidgets names them, and runs without them.
@@ -188,35 +194,42 @@ def depends(wheel: Wheel, provided: dict[str, Wheel]) -> list[str]:
 
 def build_kernel_wheel(out: Path, version: str, requires: list[str]) -> Path:
     """Build ``sync_kernel`` as a pure-Python wheel (no build backend needed)."""
-    dist_info = f"sync_kernel-{version}.dist-info"
-    path = out / f"sync_kernel-{version}-py3-none-any.whl"
+    summary = "Run synchronous notebook code on Pyodide's event loop"
+    return build_pure_wheel(out, "sync-kernel", version, summary, PACKAGE_DIR, requires)
+
+
+def build_pure_wheel(out: Path, name: str, version: str, summary: str, package: Path, requires: list[str]) -> Path:
+    """A pure-Python wheel of the package directory ``package``, reproducible byte for byte."""
+    stem = f"{name.replace('-', '_')}-{version}"
+    dist_info = f"{stem}.dist-info"
+    path = out / f"{stem}-py3-none-any.whl"
     metadata = "\n".join(
         [
             "Metadata-Version: 2.1",
-            "Name: sync-kernel",
+            f"Name: {name}",
             f"Version: {version}",
-            "Summary: Run synchronous notebook code on Pyodide's event loop",
+            f"Summary: {summary}",
             *(f"Requires-Dist: {r}" for r in requires),
             "",
         ]
     )
     wheel_file = "Wheel-Version: 1.0\nGenerator: sync-kernel build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     files: dict[str, bytes] = {}
-    for source in sorted([*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.json")]):
-        files[f"sync_kernel/{source.relative_to(PACKAGE_DIR).as_posix()}"] = source.read_bytes()
+    for source in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
+        files[f"{package.name}/{source.relative_to(package).as_posix()}"] = source.read_bytes()
     files[f"{dist_info}/METADATA"] = metadata.encode()
     files[f"{dist_info}/WHEEL"] = wheel_file.encode()
     record = []
-    for name, data in files.items():
+    for member, data in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(data)}")
+        record.append(f"{member},sha256={digest},{len(data)}")
     record.append(f"{dist_info}/RECORD,,")
     files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
-    for stale in out.glob("sync_kernel-*.whl"):
+    for stale in out.glob(f"{name.replace('-', '_')}-*.whl"):
         stale.unlink()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        for member, data in files.items():
+            info = zipfile.ZipInfo(member, date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return path
@@ -269,10 +282,13 @@ def main(argv: list[str] | None = None) -> None:
         check_closed(wheels, provided)
         version = json.loads((REPO / "package.json").read_text())["version"]
         kernel = inspect_wheel(build_kernel_wheel(out, version, [str(p) for p in pins[:1]]))
+        summary = "jupyter-ui-poll's API for the sync kernel: widget events while a cell runs"
+        ui_poll = inspect_wheel(build_pure_wheel(out, "jupyter-ui-poll", UI_POLL_VERSION, summary, UI_POLL_DIR, []))
         # ON_DEMAND packages stay out of every dependency list (IPython requires jedi,
         # but runs without it), so nothing pulls them in at start-up.
         lock = {w.key: lock_entry(w, [d for d in depends(w, provided) if d not in ON_DEMAND]) for w in wheels}
         lock[KERNEL_PACKAGE] = lock_entry(kernel, sorted(set(provided) - ON_DEMAND))
+        lock[ui_poll.key] = lock_entry(ui_poll, [KERNEL_PACKAGE])
         name = "sync-kernel-lock.json"
     keep = {Path(str(entry["file_name"])).name for entry in lock.values()}
     for stale in out.glob("*.whl"):

@@ -57,7 +57,7 @@ from .values import (
     target_of,
 )
 from .waits import (
-    AS_COMPLETED,
+    ITERATED,
     SPAWNS,
     THREAD_TARGETS,
     WAIT_FUNCTIONS,
@@ -316,6 +316,10 @@ class Planner:
             if value.name in WAIT_METHODS.get(value.owner.kind, ()):
                 return Blocking(site, "wait", f"{value.owner.kind}.{value.name}")
             return None
+        if isinstance(value, Primitive):  # `poll(10)`: calling the object waits (unless already awaited)
+            if "__call__" in WAIT_METHODS.get(value.kind, ()) and not site.awaited:
+                return Blocking(site, "wait", f"{value.kind}.__call__")
+            return None
         if isinstance(value, Method) and value.bound:
             kind = value.cls.primitive_kind()
             if kind and value.name in WAIT_METHODS[kind] and value.cls.lookup(value.name) is None:
@@ -372,7 +376,7 @@ class Planner:
             return Neutral(site, "Runner", "asyncio.Runner")
         if qualname == TO_THREAD:
             return Neutral(site, "to_thread", TO_THREAD)
-        if qualname == AS_COMPLETED and _async_iterable(site):
+        if qualname in ITERATED and _async_iterable(site):
             return Blocking(site, "iterate", qualname)
         if qualname in WAIT_FUNCTIONS:
             return Blocking(site, "wait", qualname)

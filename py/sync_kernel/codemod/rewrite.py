@@ -23,7 +23,7 @@ from .notes import Note, NoteKind
 from .plan import Blocking, Neutral, Plan
 from .records import FunctionRef
 from .source import Edit, SourceText, apply_edits
-from .waits import KNOWN_MODULES, REPLACEMENT_PACKAGE
+from .waits import KNOWN_MODULES, REPLACEMENT_PACKAGE, RUN_UI_POLL_LOOP, WITH_UI_EVENTS
 
 #: The name the session gives the ``asyncio`` module in the user namespace.
 ASYNCIO_NAME = "__asyncio__"
@@ -48,6 +48,10 @@ _MESSAGES = {
     "asyncio.to_thread": "runs the function as a thread of the kernel's event loop",
     "loop.run_in_executor": "runs the function as a thread of the kernel's event loop",
     "import": "threads run as tasks on the kernel's event loop",
+    # jupyter_ui_poll's waits: what they wait for is the page.
+    "UiEvents.__call__": "lets widget events in while the cell runs",
+    RUN_UI_POLL_LOOP: "lets widget events in while the cell runs",
+    WITH_UI_EVENTS: "lets widget events in before each item",
 }
 
 #: Modules whose imports come from :mod:`sync_kernel.threads` (``import concurrent.futures`` binds ``concurrent``).
@@ -203,7 +207,7 @@ class Rewriter:
                 )
             )
         for item in plan.rewrites:
-            message = _MESSAGES[item.kind]
+            message = _MESSAGES.get(item.target, _MESSAGES[item.kind])
             before = None
             if item.kind == "iterate":
                 assert isinstance(item.site, CallSite)

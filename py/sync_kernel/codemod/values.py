@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .waits import REPLACED_MODULES, THREAD_TARGETS
+from .waits import REPLACED_MODULES, THREAD_TARGETS, UI_POLL_MODULE, UI_POLL_TARGETS
 
 if TYPE_CHECKING:
     from .records import ClassRef, FunctionRef
@@ -56,6 +56,7 @@ MODULE_TARGETS: dict[str, dict[str, str]] = {
     "functools": {"total_ordering": TOTAL_ORDERING, "partial": PARTIAL},
     **{module: {name: f"{module}.{name}" for name in names} for module, names in THREAD_TARGETS.items()},
     "concurrent": {},
+    UI_POLL_MODULE: {name: f"{UI_POLL_MODULE}.{name}" for name in UI_POLL_TARGETS},
 }
 
 #: Submodules the catalogue follows (``import concurrent.futures`` binds ``concurrent``).
@@ -83,7 +84,7 @@ TRANSPARENT_CLASS_DECORATORS = frozenset({DATACLASS, TOTAL_ORDERING})
 #: Identifiers whose presence makes a statement worth analysing. A bare ``sleep`` or
 #: ``run`` only matters once an import that names ``time`` or ``asyncio`` (or an
 #: earlier cell, through the session's seeds) has bound it.
-TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input", *REPLACED_MODULES})
+TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input", UI_POLL_MODULE, *REPLACED_MODULES})
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,13 @@ from __future__ import annotations
 import ast
 import re
 
+#: ``jupyter_ui_poll`` (served with the kernel): its waits let widget events reach a waiting cell.
+UI_POLL_MODULE = "jupyter_ui_poll"
+UI_POLL_TARGETS = ("ui_events", "with_ui_events", "run_ui_poll_loop")
+UI_EVENTS = f"{UI_POLL_MODULE}.ui_events"
+WITH_UI_EVENTS = f"{UI_POLL_MODULE}.with_ui_events"
+RUN_UI_POLL_LOOP = f"{UI_POLL_MODULE}.run_ui_poll_loop"
+
 #: Names the catalogue knows in each module whose imports are rewritten.
 THREAD_TARGETS: dict[str, tuple[str, ...]] = {
     "threading": (
@@ -82,6 +89,7 @@ CONSTRUCTS: dict[str, str] = {
     "concurrent.futures.ThreadPoolExecutor": "Executor",
     "multiprocessing.pool.ThreadPool": "Pool",
     "multiprocessing.dummy.Pool": "Pool",
+    UI_EVENTS: "UiEvents",
 }
 
 #: Catalogue classes a user class may derive from (its instances are of that kind).
@@ -99,10 +107,12 @@ WAIT_METHODS: dict[str, frozenset[str]] = {
     "Future": frozenset({"result", "exception"}),
     "Pool": frozenset({"apply", "map", "starmap", "imap", "imap_unordered", "join"}),
     "AsyncResult": frozenset({"get", "wait"}),
+    # `with ui_events() as poll:` ... `poll(10)`: calling the object waits.
+    "UiEvents": frozenset({"__call__"}),
 }
 
 #: Kinds whose ``__enter__`` returns the object itself (``with ThreadPoolExecutor() as pool:``).
-ENTER_RETURNS_SELF = frozenset({"Executor", "Pool"})
+ENTER_RETURNS_SELF = frozenset({"Executor", "Pool", "UiEvents"})
 
 #: Kinds whose ``with`` waits (to take a lock, or for an executor's work to finish).
 WITH_KINDS = frozenset({"Lock", "Condition", "Executor"})
@@ -113,12 +123,15 @@ RETURNS: dict[tuple[str, str], str] = {
     **{("Pool", name): "AsyncResult" for name in ("apply_async", "map_async", "starmap_async")},
 }
 
-#: Module functions that wait on futures; ``as_completed`` is iterated with ``async for`` when it can be.
-WAIT_FUNCTIONS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed"})
+#: Module functions that wait; those of :data:`ITERATED` are iterated with ``async for`` when they can be.
+WAIT_FUNCTIONS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed", RUN_UI_POLL_LOOP})
 AS_COMPLETED = "concurrent.futures.as_completed"
+ITERATED = frozenset({AS_COMPLETED, WITH_UI_EVENTS})
 
 #: Every method name that may wait: statements mentioning one are analysed once threads are in use.
-WAIT_NAMES = frozenset(name for names in WAIT_METHODS.values() for name in names) | {"as_completed"}
+WAIT_NAMES = frozenset(name for names in WAIT_METHODS.values() for name in names if name != "__call__") | {
+    "as_completed"
+}
 
 #: Calls that start a function as a thread, and where that function is: ``(position, keyword)``.
 #: A function given there may become ``async``: the thread awaits it.

@@ -67,6 +67,8 @@ class KernelApi:
         #: The cell a ``SIGINT`` has already interrupted (see :meth:`interrupt`).
         self._signalled: asyncio.Task[Any] | None = None
         self.comm_manager = install_comms(self.outputs)
+        #: Comm messages from the front end handled so far (``jupyter_ui_poll`` polls until none come).
+        self.front_end_messages = 0
         # ipywidgets' Output widget asks the shell's kernel which request it belongs to.
         self.shell.kernel = self  # type: ignore[attr-defined]
 
@@ -213,6 +215,7 @@ class KernelApi:
         return json.dumps({"status": "ok", "comms": comms})
 
     def _for_comm_message(self, handle: Callable[..., None], message: str, header: str) -> None:
+        self.front_end_messages += 1
         parsed = json.loads(message)
         msg = {
             "header": json.loads(header),

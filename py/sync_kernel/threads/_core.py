@@ -106,12 +106,18 @@ def configure_blocking(
     _run_sync, _can_run_sync = run_sync, can_run_sync
 
 
+def can_block() -> bool:
+    """Whether :func:`block` can wait right now (under JSPI, in a cell entered to allow it)."""
+    return _run_sync is not None and (_can_run_sync is None or _can_run_sync())
+
+
 def block(make: Callable[[], Coroutine[Any, Any, T]], situation: str, call: str) -> T:
     """Finish a sync wait by running its async version through the hook, or explain why not.
 
     ``make`` builds the coroutine only when it will be run (no "never awaited" warnings).
     """
-    if _run_sync is not None and (_can_run_sync is None or _can_run_sync()):
+    if can_block():
+        assert _run_sync is not None
         return cast(T, _run_sync(make()))
     raise RuntimeError(
         f"{situation} and this {call} cannot wait for it: the call was not rewritten to await "
