@@ -271,6 +271,56 @@ for (const jspi of [true, false]) {
       assert.match(await check.locator('.jp-Cell-outputArea').innerText(), /^35$/m);
     });
 
+    visit('a new notebook: widgets answer while a cell waits (button, slider, jupyter_ui_poll)', async (v) => {
+      const nb = await v.newNotebook();
+      const running = (cell) =>
+        cell.locator('.jp-InputPrompt', { hasText: '[*]' }).waitFor({ timeout: KERNEL_TIMEOUT });
+
+      // A click during a sleep loop is seen at the loop's next sleep.
+      const loop = await nb.typeAndRun(
+        'import time, ipywidgets as w\nclicked = []\nb = w.Button(description="go")\n' +
+          'b.on_click(lambda _: clicked.append(1))\ndisplay(b)\nfor i in range(200):\n' +
+          '    if clicked:\n        print("seen click at", i)\n        break\n    time.sleep(0.05)',
+      );
+      await running(loop);
+      await loop.locator('.widget-button', { hasText: 'go' }).click();
+      await nb.waitForCell(loop);
+      const seen = /seen click at (\d+)/.exec(await loop.locator('.jp-OutputArea').innerText());
+      assert.ok(seen && Number(seen[1]) < 200, `the loop saw the click: ${seen?.[0]}`);
+
+      // A slider moved three times during a sleep loop is read three times.
+      const slider = await nb.typeAndRun(
+        's = w.IntSlider(value=0)\ndisplay(s)\nread = [0]\nfor _ in range(600):\n' +
+          '    if s.value != read[-1]:\n        read.append(s.value)\n        print("read", s.value, flush=True)\n' +
+          '    if len(read) == 4:\n        break\n    time.sleep(0.05)\nprint(read)',
+      );
+      await running(slider);
+      await slider.locator('.widget-slider .noUi-handle').focus();
+      for (const value of [1, 2, 3]) {
+        await v.page.keyboard.press('ArrowRight');
+        await slider.locator('.jp-OutputArea', { hasText: `read ${value}` }).waitFor({ timeout: KERNEL_TIMEOUT });
+      }
+      await nb.waitForCell(slider);
+      assert.match(await slider.locator('.jp-OutputArea').innerText(), /^\[0, 1, 2, 3\]$/m);
+
+      // jupyter_ui_poll's README example, served with the kernel: it waits for the click.
+      const poll = await nb.typeAndRun(
+        'from jupyter_ui_poll import ui_events\nui_done = False\ndef on_click(btn):\n    global ui_done\n' +
+          "    ui_done = True\n    btn.description = 'thanks'\nbtn = w.Button(description='Click Me')\n" +
+          'btn.on_click(on_click)\ndisplay(btn)\nwith ui_events() as poll:\n    while ui_done is False:\n' +
+          "        poll(10)\n        print('.', end='')\n        time.sleep(0.1)\nprint('done')",
+      );
+      await running(poll);
+      await poll.locator('.widget-button', { hasText: 'Click Me' }).click();
+      await nb.waitForCell(poll);
+      assert.match(await poll.locator('.jp-OutputArea').innerText(), /^\.*done$/m);
+      await poll.locator('.widget-button', { hasText: 'thanks' }).waitFor();
+      // The clicks' own busy/idle did not leave the kernel shown busy.
+      await nb.panel
+        .locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
+        .waitFor({ timeout: KERNEL_TIMEOUT });
+    });
+
     visit('a new notebook: notes are text, interrupt, restart, JSPI', async (v) => {
       const nb = await v.newNotebook();
 
