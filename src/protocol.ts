@@ -95,6 +95,21 @@ export interface RuntimeOptions {
    */
   drive?: { browsingContextId: string };
   /**
+   * Where a worker without shared memory asks whether Stop was pressed while
+   * Python computes (see `src/worker/stop-requests.ts`): a synchronous POST to
+   * `url` with a {@link StopQuestion}, answered with a {@link StopAnswer}. In the
+   * browser, JupyterLite's service worker relays it to the page (a stdin
+   * handler for {@link STOP_REQUEST_SUFFIX}). Left out, Stop reaches a cell
+   * without shared memory only at its next `await`.
+   */
+  stopRequests?: { url: string; browsingContextId: string; kernelId: string };
+  /**
+   * Use a shared interrupt buffer where the engine has SharedArrayBuffer
+   * (default `true`); `false` stands in for a page that is not cross-origin
+   * isolated (tests, the benchmark).
+   */
+  sharedMemory?: boolean;
+  /**
    * Node only: a directory of the host mounted at `location`, so cells read
    * and write the files next to the notebook, as on desktop Jupyter.
    */
@@ -165,9 +180,11 @@ export interface IRuntime {
    * Stop the running cell, which reports `KeyboardInterrupt` once. Reaches it
    * at its next `await`; with the interrupt buffer written first, also where
    * it never awaits. A signal still in the buffer when this arrives is dropped
-   * (the cell is cancelled instead), so it cannot hit a later cell.
+   * (the cell is cancelled instead), so it cannot hit a later cell. `stops`:
+   * how many Stops the page has counted (see `RuntimeOptions.stopRequests`);
+   * those are delivered by this call, so later answers do not repeat them.
    */
-  interrupt(): Promise<void>;
+  interrupt(stops?: number): Promise<void>;
   /** How `initialize` booted, and how long each of its steps took (milliseconds). */
   bootReport(): Promise<BootReport>;
 }
@@ -191,6 +208,24 @@ export const INTERRUPT_SIGNAL = 2;
  */
 export function requestInterrupt(buffer: Int32Array): void {
   Atomics.store(buffer, 0, INTERRUPT_SIGNAL);
+}
+
+/**
+ * The stdin handler suffix of JupyterLite's service worker that answers stop
+ * requests: a worker POSTs to `<baseUrl>api/stdin/<suffix>`.
+ */
+export const STOP_REQUEST_SUFFIX = 'sync-kernel-stop';
+
+/** A stop request's body, in the form JupyterLite's service worker relays to a page. */
+export interface StopQuestion {
+  browsingContextId: string;
+  data: { kernelId: string };
+}
+
+/** The answer: how many times Stop was pressed for the kernel since it started. */
+export interface StopAnswer {
+  kernelId: string;
+  stops: number;
 }
 
 /** The MIME type of the codemod's notes, shown under a rewritten cell. */

@@ -7,6 +7,9 @@
  * Runs twice (plain Node and with JSPI) with the same expectations, except where JSPI is the point.
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -338,6 +341,68 @@ describe('the event loop and the engine', () => {
       expect(reply.ename).toBe('RuntimeError');
       expect(reply.evalue).toMatch(/could not be rewritten.*JSPI/);
     }
+  });
+});
+
+describe('Stop without shared memory: the worker asks the page while it computes', () => {
+  // A local HTTP server stands in for JupyterLite's service worker and the page behind it.
+  let server: Server;
+  let stops = 0;
+  const questions: unknown[] = [];
+  let stoppable: TestKernel;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const question = JSON.parse(body) as { data: { kernelId: string } };
+        questions.push(question);
+        response.end(JSON.stringify({ kernelId: question.data.kernelId, stops }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    stoppable = await TestKernel.start({
+      sharedMemory: false,
+      stopRequests: {
+        url: `http://127.0.0.1:${port}/api/stdin/sync-kernel-stop`,
+        browsingContextId: 'b',
+        kernelId: 'k',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stoppable?.stop();
+    server?.close();
+  });
+
+  test('Stop ends a loop that never awaits within 500 ms, at its line; n survives; no later cell is hit', async () => {
+    const quick = await stoppable.run('print(sum(range(10)))');
+    expect(streamText(quick.events)).toBe('45\n');
+    expect(questions).toEqual([]); // a short cell never waits for the page
+    // The first traceback of a kernel imports IPython's formatting; do that before timing a Stop.
+    expect((await stoppable.run('1 / 0')).reply.ename).toBe('ZeroDivisionError');
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    stoppable.onEvent = (e) => e.msgType === 'stream' && e.content.text.includes('started\n') && started();
+    const cell = stoppable.run(
+      'n = 0\nwhile True:\n    n += 1\n    if n == 1000:\n        print("started", flush=True)',
+    );
+    await running;
+    const pressed = Date.now();
+    stops += 1; // what the page counts when Stop is pressed...
+    void stoppable.runtime.call((r) => r.interrupt(stops)); // ...and the message it sends, which waits for an await
+    const { reply } = await cell;
+    stoppable.onEvent = undefined;
+    expect(Date.now() - pressed).toBeLessThan(500);
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    expect(plain(reply.traceback)).toMatch(/-+> [2-5] (while True|    n \+= 1|    if n == 1000:|        print)/);
+    expect(questions[0]).toEqual({ browsingContextId: 'b', data: { kernelId: 'k' } });
+    expect(streamText((await stoppable.run('print(n > 0)')).events)).toBe('True\n');
+    // The Stop was seen once: a later long cell runs to its end, though the page still says 1.
+    expect((await stoppable.run('x = 0\nfor i in range(3_000_000):\n    x += i')).reply.status).toBe('ok');
   });
 });
 

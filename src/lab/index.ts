@@ -16,7 +16,8 @@ import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import logoSvg from '../../style/logo.svg';
 import { driveOptions } from './drive';
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, KERNEL_PLUGIN_ID } from '../protocol';
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, KERNEL_PLUGIN_ID, STOP_REQUEST_SUFFIX } from '../protocol';
+import type { StopAnswer, StopQuestion } from '../protocol';
 import { SyncKernel } from './kernel';
 import { readSettings } from './settings';
 
@@ -66,6 +67,15 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
     // page reports an uncaught rejection.
     serviceWorkerManager?.ready.catch(() => undefined);
     const running = new Map<string, SyncKernel>();
+    // A worker without shared memory asks, while it computes, whether Stop was pressed;
+    // JupyterLite's service worker relays the question here (see `src/worker/stop-requests.ts`).
+    serviceWorkerManager?.registerStdinHandler(
+      STOP_REQUEST_SUFFIX,
+      async (question: StopQuestion['data']): Promise<StopAnswer> => ({
+        kernelId: question.kernelId,
+        stops: running.get(question.kernelId)?.stopsRequested ?? 0,
+      }),
+    );
     if (kernelClient) {
       routeInterrupts(kernelClient, running);
     } else {
@@ -100,6 +110,12 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             transform: settings.transform,
             snapshot: settings.snapshot,
             drive: decision.drive,
+            // The service worker that serves the drive also relays stop requests.
+            stopRequests: decision.drive && {
+              url: `${baseUrl}api/stdin/${STOP_REQUEST_SUFFIX}`,
+              browsingContextId: decision.drive.browsingContextId,
+              kernelId: options.id,
+            },
           },
         });
         running.set(kernel.id, kernel);

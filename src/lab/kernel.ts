@@ -42,6 +42,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
   constructor(options: SyncKernel.IOptions) {
     super(options);
     this._send = options.sendMessage;
+    this._stopRequests = options.runtime.stopRequests !== undefined;
     this._worker = options.createWorker();
     this._worker.addEventListener('error', this._onWorkerError);
     this._worker.addEventListener('messageerror', this._onWorkerError);
@@ -175,22 +176,35 @@ export class SyncKernel extends BaseKernel implements IKernel {
   }
 
   /**
-   * Stop the running cell; it ends with `KeyboardInterrupt`. On a cross-origin
-   * isolated page the signal goes through the shared interrupt buffer at once
-   * (a comlink message cannot reach a worker busy in a loop), so any cell stops;
-   * otherwise the cell stops at its next `await`, as the console says once.
+   * Stop the running cell; it ends with `KeyboardInterrupt`, at the user's
+   * line, wherever it is. A comlink message cannot reach a worker busy in a
+   * loop, so on a cross-origin isolated page the signal goes through the shared
+   * interrupt buffer; on other pages the page counts the Stop, and the worker
+   * asks for that count while Python computes (through JupyterLite's service
+   * worker: `RuntimeOptions.stopRequests`). Without either (a hard reload
+   * bypasses the service worker) the cell stops at its next `await`, as the
+   * console says once.
    */
   async interrupt(): Promise<void> {
     if (this._interruptBuffer) {
       requestInterrupt(this._interruptBuffer);
-    } else if (!this._saidInterruptWaits) {
-      this._saidInterruptWaits = true;
-      console.warn(
-        `${KERNEL_DISPLAY_NAME}: this page is not cross-origin isolated, so Stop reaches a running cell ` +
-          'only at its next await (a loop that never awaits runs to its end).',
-      );
+    } else {
+      this._stopsRequested += 1;
+      if (!this._stopRequests && !this._saidInterruptWaits) {
+        this._saidInterruptWaits = true;
+        console.warn(
+          `${KERNEL_DISPLAY_NAME}: this page is not cross-origin isolated and its service worker is not active, ` +
+            'so Stop reaches a running cell only at its next await (a loop that never awaits runs to its end).',
+        );
+      }
     }
-    await this._call(() => this._runtime.interrupt());
+    const stops = this._stopsRequested;
+    await this._call(() => this._runtime.interrupt(stops));
+  }
+
+  /** How many times Stop was pressed (the answer to the worker's stop requests). */
+  get stopsRequested(): number {
+    return this._stopsRequested;
   }
 
   /** Static facts about the kernel; needs no round trip to the worker. */
@@ -480,6 +494,10 @@ export class SyncKernel extends BaseKernel implements IKernel {
   private _interruptBuffer: Int32Array | undefined;
   /** Whether the console has been told that Stop waits for an `await` here. */
   private _saidInterruptWaits = false;
+  /** Whether the worker asks the page for Stops while it computes (no shared memory). */
+  private readonly _stopRequests: boolean;
+  /** Stops pressed so far (counted where there is no shared buffer). */
+  private _stopsRequested = 0;
   private readonly _ready = new PromiseDelegate<void>();
   private _readySettled = false;
   /** Rejects when the worker can no longer answer; never resolves. */

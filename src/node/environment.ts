@@ -9,6 +9,8 @@ import { gunzip } from 'node:zlib';
 
 import { joinUrl } from '../worker/lockfile.js';
 import type { CreatePyodideModule, PyodideModule, RuntimeEnvironment } from '../worker/runtime.js';
+import type { RequestSync } from '../worker/stop-requests.js';
+import { nodeRequestSync } from './sync-request.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -29,6 +31,12 @@ export const nodeEnvironment: RuntimeEnvironment = {
       }
       throw error;
     }
+  },
+  // Started on first use: only a runtime told to ask for stops (RuntimeOptions.stopRequests) needs it.
+  get requestSync(): RequestSync {
+    const requestSync = nodeRequestSync();
+    Object.defineProperty(this, 'requestSync', { value: requestSync });
+    return requestSync;
   },
   // zlib in the thread pool: a few times faster than Node's DecompressionStream.
   gunzip: async (gzipped: Uint8Array): Promise<Uint8Array> => {

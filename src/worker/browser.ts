@@ -43,6 +43,23 @@ function mountDrive(pyodide: PyodideAPI, baseUrl: string, browsingContextId: str
   return true;
 }
 
+/**
+ * A synchronous POST, as JupyterLite's `DriveFS` makes for files: JupyterLite's
+ * service worker relays it to the page. Workers may time out a synchronous
+ * request (pages may not), so a page that never answers costs a second, once.
+ */
+function requestSync(url: string, body: string): string | undefined {
+  try {
+    const request = new XMLHttpRequest();
+    request.open('POST', url, false);
+    request.timeout = 1000;
+    request.send(body);
+    return request.status === 200 ? request.responseText : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const runtime = new Runtime({
   importPyodide: (pyodideUrl: string): Promise<PyodideModule> =>
     import(/* webpackIgnore: true */ joinUrl(pyodideUrl, 'pyodide.mjs')),
@@ -64,6 +81,7 @@ const runtime = new Runtime({
     return response.ok ? new Uint8Array(await response.arrayBuffer()) : undefined;
   },
   mountDrive,
+  requestSync,
 });
 
 expose(runtime);

@@ -29,7 +29,9 @@ import {
   snapshotFile,
   wheelsHash,
 } from './snapshot.js';
-import { defaultPackageBaseUrl } from '../protocol.js';
+import { askPage, PolledStops } from './stop-requests.js';
+import type { RequestSync } from './stop-requests.js';
+import { defaultPackageBaseUrl, KERNEL_DISPLAY_NAME } from '../protocol.js';
 import type {
   BootOrigin,
   BootReport,
@@ -60,6 +62,11 @@ export interface RuntimeEnvironment {
   readJson(url: string): Promise<unknown>;
   /** Read a binary file; `undefined` if there is none at that URL or path. */
   readOptionalBytes(url: string): Promise<Uint8Array | undefined>;
+  /**
+   * A synchronous POST (for stop requests, see `stop-requests.ts`): the response
+   * text, or `undefined` on any failure, within about a second.
+   */
+  requestSync?: RequestSync;
   /**
    * Browser only: mount JupyterLite's files at {@link DRIVE_MOUNTPOINT} (see
    * `RuntimeOptions.drive`); `false`, with nothing mounted, if the drive does
@@ -254,6 +261,8 @@ export class Runtime implements IRuntime {
   private jspi = false;
   /** Pyodide's interrupt buffer, shared with the main thread; `undefined` without SharedArrayBuffer. */
   private signals: Int32Array | undefined;
+  /** Without shared memory: the page asked whether Stop was pressed (see `stop-requests.ts`). */
+  private polledStops: PolledStops | undefined;
   private onEvent: RuntimeEventHandler = () => undefined;
   /** The cell being executed: the parent of events this side produces (package loading). */
   private parent: KernelMessage.IHeader | undefined;
@@ -300,6 +309,7 @@ export class Runtime implements IRuntime {
     this.parent = parent;
     await this.loadImportedPackages(content.code);
     this.python().set_parent(JSON.stringify(parent));
+    this.polledStops?.running();
     const execute = this.python().execute;
     const request = JSON.stringify(content);
     let reply: string;
@@ -379,6 +389,7 @@ export class Runtime implements IRuntime {
       buffers: (msg.buffers ?? []).map(toBase64),
     });
     const header = JSON.stringify(msg.header);
+    this.polledStops?.running();
     if (this.jspi) {
       await handle.callPromising(message, header);
     } else {
@@ -401,7 +412,10 @@ export class Runtime implements IRuntime {
     return this.signals;
   }
 
-  async interrupt(): Promise<void> {
+  async interrupt(stops?: number): Promise<void> {
+    if (stops !== undefined) {
+      this.polledStops?.delivered(stops);
+    }
     if (this.signals) {
       // Python has not run since the signal was written (the cell waits at an
       // await): cancel the cell instead, and leave nothing for a later one.
@@ -610,9 +624,19 @@ export class Runtime implements IRuntime {
     pyodide.setStdout({ batched: (line: string) => this.publishStream('stdout', `${line}\n`) });
     pyodide.setStderr({ batched: (line: string) => this.publishStream('stderr', `${line}\n`) });
     this.pyodide = pyodide;
-    this.signals = sharedInterruptBuffer();
+    this.signals = options.sharedMemory === false ? undefined : sharedInterruptBuffer();
     if (this.signals) {
       pyodide.setInterruptBuffer(this.signals);
+    } else if (options.stopRequests && this.env.requestSync) {
+      const { requestSync } = this.env; // (under Node, this starts its helper thread now)
+      this.polledStops = new PolledStops(askPage(requestSync, options.stopRequests), () =>
+        console.warn(
+          `${KERNEL_DISPLAY_NAME}: the page did not answer a stop request, so Stop reaches a running cell ` +
+            'only at its next await from now on.',
+        ),
+      );
+      // Pyodide reads element 0 of whatever it is given; the poller answers by asking the page.
+      pyodide.setInterruptBuffer(this.polledStops as unknown as Int32Array);
     }
     // Pyodide exposes whether the engine can switch stacks only on its internal
     // module object; `callPromising` throws where it cannot, so ask first.

@@ -364,9 +364,43 @@ describe('SyncKernel', () => {
     }
     assert.equal(interrupts, 2);
     assert.deepEqual(warnings, [
-      'Python (sync, Pyodide): this page is not cross-origin isolated, so Stop reaches a running cell ' +
-        'only at its next await (a loop that never awaits runs to its end).',
+      'Python (sync, Pyodide): this page is not cross-origin isolated and its service worker is not active, ' +
+        'so Stop reaches a running cell only at its next await (a loop that never awaits runs to its end).',
     ]);
+  });
+
+  test('without a shared buffer, the page counts each Stop: the answer to stop requests, and sent along', async () => {
+    const seenByRuntime: (number | undefined)[] = [];
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const runtime = scriptedRuntime({ interrupt: async (stops?: number) => void seenByRuntime.push(stops) });
+      const worker = new FakeWorker(runtime);
+      const kernel = new SyncKernel({
+        id: 'k2',
+        name: 'python-sync',
+        location: '',
+        sendMessage: () => undefined,
+        createWorker: () => worker,
+        runtime: {
+          baseUrl: 'http://site/',
+          pyodideUrl: 'http://site/py/',
+          wheelsUrl: 'http://site/w/',
+          stopRequests: { url: 'http://site/api/stdin/sync-kernel-stop', browsingContextId: 'b', kernelId: 'k2' },
+        },
+      });
+      await kernel.ready;
+      assert.equal(kernel.stopsRequested, 0);
+      await kernel.interrupt();
+      await kernel.interrupt();
+      assert.equal(kernel.stopsRequested, 2);
+      kernel.dispose();
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(seenByRuntime, [1, 2]);
+    assert.deepEqual(warnings, [], 'Stop reaches any cell here: nothing to warn about');
   });
 
   test('comm messages from the front end go to the runtime, with their header, between busy and idle', async () => {

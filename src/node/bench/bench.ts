@@ -14,9 +14,16 @@
  * - what the interrupt buffer (which lets Stop reach a loop that never awaits)
  *   costs: 10 million additions in bare Pyodide without and with it installed,
  *   alternating within each round; CPU time, the fastest round of each (other
- *   load only adds time to a CPU-bound loop), as a ratio.
+ *   load only adds time to a CPU-bound loop), as a ratio;
+ * - what asking the page for Stops costs where there is no shared memory (see
+ *   `src/worker/stop-requests.ts`; a local HTTP server stands in for the service
+ *   worker and the page): 10 million additions in a kernel cell, without and with
+ *   stop requests, alternating; wall time (the questions wait for answers), the
+ *   fastest round of each, as a ratio, and how many questions were asked.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -34,6 +41,8 @@ const JSPI_FLAG = '--experimental-wasm-stack-switching';
 const START_ROUNDS = 3;
 const EMPTY_ROUNDS = 300;
 const LOOP_ROUNDS = 9;
+const STOP_LOOP_ROUNDS = 5;
+const ADDITIONS = 'x = 0\nfor i in range(10_000_000):\n    x += i';
 
 interface Measurements {
   engine: string;
@@ -48,6 +57,9 @@ interface Measurements {
   printMessages: number;
   loopMs: number;
   loopWithBufferMs: number;
+  cellLoopMs: number;
+  cellLoopAskingMs: number;
+  stopQuestions: number;
 }
 
 let counter = 0;
@@ -106,6 +118,48 @@ async function kernelStart(snapshot: boolean): Promise<number> {
     );
   }
   return ms;
+}
+
+/** 10M additions in a kernel without shared memory, without and with stop requests (fastest rounds). */
+async function stopRequestsCost(): Promise<Pick<Measurements, 'cellLoopMs' | 'cellLoopAskingMs' | 'stopQuestions'>> {
+  let questions = 0;
+  const page = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      questions += 1;
+      response.end(JSON.stringify({ kernelId: 'bench', stops: 0 }));
+    });
+  });
+  await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/api/stdin/sync-kernel-stop`;
+  const plain = await startRuntime(repoPaths(REPO), { sharedMemory: false }, () => undefined);
+  const asking = await startRuntime(
+    repoPaths(REPO),
+    { sharedMemory: false, stopRequests: { url, browsingContextId: 'bench', kernelId: 'bench' } },
+    () => undefined,
+  );
+  const timed = async (kernel: NodeRuntime): Promise<number> => {
+    const t = performance.now();
+    await execute(kernel, ADDITIONS);
+    return performance.now() - t;
+  };
+  await timed(plain);
+  await timed(asking);
+  const plainMs: number[] = [];
+  const askingMs: number[] = [];
+  questions = 0;
+  for (let round = 0; round < STOP_LOOP_ROUNDS; round++) {
+    plainMs.push(await timed(plain));
+    askingMs.push(await timed(asking));
+  }
+  await plain.terminate();
+  await asking.terminate();
+  page.close();
+  return {
+    cellLoopMs: Math.min(...plainMs),
+    cellLoopAskingMs: Math.min(...askingMs),
+    stopQuestions: questions / STOP_LOOP_ROUNDS,
+  };
 }
 
 async function measure(): Promise<Measurements> {
@@ -172,6 +226,7 @@ async function measure(): Promise<Measurements> {
     printsMs,
     printMessages,
     ...loops,
+    ...(await stopRequestsCost()),
   };
 }
 
@@ -193,6 +248,10 @@ function table(runs: Measurements[]): string {
     ['10M additions, no interrupt buffer (CPU)', (m) => ms(m.loopMs), ''],
     ['10M additions, interrupt buffer (CPU)', (m) => ms(m.loopWithBufferMs), ''],
     ['  interrupt buffer cost', (m) => `${((m.loopWithBufferMs / m.loopMs - 1) * 100).toFixed(1)} %`, '≤ 5 %'],
+    ['10M additions in a cell, no shared memory', (m) => ms(m.cellLoopMs), ''],
+    ['10M additions in a cell, asking for Stops', (m) => ms(m.cellLoopAskingMs), ''],
+    ['  questions per run', (m) => m.stopQuestions.toFixed(0), ''],
+    ['  stop requests cost', (m) => `${((m.cellLoopAskingMs / m.cellLoopMs - 1) * 100).toFixed(1)} %`, '≤ 5 %'],
   ];
   const header = ['', ...runs.map((m) => m.engine), 'goal'];
   const body = rows.map(([label, value, goal]) => [label, ...runs.map(value), goal]);

@@ -1,0 +1,117 @@
+/**
+ * Stop for a worker without shared memory: ask the page, synchronously, while
+ * Python computes.
+ *
+ * Pyodide learns of a pending signal by reading element 0 of whatever is
+ * installed with `pyodide.setInterruptBuffer`, from its eval loop every few
+ * dozen checks, and writing 0 back. Where the page is cross-origin isolated
+ * that is an `Int32Array` over a SharedArrayBuffer the page writes into. On
+ * other pages (GitHub Pages) there is no shared memory, and a comlink message
+ * cannot reach a worker busy in a loop. So {@link PolledStops} stands in for
+ * the buffer: reading its element 0 asks the page, every 100 ms while Python
+ * keeps running (less often when answers are slow, so asking takes at most
+ * 2.5 % of the time, and never less than every 400 ms), how many times Stop
+ * was pressed: a synchronous request JupyterLite's service worker relays to
+ * the page, as it does for files. A count above what the worker has seen is a
+ * `SIGINT`.
+ */
+import type { StopAnswer, StopQuestion } from '../protocol.js';
+import { INTERRUPT_SIGNAL } from '../protocol.js';
+
+/** Sends one synchronous POST; the response text, or `undefined` if there was none. */
+export type RequestSync = (url: string, body: string) => string | undefined;
+
+/** How often a computing cell asks the page, at most (ms of running time)... */
+export const STOP_POLL_INTERVAL_MS = 100;
+/** ...and at least, however slow the answers: Stop must land within half a second. */
+export const STOP_POLL_MAX_INTERVAL_MS = 400;
+/** The share of running time asking may take: the interval grows with the time an answer takes. */
+export const STOP_POLL_COST_SHARE = 1 / 40;
+
+export class PolledStops {
+  /**
+   * @param ask asks the page for its count of Stops; `undefined` when it did not answer.
+   * @param onGiveUp told once, when the page does not answer: the flag then stays quiet.
+   */
+  constructor(
+    private readonly ask: () => number | undefined,
+    private readonly onGiveUp: () => void,
+    private readonly intervalMs = STOP_POLL_INTERVAL_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** What Pyodide reads: {@link INTERRUPT_SIGNAL} when Stop was pressed since the last answer. */
+  get 0(): number {
+    if (this.gaveUp) {
+      return 0;
+    }
+    const now = this.now();
+    if (now < this.nextAsk) {
+      return 0;
+    }
+    const stops = this.ask();
+    const answered = this.now();
+    const cost = answered - now;
+    this.nextAsk =
+      answered + Math.min(Math.max(this.intervalMs, cost / STOP_POLL_COST_SHARE), STOP_POLL_MAX_INTERVAL_MS);
+    if (stops === undefined) {
+      this.gaveUp = true;
+      this.onGiveUp();
+      return 0;
+    }
+    if (stops > this.seen) {
+      this.seen = stops;
+      return INTERRUPT_SIGNAL;
+    }
+    return 0;
+  }
+
+  /** Pyodide clears the signal after reading it; there is nothing to clear here. */
+  set 0(_signal: number) {}
+
+  /**
+   * Python is about to run (a cell starts): ask only once it has run for the
+   * interval, so short cells and callbacks never wait for the page.
+   */
+  running(): void {
+    this.nextAsk = this.now() + this.intervalMs;
+  }
+
+  /** Stops the page counted that reached the cell another way (at an `await`). */
+  delivered(stops: number): void {
+    this.seen = Math.max(this.seen, stops);
+  }
+
+  private nextAsk = Number.POSITIVE_INFINITY;
+  private seen = 0;
+  private gaveUp = false;
+}
+
+/**
+ * The question for {@link PolledStops}: POST a {@link StopQuestion} to `url`
+ * and read the {@link StopAnswer}. An answer for another kernel (the service
+ * worker matches answers to questions by page only) counts as none this time.
+ */
+export function askPage(
+  requestSync: RequestSync,
+  target: { url: string; browsingContextId: string; kernelId: string },
+): () => number | undefined {
+  const question: StopQuestion = { browsingContextId: target.browsingContextId, data: { kernelId: target.kernelId } };
+  const body = JSON.stringify(question);
+  let last = 0;
+  return () => {
+    const text = requestSync(target.url, body);
+    if (text === undefined) {
+      return undefined;
+    }
+    try {
+      const answer = JSON.parse(text) as Partial<StopAnswer>;
+      if (answer.kernelId === target.kernelId && typeof answer.stops === 'number') {
+        last = answer.stops;
+      }
+      return last;
+    } catch {
+      return undefined;
+    }
+  };
+}
