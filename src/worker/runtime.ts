@@ -29,7 +29,7 @@ import {
   snapshotFile,
   wheelsHash,
 } from './snapshot.js';
-import { askPage, PolledStops } from './stop-requests.js';
+import { askPage, installPolledStops, PolledStops } from './stop-requests.js';
 import type { RequestSync } from './stop-requests.js';
 import { defaultPackageBaseUrl, KERNEL_DISPLAY_NAME } from '../protocol.js';
 import type {
@@ -635,8 +635,7 @@ export class Runtime implements IRuntime {
             'only at its next await from now on.',
         ),
       );
-      // Pyodide reads element 0 of whatever it is given; the poller answers by asking the page.
-      pyodide.setInterruptBuffer(this.polledStops as unknown as Int32Array);
+      installPolledStops(pyodide as unknown as Parameters<typeof installPolledStops>[0], this.polledStops);
     }
     // Pyodide exposes whether the engine can switch stacks only on its internal
     // module object; `callPromising` throws where it cannot, so ask first.

@@ -2,18 +2,19 @@
  * Stop for a worker without shared memory: ask the page, synchronously, while
  * Python computes.
  *
- * Pyodide learns of a pending signal by reading element 0 of whatever is
- * installed with `pyodide.setInterruptBuffer`, from its eval loop every few
- * dozen checks, and writing 0 back. Where the page is cross-origin isolated
- * that is an `Int32Array` over a SharedArrayBuffer the page writes into. On
- * other pages (GitHub Pages) there is no shared memory, and a comlink message
- * cannot reach a worker busy in a loop. So {@link PolledStops} stands in for
- * the buffer: reading its element 0 asks the page, every 100 ms while Python
- * keeps running (less often when answers are slow, so asking takes at most
- * 2.5 % of the time, and never less than every 400 ms), how many times Stop
- * was pressed: a synchronous request JupyterLite's service worker relays to
- * the page, as it does for files. A count above what the worker has seen is a
- * `SIGINT`.
+ * Pyodide learns of a pending signal from its eval loop, every few dozen
+ * checks, by reading element 0 of `Module.Py_EmscriptenSignalBuffer` (what
+ * `pyodide.setInterruptBuffer` installs) and writing 0 back. Where the page is
+ * cross-origin isolated that is an `Int32Array` over a SharedArrayBuffer the
+ * page writes into. On other pages (GitHub Pages) there is no shared memory,
+ * and a comlink message cannot reach a worker busy in a loop. So
+ * {@link installPolledStops} makes that property a getter: it returns a plain
+ * `Int32Array` after {@link PolledStops.check}, which asks the page, every
+ * 100 ms while Python keeps running (less often when answers are slow, so that
+ * asking takes at most 2.5 % of the time, and never less than every 400 ms),
+ * how many times Stop was pressed: a synchronous request JupyterLite's service
+ * worker relays to the page, as it does for files. A count above what the
+ * worker has seen is a `SIGINT`.
  */
 import type { StopAnswer, StopQuestion } from '../protocol.js';
 import { INTERRUPT_SIGNAL } from '../protocol.js';
@@ -38,13 +39,19 @@ export class PolledStops {
     private readonly onGiveUp: () => void,
     private readonly intervalMs = STOP_POLL_INTERVAL_MS,
     private readonly now: () => number = () => performance.now(),
+    private readonly clockEvery = 128,
   ) {}
 
-  /** What Pyodide reads: {@link INTERRUPT_SIGNAL} when Stop was pressed since the last answer. */
-  get 0(): number {
-    if (this.gaveUp) {
+  /**
+   * {@link INTERRUPT_SIGNAL} when Stop was pressed since the last answer, else 0.
+   * Called on every signal check of Python's eval loop, so it reads the clock
+   * only every `clockEvery` calls.
+   */
+  check(): number {
+    if (--this.countdown > 0 || this.gaveUp) {
       return 0;
     }
+    this.countdown = this.clockEvery;
     const now = this.now();
     if (now < this.nextAsk) {
       return 0;
@@ -66,9 +73,6 @@ export class PolledStops {
     return 0;
   }
 
-  /** Pyodide clears the signal after reading it; there is nothing to clear here. */
-  set 0(_signal: number) {}
-
   /**
    * Python is about to run (a cell starts): ask only once it has run for the
    * interval, so short cells and callbacks never wait for the page.
@@ -82,6 +86,7 @@ export class PolledStops {
     this.seen = Math.max(this.seen, stops);
   }
 
+  private countdown = 1;
   private nextAsk = Number.POSITIVE_INFINITY;
   private seen = 0;
   private gaveUp = false;
@@ -114,4 +119,51 @@ export function askPage(
       return undefined;
     }
   };
+}
+
+/**
+ * Make Pyodide's signal checks ask `stops`: its interrupt buffer becomes a
+ * getter of the Emscripten module (a named property, which stays fast, where
+ * an indexed getter on every read would cost more than the loop it watches).
+ *
+ * Pyodide reads the property three times per check (`if (buffer)`, `buffer[0]`,
+ * `buffer[0] = 0`), and a Stop may be found at any of them. So the getter
+ * returns a plain `Int32Array` of 0 while there is nothing to say, and while a
+ * Stop is pending an object whose element 0 reads as `SIGINT` and is cleared
+ * only by a write that follows a read: a Stop found just before Pyodide's
+ * write of 0 is still read at the next check.
+ */
+export function installPolledStops(
+  pyodide: { setInterruptBuffer(buffer: Int32Array): void; _module?: object },
+  stops: PolledStops,
+): void {
+  const quiet = new Int32Array(1);
+  let pending = false;
+  let read = false;
+  const signalling = {
+    get 0(): number {
+      read = true;
+      return INTERRUPT_SIGNAL;
+    },
+    set 0(_value: number) {
+      if (read) {
+        pending = false;
+        read = false;
+      }
+    },
+  };
+  pyodide.setInterruptBuffer(quiet); // turns Pyodide's signal checks on
+  if (!pyodide._module) {
+    throw new Error("Pyodide's module is not reachable: stop requests cannot be installed");
+  }
+  Object.defineProperty(pyodide._module, 'Py_EmscriptenSignalBuffer', {
+    configurable: true,
+    get: (): object => {
+      if (!pending && stops.check() !== 0) {
+        pending = true;
+      }
+      return pending ? signalling : quiet;
+    },
+    set: (): void => undefined,
+  });
 }

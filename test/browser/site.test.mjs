@@ -321,6 +321,44 @@ for (const jspi of [true, false]) {
         .waitFor({ timeout: KERNEL_TIMEOUT });
     });
 
+    visit('a new notebook: Stop ends a loop that never awaits within 500 ms, and n survives', async (v) => {
+      const nb = await v.newNotebook();
+      const loop = await nb.typeAndRun('n = 0\nwhile True:\n    n += 1');
+      await loop.locator('.jp-InputPrompt', { hasText: '[*]' }).waitFor({ timeout: KERNEL_TIMEOUT });
+      await nb.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]').waitFor();
+      // Timed in the page: from the click on the menu item to the cell's prompt showing its number.
+      await v.page.evaluate(
+        (prompt) => {
+          window.__stop = {};
+          document.addEventListener(
+            'click',
+            (event) => {
+              if (event.target.closest('.lm-Menu-item')?.textContent.includes('Interrupt Kernel')) {
+                window.__stop.clicked ??= performance.now();
+              }
+            },
+            true,
+          );
+          new MutationObserver(() => {
+            if (/\[\d+\]/.test(prompt.textContent)) {
+              window.__stop.ended ??= performance.now();
+            }
+          }).observe(prompt, { subtree: true, childList: true, characterData: true });
+        },
+        await loop.locator('.jp-InputPrompt').elementHandle(),
+      );
+      await nb.menu('Kernel', 'Interrupt Kernel');
+      await nb.waitForCell(loop);
+      const { clicked, ended } = await v.page.evaluate(() => window.__stop);
+      assert.ok(ended - clicked < 500, `the loop stopped ${Math.round(ended - clicked)} ms after Stop`);
+      const output = await loop.locator('.jp-OutputArea').innerText();
+      assert.match(output, /KeyboardInterrupt/);
+      assert.match(output, /----> [23] /, "the traceback points at the loop's line");
+      const after = await nb.typeAndRun('print(n > 0)');
+      await nb.waitForCell(after);
+      assert.match(await after.locator('.jp-OutputArea').innerText(), /^True$/m);
+    });
+
     visit('a new notebook: notes are text, interrupt, restart, JSPI', async (v) => {
       const nb = await v.newNotebook();
 

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { INTERRUPT_SIGNAL } from '../../src/protocol';
-import { askPage, PolledStops, STOP_POLL_INTERVAL_MS, STOP_POLL_MAX_INTERVAL_MS } from '../../src/worker/stop-requests';
+import {
+  askPage,
+  installPolledStops,
+  PolledStops,
+  STOP_POLL_INTERVAL_MS,
+  STOP_POLL_MAX_INTERVAL_MS,
+} from '../../src/worker/stop-requests';
 
 /** A page whose Stop count the test sets, asked through a clock the test moves. */
 function setUp(answerCost = 1) {
@@ -23,13 +29,10 @@ function setUp(answerCost = 1) {
     () => void (gaveUp += 1),
     STOP_POLL_INTERVAL_MS,
     () => clock.now,
+    1, // read the clock on every check
   );
-  /** What Pyodide's eval loop does every few dozen checks: read element 0, write 0 back. */
-  const check = (): number => {
-    const signal = flag[0];
-    flag[0] = 0;
-    return signal;
-  };
+  /** What Pyodide's eval loop does every few dozen checks. */
+  const check = (): number => flag.check();
   return { clock, page, flag, check, gaveUp: () => gaveUp };
 }
 
@@ -127,5 +130,52 @@ describe('askPage', () => {
     assert.equal(ask(), 2, "another kernel's answer (the service worker matched it to this page only)");
     fail = true;
     assert.equal(ask(), undefined);
+  });
+});
+
+describe('installPolledStops', () => {
+  test("Pyodide's own reads of its interrupt buffer see a Stop once, and the clock is read rarely", () => {
+    let clockReads = 0;
+    const clock = { now: 0 };
+    const page = { stops: 0 };
+    const flag = new PolledStops(
+      () => page.stops,
+      () => undefined,
+      STOP_POLL_INTERVAL_MS,
+      () => {
+        clockReads += 1;
+        return clock.now;
+      },
+    );
+    const module: { Py_EmscriptenSignalBuffer?: { [index: number]: number } } = {};
+    const pyodide = {
+      _module: module,
+      setInterruptBuffer(buffer: Int32Array) {
+        module.Py_EmscriptenSignalBuffer = buffer;
+      },
+    };
+    installPolledStops(pyodide, flag);
+    /** What Pyodide's `_Py_CheckEmscriptenSignals_Helper` does. */
+    const pyodideChecks = (): number => {
+      if (!module.Py_EmscriptenSignalBuffer) {
+        return 0;
+      }
+      const signal = module.Py_EmscriptenSignalBuffer[0];
+      module.Py_EmscriptenSignalBuffer[0] = 0;
+      return signal;
+    };
+    flag.running();
+    const signals: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      if (i % 97 === 0) {
+        clock.now += STOP_POLL_INTERVAL_MS;
+        page.stops += 1; // found at whichever of Pyodide's three reads comes next
+      }
+      signals.push(pyodideChecks());
+    }
+    assert.equal(signals.filter((s) => s === INTERRUPT_SIGNAL).length, page.stops, 'every Stop, once');
+    // Three property reads per check, the clock once per 128 of them, and twice per question.
+    const questions = page.stops;
+    assert.ok(clockReads <= (3 * 1000) / 128 + 2 * questions + 2, `the clock was read ${clockReads} times`);
   });
 });
