@@ -1,6 +1,7 @@
 /**
  * A synchronous HTTP POST under Node, which has no synchronous XMLHttpRequest:
- * a helper thread makes the request with `fetch` while the calling thread waits
+ * a helper thread makes the request (`node:http`, `http:` URLs, a kept-alive
+ * connection) while the calling thread waits
  * on shared memory (`Atomics.wait`). It gives the runtime under Node the same
  * stop requests as a browser worker without shared memory (see
  * `src/worker/stop-requests.ts`), for the tests and the benchmark.
@@ -15,25 +16,39 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 /** The helper thread (CommonJS, evaluated): answers each request by filling the shared buffer. */
 const HELPER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
 const state = new Int32Array(workerData, 0, 2);
 const bytes = new Uint8Array(workerData, 8);
-// Load fetch's HTTP client now, not during the first request (a refused connection is enough).
-fetch('http://127.0.0.1:9/').catch(() => undefined);
-parentPort.on('message', async ({ url, body }) => {
-  let length = -1;
-  try {
-    const response = await fetch(url, { method: 'POST', body, signal: AbortSignal.timeout(1000) });
-    if (response.ok) {
-      const data = new Uint8Array(await response.arrayBuffer());
-      if (data.length <= bytes.length) {
-        bytes.set(data);
-        length = data.length;
-      }
-    }
-  } catch {}
+const agent = new http.Agent({ keepAlive: true });
+function answer(length) {
   Atomics.store(state, 1, length);
   Atomics.store(state, 0, 1);
   Atomics.notify(state, 0);
+}
+parentPort.on('message', ({ url, body }) => {
+  let answered = false;
+  const once = (length) => {
+    if (!answered) {
+      answered = true;
+      answer(length);
+    }
+  };
+  const request = http.request(url, { method: 'POST', agent, timeout: 1000 }, (response) => {
+    const chunks = [];
+    response.on('data', (chunk) => chunks.push(chunk));
+    response.on('end', () => {
+      const data = Buffer.concat(chunks);
+      if (response.statusCode !== 200 || data.length > bytes.length) {
+        once(-1);
+        return;
+      }
+      bytes.set(data);
+      once(data.length);
+    });
+  });
+  request.on('timeout', () => request.destroy());
+  request.on('error', () => once(-1));
+  request.end(body);
 });
 `;
 

@@ -2,14 +2,17 @@
  * Benchmark baseline: bare Pyodide in a worker thread, no kernel. Posts a
  * {@link BareResult}: `loadPyodide()` to the first `runPythonAsync` result, the
  * median time of an empty `runPythonAsync`, and a tight loop of 10 million
- * additions without and with Pyodide's interrupt buffer installed (rounds
- * alternate, so both see the same machine load).
+ * additions with no interrupt buffer, with Pyodide's (shared) interrupt buffer,
+ * and with stop requests (the kernel's stand-in where there is no shared
+ * memory, asking `stopUrl`); rounds alternate, so all see the same machine load.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
 import type { PyodideModule } from '../../worker/runtime.js';
+import { askPage, installPolledStops, PolledStops } from '../../worker/stop-requests.js';
+import { nodeRequestSync } from '../sync-request.js';
 import { median } from './stats.js';
 
 /** What the worker posts back. */
@@ -25,12 +28,22 @@ export interface BareResult {
   loopWithBufferMs: number;
   /** Every round's times, without and with the buffer, for whoever wants to look closer. */
   loopRoundsMs: [number, number][];
+  /** Wall time of the loop with no buffer, and with stop requests (their answers are waited for), fastest rounds. */
+  loopWallMs: number;
+  loopAskingWallMs: number;
+  /** Questions asked per loop. */
+  questionsPerLoop: number;
 }
 
 /** The loop measured: 10 million additions in a function, the tightest loop Python runs. */
 const LOOP = 'def spin(count):\n    n = 0\n    for i in range(count):\n        n += 1\n    return n\n';
 
-const { pyodideDir, rounds, loopRounds } = workerData as { pyodideDir: string; rounds: number; loopRounds: number };
+const { pyodideDir, rounds, loopRounds, stopUrl } = workerData as {
+  pyodideDir: string;
+  rounds: number;
+  loopRounds: number;
+  stopUrl: string;
+};
 const started = performance.now();
 const { loadPyodide } = (await import(pathToFileURL(join(pyodideDir, 'pyodide.mjs')).href)) as PyodideModule;
 const pyodide = await loadPyodide({ indexURL: pyodideDir });
@@ -45,27 +58,48 @@ for (let i = 0; i < rounds; i++) {
 pyodide.runPython(LOOP);
 const spin = pyodide.globals.get('spin') as (count: number) => number;
 const buffer = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-const plain: number[] = [];
-const withBuffer: number[] = [];
+let questions = 0;
+const ask = askPage(nodeRequestSync(), { url: stopUrl, browsingContextId: 'bench', kernelId: 'bench' });
+const stops = new PolledStops(
+  () => {
+    questions += 1;
+    return ask();
+  },
+  () => undefined,
+);
+type Mode = 'none' | 'buffer' | 'asking';
+const cpu: Record<Mode, number[]> = { none: [], buffer: [], asking: [] };
+const wall: Record<Mode, number[]> = { none: [], buffer: [], asking: [] };
 for (let i = 0; i < loopRounds; i++) {
-  for (const [installed, times] of [
-    [false, plain],
-    [true, withBuffer],
-  ] as const) {
-    pyodide.setInterruptBuffer(installed ? buffer : (undefined as unknown as Int32Array));
-    // CPU time (this process; only this thread is busy): on a loaded machine,
-    // waiting for a core adds wall time but not CPU time.
+  for (const mode of ['none', 'buffer', 'asking'] as const) {
+    const uninstall =
+      mode === 'asking'
+        ? installPolledStops(pyodide as unknown as Parameters<typeof installPolledStops>[0], stops)
+        : undefined;
+    if (mode !== 'asking') {
+      pyodide.setInterruptBuffer(mode === 'buffer' ? buffer : (undefined as unknown as Int32Array));
+    }
+    stops.running();
+    // CPU time (this process; only this thread is busy, but for stop requests' helper thread):
+    // on a loaded machine, waiting for a core adds wall time but not CPU time.
     const before = process.cpuUsage();
+    const started = performance.now();
     spin(10_000_000);
+    wall[mode].push(performance.now() - started);
     const used = process.cpuUsage(before);
-    times.push((used.user + used.system) / 1000);
+    cpu[mode].push((used.user + used.system) / 1000);
+    uninstall?.();
   }
 }
+const fastest = (times: number[]): number => (loopRounds ? Math.min(...times) : NaN);
 const result: BareResult = {
   startMs,
   emptyMs: median(times),
-  loopMs: loopRounds ? Math.min(...plain) : NaN,
-  loopWithBufferMs: loopRounds ? Math.min(...withBuffer) : NaN,
-  loopRoundsMs: plain.map((ms, i) => [ms, withBuffer[i]]),
+  loopMs: fastest(cpu.none),
+  loopWithBufferMs: fastest(cpu.buffer),
+  loopRoundsMs: cpu.none.map((ms, i) => [ms, cpu.buffer[i]]),
+  loopWallMs: fastest(wall.none),
+  loopAskingWallMs: fastest(wall.asking),
+  questionsPerLoop: loopRounds ? questions / loopRounds : NaN,
 };
 parentPort?.postMessage(result);
