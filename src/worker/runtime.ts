@@ -574,6 +574,14 @@ export class Runtime implements IRuntime {
     const files = await this.step('read lock files', () => this.readLockFiles({ ...options, snapshot: false }));
     const pyodide = await this.bootFromWheels(options, files, { _makeSnapshot: true });
     await this.step('import shell', async () => (pyodide.pyimport('sync_kernel.kernel') as PyProxy).destroy());
+    await this.step('prepare snapshot', async () => {
+      // A session's first traceback costs up to a second: take it now, into the snapshot.
+      const snapshot = pyodide.pyimport('sync_kernel.kernel.snapshot') as PyProxy & { prepare: PyCallable<[], void> };
+      const prepare = snapshot.prepare;
+      prepare();
+      prepare.destroy();
+      snapshot.destroy();
+    });
     return this.step('make snapshot', async () => {
       const hash = await wheelsHash(files.ourLock);
       const stackSwitching = engineStackSwitching();
