@@ -11,7 +11,7 @@
  * {@link installPolledStops} makes that property a getter: it returns a plain
  * `Int32Array` after {@link PolledStops.check}, which asks the page, every
  * 100 ms while Python keeps running (less often when answers are slow, so that
- * asking takes at most 2 % of the time, and never less than every 300 ms),
+ * asking takes at most 2 % of the time, and never less than every 250 ms),
  * how many times Stop was pressed: a synchronous request JupyterLite's service
  * worker relays to the page, as it does for files. A count above what the
  * worker has seen is a `SIGINT`.
@@ -25,7 +25,7 @@ export type RequestSync = (url: string, body: string) => string | undefined;
 /** How often a computing cell asks the page, at most (ms of running time)... */
 export const STOP_POLL_INTERVAL_MS = 100;
 /** ...and at least, however slow the answers: Stop must land within half a second. */
-export const STOP_POLL_MAX_INTERVAL_MS = 300;
+export const STOP_POLL_MAX_INTERVAL_MS = 250;
 /** The share of running time asking may take: the interval grows with the time an answer takes. */
 export const STOP_POLL_COST_SHARE = 1 / 50;
 

