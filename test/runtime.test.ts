@@ -170,54 +170,51 @@ describe('widgets', () => {
     expect(results((await kernel.run('slider.value')).events)).toEqual(['7']);
   });
 
-  test('a click sent while a cell sleeps in a loop is seen at its next sleep; the callback prints for the click', async () => {
-    const { events } = await kernel.run(
-      "import time\nfrom ipywidgets import Button\nclicked = []\nb = Button(description='go')\n" +
-        "b.on_click(lambda _: (clicked.append(1), print('clicked')))\nb",
-    );
+  /**
+   * Show a button (`setup`, whose last comm is the button), run `code`, and once the cell has printed
+   * `started`, click the button; the cell's reply and events, and the events the click caused.
+   */
+  const clickWhileRunning = async (setup: string, code: string, started: string) => {
+    const { events } = await kernel.run(setup);
     const button = events.flatMap((e) => (e.msgType === 'comm_open' ? [e.content.comm_id] : [])).at(-1)!;
     const click = header('comm_msg');
     const content = { comm_id: button, data: { method: 'custom', content: { event: 'click' } } };
-    const loop = kernel.run(
-      "print('waiting', flush=True)\nfor i in range(200):\n    if clicked:\n        print('seen click at', i)\n        break\n    time.sleep(0.05)",
-    );
+    const running = kernel.run(code);
     await new Promise<void>((resolve) => {
-      kernel.onEvent = (event) => event.msgType === 'stream' && event.content.text.includes('waiting') && resolve();
+      kernel.onEvent = (event) => event.msgType === 'stream' && event.content.text.includes(started) && resolve();
     });
     kernel.onEvent = undefined;
     await kernel.runtime.call((r) =>
       r.commMsg({ header: click, parent_header: {}, metadata: {}, content, buffers: [], channel: 'shell' } as never),
     );
-    const { reply, events: cell } = await loop;
+    const { reply, events: cell } = await running;
+    const caused = kernel.stamped.filter((s) => s.parentHeader?.msg_id === click.msg_id).map((s) => s.event);
+    return { reply, cell, caused };
+  };
+
+  test('a click sent while a cell sleeps in a loop is seen at its next sleep; the callback prints for the click', async () => {
+    const { reply, cell, caused } = await clickWhileRunning(
+      "import time\nfrom ipywidgets import Button\nclicked = []\nb = Button(description='go')\n" +
+        "b.on_click(lambda _: (clicked.append(1), print('clicked')))\nb",
+      "print('waiting', flush=True)\nfor i in range(200):\n    if clicked:\n        print('seen click at', i)\n        break\n    time.sleep(0.05)",
+      'waiting',
+    );
     expect(reply.status).toBe('ok');
     const seen = /seen click at (\d+)/.exec(streamText(cell));
     expect(Number(seen?.[1])).toBeLessThan(200);
-    const caused = kernel.stamped.filter((s) => s.parentHeader?.msg_id === click.msg_id).map((s) => s.event);
     expect(streamText(caused)).toBe('clicked\n');
     expect(streamText(cell)).not.toContain('clicked\n');
   });
 
   test('jupyter_ui_poll, served with the kernel, lets a click into a cell that polls without sleeping', async () => {
-    const { events } = await kernel.run(
+    const { reply, cell } = await clickWhileRunning(
       'from ipywidgets import Button\nfrom jupyter_ui_poll import ui_events\nui_done = False\n' +
         "def on_click(btn):\n    global ui_done\n    ui_done = True\n    btn.description = 'done'\n" +
         "btn = Button(description='Click Me')\nbtn.on_click(on_click)\nbtn",
-    );
-    const button = events.flatMap((e) => (e.msgType === 'comm_open' ? [e.content.comm_id] : [])).at(-1)!;
-    const click = header('comm_msg');
-    const content = { comm_id: button, data: { method: 'custom', content: { event: 'click' } } };
-    const polling = kernel.run(
       "print('polling', flush=True)\nwith ui_events() as poll:\n    for polls in range(1_000_000):\n" +
         '        if ui_done:\n            break\n        poll(10)\nprint(ui_done, btn.description)',
+      'polling',
     );
-    await new Promise<void>((resolve) => {
-      kernel.onEvent = (event) => event.msgType === 'stream' && event.content.text.includes('polling') && resolve();
-    });
-    kernel.onEvent = undefined;
-    await kernel.runtime.call((r) =>
-      r.commMsg({ header: click, parent_header: {}, metadata: {}, content, buffers: [], channel: 'shell' } as never),
-    );
-    const { reply, events: cell } = await polling;
     expect(reply.status).toBe('ok');
     expect(streamText(cell)).toBe('polling\nTrue done\n');
   });
