@@ -118,4 +118,5 @@ class Outputs:
         self.stderr.flush()
 
     def _send_stream(self, name: str, text: str, request: object) -> None:
-        self._emit("stream", json.dumps({"name": name, "text": text}), str(request or self._cell_parent))
+        # `request` is what `parent()` gave when the batch started (the streams are built with it).
+        self._emit("stream", json.dumps({"name": name, "text": text}), str(request))
