@@ -55,6 +55,9 @@ export interface StampedEvent {
 /** Receives the runtime's events on the main thread (a comlink proxy). */
 export type RuntimeEventHandler = (stamped: StampedEvent) => void;
 
+/** Told the name of each start-up step as it begins (`load Pyodide`, `install wheels`, ...). */
+export type BootStepHandler = (step: string) => void;
+
 /** Where the runtime finds its files and how it behaves. */
 export interface RuntimeOptions {
   /** The base URL of the JupyterLite site (`IWorkerKernel.IOptions.baseUrl`). */
@@ -135,9 +138,10 @@ export interface RuntimeOptions {
 export interface IRuntime {
   /**
    * Load Pyodide, install the wheels, import the shell and wire outputs.
-   * Rejects with the name of the step that failed.
+   * Rejects with the name of the step that failed. `onStep`, if given, hears
+   * each step's name as it begins, for a page that shows the kernel starting.
    */
-  initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler): Promise<void>;
+  initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler, onStep?: BootStepHandler): Promise<void>;
   execute(
     content: KernelMessage.IExecuteRequestMsg['content'],
     parent: KernelMessage.IHeader,

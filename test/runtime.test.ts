@@ -578,11 +578,20 @@ describe('the memory snapshot', () => {
     wheelsDir = wheels,
   ): Promise<{ stdout: string; origin: unknown }> => {
     const events: RuntimeEvent[] = [];
-    const node = await startRuntime({ ...repoPaths(REPO), wheelsDir }, options, ({ event }) => events.push(event));
+    const steps: string[] = [];
+    const node = await startRuntime(
+      { ...repoPaths(REPO), wheelsDir },
+      options,
+      ({ event }) => events.push(event),
+      (step) => steps.push(step),
+    );
     try {
       const reply = await node.call((r) => r.execute(executeContent(code), header()));
       expect(reply.status).toBe('ok');
-      return { stdout: streamText(events), origin: (await node.call((r) => r.bootReport())).origin };
+      const report = await node.call((r) => r.bootReport());
+      // A page showing the start hears every step the report times, as each begins.
+      expect(steps).toEqual(Object.keys(report.times));
+      return { stdout: streamText(events), origin: report.origin };
     } finally {
       await node.terminate();
     }

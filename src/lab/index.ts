@@ -8,7 +8,7 @@
  * `packageBaseUrl` (see `settings.ts`).
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { showErrorMessage } from '@jupyterlab/apputils';
+import { Notification, showErrorMessage } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
@@ -99,8 +99,10 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         if (!decision.drive) {
           console.warn(`${KERNEL_DISPLAY_NAME}: cells will not see the files of the file browser: ${decision.reason}.`);
         }
+        const starting = showStarting();
         const kernel = new SyncKernel({
           ...options,
+          onBootStep: starting.step,
           createWorker: () => createModuleWorker(new URL('../sync-kernel.worker.js', import.meta.url)),
           runtime: {
             baseUrl,
@@ -124,7 +126,8 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             running.delete(kernel.id);
           }
         });
-        kernel.ready.catch((error: unknown) => {
+        kernel.started.then(starting.done, (error: unknown) => {
+          starting.done();
           if (!kernel.isDisposed) {
             console.error(error);
             const reason = error instanceof Error ? (error.cause ?? error.message) : error;
@@ -139,6 +142,22 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
     });
   },
 };
+
+/**
+ * Show a kernel's start as JupyterLab shows other long work: a notification
+ * with a spinner that names the step in progress, gone when the kernel has
+ * started. (The status bar says "Starting" meanwhile: the kernel tells it.)
+ */
+function showStarting(): { step: (step: string) => void; done: () => void } {
+  const message = (step?: string) => `${KERNEL_DISPLAY_NAME} is starting${step ? `: ${step}` : ''}…`;
+  const id = Notification.emit(message(), 'in-progress', { autoClose: false });
+  return {
+    step: (step) => {
+      Notification.update({ id, message: message(step), type: 'in-progress', autoClose: false });
+    },
+    done: () => Notification.dismiss(id),
+  };
+}
 
 /**
  * Make "Interrupt kernel" reach the running cell.

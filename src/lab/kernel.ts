@@ -23,7 +23,7 @@ import { BaseKernel } from '@jupyterlite/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 
 import { KERNEL_DISPLAY_NAME, requestInterrupt } from '../protocol';
-import type { IRuntime, RuntimeOptions, StampedEvent } from '../protocol';
+import type { BootStepHandler, IRuntime, RuntimeOptions, StampedEvent } from '../protocol';
 
 /** What the kernel needs from a Worker (a real one, or a test double). */
 export type WorkerLike = Pick<Worker, 'postMessage' | 'addEventListener' | 'removeEventListener' | 'terminate'>;
@@ -36,12 +36,14 @@ export { KERNEL_DISPLAY_NAME };
  */
 export class SyncKernel extends BaseKernel implements IKernel {
   /**
-   * Start the worker and the runtime in it. The kernel is usable at once;
-   * {@link ready} settles when the runtime has started.
+   * Start the worker and the runtime in it. The kernel takes messages at once
+   * (its `ready`, which JupyterLite's client awaits before each message, is
+   * settled from the start); {@link started} settles when the runtime has.
    */
   constructor(options: SyncKernel.IOptions) {
     super(options);
     this._send = options.sendMessage;
+    this._onBootStep = options.onBootStep;
     this._stopRequests = options.runtime.stopRequests !== undefined;
     this._worker = options.createWorker();
     this._worker.addEventListener('error', this._onWorkerError);
@@ -49,7 +51,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     this._runtime = wrap<IRuntime>(this._worker);
     // Both are awaited by whoever needs them; a rejection nobody awaits (a kernel
     // shut down while starting) must not surface as an unhandled rejection.
-    this._ready.promise.catch(() => undefined);
+    this._started.promise.catch(() => undefined);
     this._workerStopped.promise.catch(() => undefined);
     void this._start({ ...options.runtime, location: this.location });
   }
@@ -57,17 +59,26 @@ export class SyncKernel extends BaseKernel implements IKernel {
   /**
    * Settles when the runtime has started; rejects with an `Error` naming the
    * start-up step that failed (or saying the worker script did not load).
+   * Until then the front end is told the kernel is `starting`, a cell sent
+   * meanwhile waits in the kernel's queue, and other requests wait too (but
+   * `kernel_info_request`, which needs no runtime: so the notebook learns its
+   * language, and sends its cells, at once).
    */
-  get ready(): Promise<void> {
-    return this._ready.promise;
+  get started(): Promise<void> {
+    return this._started.promise;
   }
 
-  /** Stop the worker. Pending requests are abandoned; `ready` rejects if still pending. */
+  /** The start-up step in progress (`load Pyodide`, ...); `undefined` once the start is over. */
+  get bootStep(): string | undefined {
+    return this._bootStep;
+  }
+
+  /** Stop the worker. Pending requests are abandoned; `started` rejects if still pending. */
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
-    this._settleReady(new Error(`${KERNEL_DISPLAY_NAME}: kernel ${this.id} was shut down`));
+    this._settleStarted(new Error(`${KERNEL_DISPLAY_NAME}: kernel ${this.id} was shut down`), { quiet: true });
     this._workerStopped.reject(new Error('the kernel was shut down'));
     this._worker.removeEventListener('error', this._onWorkerError);
     this._worker.removeEventListener('messageerror', this._onWorkerError);
@@ -108,9 +119,15 @@ export class SyncKernel extends BaseKernel implements IKernel {
    * Handle a request other than `execute_request`, with the usual busy, reply,
    * idle. The front end needs that idle (a completer's request is done only
    * with it; a widget sends its next update only after it), and it would show
-   * the kernel idle while a cell still runs: so the cell's busy follows.
+   * the kernel idle while a cell still runs, or while the runtime starts: so
+   * the cell's busy, or `starting`, follows. During the start only
+   * `kernel_info_request` is answered; the others wait for the runtime (in
+   * arrival order), so the kernel does not show busy while it starts.
    */
   private async _handleNow(msg: KernelMessage.IMessage): Promise<void> {
+    if (msg.header.msg_type !== 'kernel_info_request') {
+      await this._startSettledPromise;
+    }
     try {
       if (msg.header.msg_type === 'comm_info_request') {
         await this._replyToCommInfo(msg as KernelMessage.ICommInfoRequestMsg);
@@ -120,8 +137,14 @@ export class SyncKernel extends BaseKernel implements IKernel {
     } catch (error) {
       console.error(`${KERNEL_DISPLAY_NAME}: could not handle ${msg.header.msg_type}:`, error);
     }
+    if (this.isDisposed) {
+      return;
+    }
     const running = this._runningCell;
-    if (running && !this.isDisposed) {
+    if (!this._startSettled) {
+      this._toldStarting = msg;
+      this._publishStatus('starting', msg);
+    } else if (running) {
       this._publishStatus('busy', running);
     }
   }
@@ -138,6 +161,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
    * aborted (their prompts are cleared) instead of run.
    */
   private async _runQueued(msg: KernelMessage.IExecuteRequestMsg, position: number): Promise<void> {
+    await this._startSettledPromise;
     if (this.isDisposed) {
       return;
     }
@@ -183,9 +207,14 @@ export class SyncKernel extends BaseKernel implements IKernel {
    * asks for that count while Python computes (through JupyterLite's service
    * worker: `RuntimeOptions.stopRequests`). Without either (a hard reload
    * bypasses the service worker) the cell stops at its next `await`, as the
-   * console says once.
+   * console says once. While the runtime starts, the cells sent meanwhile are
+   * aborted instead of run.
    */
   async interrupt(): Promise<void> {
+    if (!this._startSettled) {
+      this._abortThrough = this._cellsQueued;
+      return;
+    }
     if (this._interruptBuffer) {
       requestInterrupt(this._interruptBuffer);
     } else {
@@ -322,16 +351,29 @@ export class SyncKernel extends BaseKernel implements IKernel {
     }
   }
 
-  /** Load the runtime in the worker; settle {@link ready} with the outcome. */
+  /** Load the runtime in the worker; settle {@link started} with the outcome. */
   private async _start(options: RuntimeOptions): Promise<void> {
     const onEvent = proxy((stamped: StampedEvent) => this._publish(stamped));
+    const onStep = proxy((step: string) => this._stepBegins(step));
     try {
-      await this._call(() => this._runtime.initialize(options, onEvent));
-      this._interruptBuffer = await this._call(() => this._runtime.interruptBuffer());
-      this._settleReady();
+      await this._callWorker(() => this._runtime.initialize(options, onEvent, onStep));
+      this._interruptBuffer = await this._callWorker(() => this._runtime.interruptBuffer());
+      this._settleStarted();
     } catch (error) {
       const reason = errorMessage(error);
-      this._settleReady(new Error(`${KERNEL_DISPLAY_NAME} could not start: ${reason}`, { cause: reason }));
+      this._settleStarted(new Error(`${KERNEL_DISPLAY_NAME} could not start: ${reason}`, { cause: reason }));
+    }
+  }
+
+  private _stepBegins(step: string): void {
+    if (this._startSettled || this.isDisposed) {
+      return;
+    }
+    this._bootStep = step;
+    try {
+      this._onBootStep?.(step);
+    } catch (error) {
+      console.error(`${KERNEL_DISPLAY_NAME}: the boot step listener failed:`, error);
     }
   }
 
@@ -433,10 +475,19 @@ export class SyncKernel extends BaseKernel implements IKernel {
   }
 
   /**
-   * Call the runtime, failing fast instead of hanging when the worker has
-   * stopped (its script failed to load, or the kernel was shut down).
+   * Call the started runtime. Rejects with the reason when it could not start,
+   * so every request after a failed start gets an error that says why.
    */
-  private _call<T>(call: () => Promise<T>): Promise<T> {
+  private async _call<T>(call: () => Promise<T>): Promise<T> {
+    await this._started.promise;
+    return this._callWorker(call);
+  }
+
+  /**
+   * Call the worker, failing fast instead of hanging when it has stopped (its
+   * script failed to load, or the kernel was shut down).
+   */
+  private _callWorker<T>(call: () => Promise<T>): Promise<T> {
     return Promise.race([call(), this._workerStopped.promise]);
   }
 
@@ -449,15 +500,25 @@ export class SyncKernel extends BaseKernel implements IKernel {
     }
   }
 
-  private _settleReady(error?: Error): void {
-    if (this._readySettled) {
+  /**
+   * End the start: the front end, told `starting` until now, hears `idle`
+   * (after a failed start too: every request then gets an error saying why,
+   * and Restart tries again). `quiet` when the kernel is being shut down.
+   */
+  private _settleStarted(error?: Error, { quiet = false } = {}): void {
+    if (this._startSettled) {
       return;
     }
-    this._readySettled = true;
+    this._startSettled = true;
+    this._bootStep = undefined;
+    if (this._toldStarting && !quiet) {
+      this._publishStatus('idle', this._toldStarting);
+    }
+    this._toldStarting = undefined;
     if (error) {
-      this._ready.reject(error);
+      this._started.reject(error);
     } else {
-      this._ready.resolve();
+      this._started.resolve();
     }
   }
 
@@ -469,7 +530,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
   private _onWorkerError = (event: Event): void => {
     // An ErrorEvent carries a message; a script that failed to load gives a bare Event.
     const detail = (event as Partial<ErrorEvent>).message ?? '';
-    if (!this._readySettled) {
+    if (!this._startSettled) {
       const reason = detail || "the kernel's worker script could not be loaded";
       this._workerStopped.reject(new Error(reason));
       return;
@@ -498,8 +559,21 @@ export class SyncKernel extends BaseKernel implements IKernel {
   private readonly _stopRequests: boolean;
   /** Stops pressed so far (counted where there is no shared buffer). */
   private _stopsRequested = 0;
-  private readonly _ready = new PromiseDelegate<void>();
-  private _readySettled = false;
+  private readonly _started = new PromiseDelegate<void>();
+  private _startSettled = false;
+  /** Settles (never rejects) when the start is over, either way. */
+  private readonly _startSettledPromise = this._started.promise.then(
+    () => undefined,
+    () => undefined,
+  );
+  private _bootStep: string | undefined;
+  private readonly _onBootStep: BootStepHandler | undefined;
+  /**
+   * The latest `kernel_info_request` answered while starting: the `idle` that
+   * ends the start has it as parent, like the `starting` that followed it (a
+   * request whose reply is still to come must not see an early idle).
+   */
+  private _toldStarting: KernelMessage.IMessage | undefined;
   /** Rejects when the worker can no longer answer; never resolves. */
   private readonly _workerStopped = new PromiseDelegate<never>();
 }
@@ -511,6 +585,8 @@ export namespace SyncKernel {
     createWorker: () => WorkerLike;
     /** Where the runtime finds its files; `location` is taken from the kernel. */
     runtime: Omit<RuntimeOptions, 'location'>;
+    /** Told each start-up step as it begins (to show the kernel starting). */
+    onBootStep?: BootStepHandler;
   }
 }
 

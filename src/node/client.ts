@@ -14,7 +14,7 @@ import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 import type { KernelMessage } from '@jupyterlab/services';
 
 import { requestInterrupt } from '../protocol.js';
-import type { IRuntime, RuntimeEventHandler, RuntimeOptions } from '../protocol.js';
+import type { BootStepHandler, IRuntime, RuntimeEventHandler, RuntimeOptions } from '../protocol.js';
 
 /** Where the runtime's files are on disk. */
 export interface RuntimePaths {
@@ -67,7 +67,8 @@ export interface NodeRuntime {
 }
 
 /**
- * Start a worker, initialize the runtime in it, and return it.
+ * Start a worker, initialize the runtime in it, and return it. `onStep`
+ * hears each start-up step as it begins.
  * Rejects with the runtime's boot error (naming the failed step) or with
  * {@link RuntimeDiedError} if the worker dies first.
  */
@@ -75,6 +76,7 @@ export async function startRuntime(
   paths: RuntimePaths,
   options: Partial<RuntimeOptions>,
   onEvent: RuntimeEventHandler,
+  onStep?: BootStepHandler,
 ): Promise<NodeRuntime> {
   const worker = new Worker(paths.workerPath);
   let stopping = false;
@@ -107,7 +109,7 @@ export async function startRuntime(
   };
   let signals: Int32Array | undefined;
   try {
-    await Promise.race([runtime.initialize(fullOptions, proxy(onEvent)), died]);
+    await Promise.race([runtime.initialize(fullOptions, proxy(onEvent), onStep && proxy(onStep)), died]);
     // Node always has SharedArrayBuffer, so this is the buffer itself, shared.
     signals = await call((r) => r.interruptBuffer());
   } catch (error) {

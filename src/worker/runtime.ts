@@ -35,6 +35,7 @@ import { defaultPackageBaseUrl, KERNEL_DISPLAY_NAME } from '../protocol.js';
 import type {
   BootOrigin,
   BootReport,
+  BootStepHandler,
   IRuntime,
   RuntimeEvent,
   RuntimeEventHandler,
@@ -264,6 +265,8 @@ export class Runtime implements IRuntime {
   /** Without shared memory: the page asked whether Stop was pressed (see `stop-requests.ts`). */
   private polledStops: PolledStops | undefined;
   private onEvent: RuntimeEventHandler = () => undefined;
+  /** Hears each start-up step as it begins (see {@link IRuntime.initialize}). */
+  private onStep: BootStepHandler = () => undefined;
   /** The cell being executed: the parent of events this side produces (package loading). */
   private parent: KernelMessage.IHeader | undefined;
   private lastHeaderJson = '';
@@ -277,8 +280,9 @@ export class Runtime implements IRuntime {
 
   constructor(private readonly env: RuntimeEnvironment) {}
 
-  async initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler): Promise<void> {
+  async initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler, onStep?: BootStepHandler): Promise<void> {
     this.onEvent = onEvent;
+    this.onStep = onStep ?? this.onStep;
     const files = await this.step('read lock files', () => this.readLockFiles(options));
     const pyodide = (await this.restoreSnapshot(options, files)) ?? (await this.bootFromWheels(options, files));
     let location = options.location;
@@ -698,9 +702,19 @@ export class Runtime implements IRuntime {
   }
 
   /** Run one named boot step, timing it; a failure becomes a {@link BootError} naming it. */
+  /** Tell the page a step begins; a page that cannot hear it (its tab went away) must not fail the start. */
+  private tellStep(name: string): void {
+    try {
+      Promise.resolve(this.onStep(name)).catch(() => undefined);
+    } catch {
+      // As above: the start goes on.
+    }
+  }
+
   private async step<T>(name: string, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
+      this.tellStep(name);
       return await run();
     } catch (error) {
       throw new BootError(name, error);

@@ -162,7 +162,7 @@ describe('SyncKernel', () => {
   test('starts the runtime with the site URLs and the notebook location', async () => {
     const runtime = scriptedRuntime();
     const { kernel } = makeKernel(runtime);
-    await kernel.ready;
+    await kernel.started;
     assert.deepEqual(runtime.options, {
       baseUrl: 'http://site/',
       pyodideUrl: 'http://site/py/',
@@ -186,7 +186,7 @@ describe('SyncKernel', () => {
       return { status: 'ok', execution_count: 7, user_expressions: {} };
     };
     const { kernel, sent, idleAfter } = makeKernel(runtime);
-    await kernel.ready;
+    await kernel.started;
     const msg = cell('print("hi"); 2');
     await kernel.handleMessage(msg);
     await idleAfter(msg);
@@ -211,7 +211,7 @@ describe('SyncKernel', () => {
   test('every runtime event becomes the Jupyter message it names, on its channel', async () => {
     const runtime = scriptedRuntime();
     const { kernel, sent } = makeKernel(runtime);
-    await kernel.ready;
+    await kernel.started;
     const parent = request('execute_request', {}).header;
     const display = { data: { 'text/plain': 'x' }, metadata: {}, transient: {} };
     const comm = { comm_id: 'c', data: {} };
@@ -252,7 +252,7 @@ describe('SyncKernel', () => {
 
   test('comm_info_request, which BaseKernel does not dispatch, gets busy / reply / idle', async () => {
     const { kernel, sent, idleAfter } = makeKernel(scriptedRuntime());
-    await kernel.ready;
+    await kernel.started;
     const msg = request('comm_info_request', { target_name: 'jupyter.widget' });
     await kernel.handleMessage(msg);
     await idleAfter(msg);
@@ -272,7 +272,7 @@ describe('SyncKernel', () => {
         interruptBuffer: async () => new Int32Array(new SharedArrayBuffer(4)),
       }),
     );
-    await kernel.ready;
+    await kernel.started;
     await kernel.handleMessage(request('input_reply', { status: 'ok', value: 'Ada' }, 'stdin'));
     await kernel.interrupt(); // messages keep their order: the reply has arrived by now
     assert.deepEqual(replies, [{ status: 'ok', value: 'Ada' }]);
@@ -287,7 +287,7 @@ describe('SyncKernel', () => {
       },
     });
     const { kernel, sent, idleAfter } = makeKernel(runtime);
-    await kernel.ready;
+    await kernel.started;
     const msg = cell('x', { allow_stdin: false });
     await kernel.handleMessage(msg);
     await idleAfter(msg);
@@ -298,7 +298,7 @@ describe('SyncKernel', () => {
     kernel.dispose();
   });
 
-  test('ready rejects with the failing start-up step when the runtime cannot start', async () => {
+  test('started rejects with the failing start-up step when the runtime cannot start', async () => {
     const { kernel } = makeKernel(
       scriptedRuntime({
         initialize: async () => {
@@ -306,19 +306,19 @@ describe('SyncKernel', () => {
         },
       }),
     );
-    await assert.rejects(kernel.ready, {
+    await assert.rejects(kernel.started, {
       message:
         'Python (sync, Pyodide) could not start: install wheels: http://site/w/sync-kernel-lock.json: 404 Not Found',
     });
     kernel.dispose();
   });
 
-  test('ready rejects, instead of hanging, when the worker script does not load', async () => {
+  test('started rejects, instead of hanging, when the worker script does not load', async () => {
     const { kernel, worker, sent, idleAfter } = makeKernel(
       scriptedRuntime({ initialize: () => new Promise<void>(() => undefined) }),
     );
     worker.failToLoad();
-    await assert.rejects(kernel.ready, {
+    await assert.rejects(kernel.started, {
       message: "Python (sync, Pyodide) could not start: the kernel's worker script could not be loaded",
     });
     // Requests now fail fast with a reply, rather than waiting forever.
@@ -339,7 +339,7 @@ describe('SyncKernel', () => {
         interrupt: async () => void seenByRuntime.push(Atomics.exchange(buffer, 0, 0)),
       }),
     );
-    await kernel.ready;
+    await kernel.started;
     const interrupted = kernel.interrupt();
     // Written before any message round trip: a worker stuck in a loop sees it.
     assert.equal(Atomics.load(buffer, 0), 2);
@@ -355,7 +355,7 @@ describe('SyncKernel', () => {
     console.warn = (message: string) => void warnings.push(message);
     try {
       const { kernel } = makeKernel(scriptedRuntime({ interrupt: async () => void interrupts++ }));
-      await kernel.ready;
+      await kernel.started;
       await kernel.interrupt();
       await kernel.interrupt();
       kernel.dispose();
@@ -390,7 +390,7 @@ describe('SyncKernel', () => {
           stopRequests: { url: 'http://site/api/stdin/sync-kernel-stop', browsingContextId: 'b', kernelId: 'k2' },
         },
       });
-      await kernel.ready;
+      await kernel.started;
       assert.equal(kernel.stopsRequested, 0);
       await kernel.interrupt();
       await kernel.interrupt();
@@ -411,7 +411,7 @@ describe('SyncKernel', () => {
     const { kernel, sent, idleAfter } = makeKernel(
       scriptedRuntime({ commOpen: deliver('open'), commMsg: deliver('msg'), commClose: deliver('close') }),
     );
-    await kernel.ready;
+    await kernel.started;
     const messages = [
       request('comm_open', { comm_id: 'w1', target_name: 'jupyter.widget', data: {} }),
       request('comm_msg', { comm_id: 'w1', data: { method: 'update' } }),
@@ -448,7 +448,7 @@ describe('SyncKernel', () => {
         commMsg: async (msg) => void delivered.push(msg.header.msg_id),
       });
       const { kernel, sent, idleAfter } = makeKernel(runtime);
-      await kernel.ready;
+      await kernel.started;
       // What LiteKernelClient does with each message from the page.
       const lock = new Mutex();
       const fromPage = (msg: Msg) => lock.runExclusive(() => kernel.handleMessage(msg));
@@ -487,7 +487,7 @@ describe('SyncKernel', () => {
       },
     });
     const { kernel, idleAfter } = makeKernel(runtime);
-    await kernel.ready;
+    await kernel.started;
     const cells = ['a', 'b', 'c'].map((code) => cell(code));
     for (const msg of cells) {
       await kernel.handleMessage(msg);
@@ -511,7 +511,7 @@ describe('SyncKernel', () => {
         },
       });
       const { kernel, sent, idleAfter } = makeKernel(runtime);
-      await kernel.ready;
+      await kernel.started;
       const queued = [cell('fail'), cell('b'), cell('c')];
       for (const msg of queued) {
         await kernel.handleMessage(msg);
@@ -555,7 +555,7 @@ describe('SyncKernel', () => {
       interrupt: async () => interrupted.resolve(),
     });
     const { kernel, sent, idleAfter, until } = makeKernel(runtime);
-    await kernel.ready;
+    await kernel.started;
     const loop = cell('loop');
     const next = cell('next');
     await kernel.handleMessage(loop);
@@ -570,11 +570,143 @@ describe('SyncKernel', () => {
     kernel.dispose();
   });
 
-  test('shutdown terminates the worker; a kernel shut down while starting rejects ready', async () => {
+  test('shutdown terminates the worker; a kernel shut down while starting rejects started', async () => {
     const { kernel, worker } = makeKernel(scriptedRuntime({ initialize: () => new Promise<void>(() => undefined) }));
     kernel.dispose();
     assert.equal(worker.terminated, true);
     assert.equal(kernel.isDisposed, true);
-    await assert.rejects(kernel.ready, /was shut down/);
+    await assert.rejects(kernel.started, /was shut down/);
+  });
+});
+
+describe('SyncKernel while the runtime starts', () => {
+  /** A runtime whose start waits for `finish` (or `fail`), telling `steps` on the way. */
+  function slowStart(overrides: Partial<IRuntime> = {}) {
+    const gate = new PromiseDelegate<void>();
+    gate.promise.catch(() => undefined); // rejected by a test before the runtime awaits it
+    const executed: string[] = [];
+    const runtime = scriptedRuntime({
+      async initialize(options, onEvent, onStep) {
+        runtime.options = options;
+        runtime.emit = onEvent;
+        for (const step of ['read lock files', 'load Pyodide', 'install wheels']) {
+          await onStep?.(step);
+        }
+        await gate.promise;
+      },
+      async execute(content) {
+        executed.push(content.code);
+        return { status: 'ok' as const, execution_count: 1, user_expressions: {} };
+      },
+      async complete() {
+        return { status: 'ok' as const, matches: ['print'], cursor_start: 0, cursor_end: 2, metadata: {} };
+      },
+      ...overrides,
+    });
+    return { runtime, gate, executed };
+  }
+
+  const kernelInfo = () => request('kernel_info_request', {});
+
+  test('kernel_info is answered at once, then the front end is told the kernel is starting', async () => {
+    const { runtime, gate } = slowStart();
+    const { kernel, sent, until } = makeKernel(runtime);
+    const info = kernelInfo();
+    await kernel.handleMessage(info);
+    await until((m) => isStatus(m, 'starting'));
+    assert.deepEqual(summary(sent), ['status:busy', 'kernel_info_reply', 'status:idle', 'status:starting']);
+    assert.ok(sent.every((m) => m.parent_header.msg_id === info.header.msg_id));
+    gate.resolve();
+    await kernel.started;
+    assert.deepEqual(summary(sent).slice(4), ['status:idle'], 'the end of the start is told');
+    kernel.dispose();
+  });
+
+  test('each start-up step is told as it begins, and none once the kernel has started', async () => {
+    const { runtime, gate } = slowStart();
+    const heard: string[] = [];
+    const worker = new FakeWorker(runtime);
+    const kernel = new SyncKernel({
+      id: 'k3',
+      name: 'python-sync',
+      location: '',
+      sendMessage: () => undefined,
+      createWorker: () => worker,
+      runtime: { baseUrl: 'http://site/', pyodideUrl: 'http://site/py/', wheelsUrl: 'http://site/w/' },
+      onBootStep: (step) => heard.push(step),
+    });
+    while (heard.length < 3) {
+      await new Promise((resolve) => setImmediate(resolve)); // comlink delivers each step as a message
+    }
+    assert.deepEqual(heard, ['read lock files', 'load Pyodide', 'install wheels']);
+    assert.equal(kernel.bootStep, 'install wheels');
+    gate.resolve();
+    await kernel.started;
+    assert.equal(kernel.bootStep, undefined);
+    kernel.dispose();
+  });
+
+  test('a cell sent while the runtime starts runs as soon as it has started, and others wait too', async () => {
+    const { runtime, gate, executed } = slowStart();
+    const { kernel, sent, until, idleAfter } = makeKernel(runtime);
+    await kernel.handleMessage(kernelInfo());
+    const first = cell('print(1)');
+    const completion = request('complete_request', { code: 'pr', cursor_pos: 2 });
+    const second = cell('print(2)');
+    await kernel.handleMessage(first);
+    await kernel.handleMessage(completion);
+    await kernel.handleMessage(second);
+    await until((m) => isStatus(m, 'starting'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(executed, [], 'nothing runs before the runtime has started');
+    assert.deepEqual(summary(sent).slice(3), ['status:starting'], 'the kernel does not show busy while it starts');
+    gate.resolve();
+    await idleAfter(second);
+    assert.deepEqual(executed, ['print(1)', 'print(2)']);
+    const replies = sent.filter((m) => m.header.msg_type.endsWith('_reply')).map((m) => m.parent_header.msg_id);
+    assert.deepEqual(
+      replies.slice(1),
+      [first, completion, second].map((m) => m.header.msg_id),
+      'in arrival order',
+    );
+    kernel.dispose();
+  });
+
+  test('after a failed start, the cells sent meanwhile get an error that says why, and idle', async () => {
+    const { runtime, gate } = slowStart();
+    const { kernel, sent, idleAfter } = makeKernel(runtime);
+    await kernel.handleMessage(kernelInfo());
+    const waiting = cell('print(1)');
+    await kernel.handleMessage(waiting);
+    gate.reject(new Error('install wheels: http://site/w/sync-kernel-lock.json: 404 Not Found'));
+    await assert.rejects(kernel.started);
+    await idleAfter(waiting);
+    const reply = sent.find((m) => m.header.msg_type === 'execute_reply')?.content as KernelMessage.IReplyErrorContent;
+    assert.equal(reply.status, 'error');
+    assert.match(reply.evalue, /could not start: install wheels: .*404 Not Found/);
+    const error = sent.find((m) => m.header.msg_type === 'error')?.content as KernelMessage.IReplyErrorContent;
+    assert.match(error.evalue, /could not start: install wheels/, 'the cell shows why');
+    assert.equal(summary(sent).at(-1), 'status:idle');
+    kernel.dispose();
+  });
+
+  test('Stop while the runtime starts aborts the cells sent meanwhile', async () => {
+    const { runtime, gate, executed } = slowStart({
+      interrupt: async () => assert.fail('no runtime to interrupt yet'),
+    });
+    const { kernel, sent, idleAfter } = makeKernel(runtime);
+    const waiting = cell('print(1)');
+    await kernel.handleMessage(waiting);
+    await kernel.interrupt();
+    gate.resolve();
+    await idleAfter(waiting);
+    assert.deepEqual(executed, []);
+    const reply = sent.find((m) => m.header.msg_type === 'execute_reply')?.content as { status: string };
+    assert.equal(reply.status, 'aborted');
+    const later = cell('print(2)');
+    await kernel.handleMessage(later);
+    await idleAfter(later);
+    assert.deepEqual(executed, ['print(2)'], 'a cell sent after the Stop runs');
+    kernel.dispose();
   });
 });
