@@ -95,16 +95,16 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         },
       },
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
-        const decision = await driveOptions(serviceWorkerManager, navigator.serviceWorker);
-        if (!decision.drive) {
-          console.warn(`${KERNEL_DISPLAY_NAME}: cells will not see the files of the file browser: ${decision.reason}.`);
-        }
-        const starting = showStarting();
-        const kernel = new SyncKernel({
-          ...options,
-          onBootStep: starting.step,
-          createWorker: () => createModuleWorker(new URL('../sync-kernel.worker.js', import.meta.url)),
-          runtime: {
+        // Returns the kernel at once and decides about the files meanwhile: JupyterLab drops a
+        // cell run before the notebook's session has its kernel.
+        const runtime = (async () => {
+          const decision = await driveOptions(serviceWorkerManager, navigator.serviceWorker);
+          if (!decision.drive) {
+            console.warn(
+              `${KERNEL_DISPLAY_NAME}: cells will not see the files of the file browser: ${decision.reason}.`,
+            );
+          }
+          return {
             baseUrl,
             pyodideUrl: `${staticUrl}pyodide/`,
             wheelsUrl: `${staticUrl}wheels/`,
@@ -118,7 +118,14 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
               browsingContextId: decision.drive.browsingContextId,
               kernelId: options.id,
             },
-          },
+          };
+        })();
+        const starting = showStarting();
+        const kernel = new SyncKernel({
+          ...options,
+          onBootStep: starting.step,
+          createWorker: () => createModuleWorker(new URL('../sync-kernel.worker.js', import.meta.url)),
+          runtime,
         });
         running.set(kernel.id, kernel);
         kernel.disposed.connect(() => {
@@ -147,15 +154,30 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
  * Show a kernel's start as JupyterLab shows other long work: a notification
  * with a spinner that names the step in progress, gone when the kernel has
  * started. (The status bar says "Starting" meanwhile: the kernel tells it.)
+ * The notification opens at the first step, not before: JupyterLab drops an
+ * update that comes while it is still drawing a new one.
  */
 function showStarting(): { step: (step: string) => void; done: () => void } {
-  const message = (step?: string) => `${KERNEL_DISPLAY_NAME} is starting${step ? `: ${step}` : ''}…`;
-  const id = Notification.emit(message(), 'in-progress', { autoClose: false });
+  let id: string | undefined;
+  let over = false;
   return {
     step: (step) => {
-      Notification.update({ id, message: message(step), type: 'in-progress', autoClose: false });
+      const message = `${KERNEL_DISPLAY_NAME} is starting: ${step}…`;
+      if (over) {
+        return;
+      }
+      if (id === undefined) {
+        id = Notification.emit(message, 'in-progress', { autoClose: false });
+      } else {
+        Notification.update({ id, message, type: 'in-progress', autoClose: false });
+      }
     },
-    done: () => Notification.dismiss(id),
+    done: () => {
+      over = true;
+      if (id !== undefined) {
+        Notification.dismiss(id);
+      }
+    },
   };
 }
 

@@ -44,7 +44,6 @@ export class SyncKernel extends BaseKernel implements IKernel {
     super(options);
     this._send = options.sendMessage;
     this._onBootStep = options.onBootStep;
-    this._stopRequests = options.runtime.stopRequests !== undefined;
     this._worker = options.createWorker();
     this._worker.addEventListener('error', this._onWorkerError);
     this._worker.addEventListener('messageerror', this._onWorkerError);
@@ -53,16 +52,14 @@ export class SyncKernel extends BaseKernel implements IKernel {
     // shut down while starting) must not surface as an unhandled rejection.
     this._started.promise.catch(() => undefined);
     this._workerStopped.promise.catch(() => undefined);
-    void this._start({ ...options.runtime, location: this.location });
+    void this._start(options.runtime);
   }
 
   /**
    * Settles when the runtime has started; rejects with an `Error` naming the
    * start-up step that failed (or saying the worker script did not load).
-   * Until then the front end is told the kernel is `starting`, a cell sent
-   * meanwhile waits in the kernel's queue, and other requests wait too (but
-   * `kernel_info_request`, which needs no runtime: so the notebook learns its
-   * language, and sends its cells, at once).
+   * Until then the front end is told the kernel is `starting`, and requests
+   * wait: a cell sent meanwhile runs as soon as the runtime has started.
    */
   get started(): Promise<void> {
     return this._started.promise;
@@ -78,7 +75,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
     if (this.isDisposed) {
       return;
     }
-    this._settleStarted(new Error(`${KERNEL_DISPLAY_NAME}: kernel ${this.id} was shut down`), { quiet: true });
+    this._settleStarted(new Error(`${KERNEL_DISPLAY_NAME}: kernel ${this.id} was shut down`));
     this._workerStopped.reject(new Error('the kernel was shut down'));
     this._worker.removeEventListener('error', this._onWorkerError);
     this._worker.removeEventListener('messageerror', this._onWorkerError);
@@ -119,14 +116,21 @@ export class SyncKernel extends BaseKernel implements IKernel {
    * Handle a request other than `execute_request`, with the usual busy, reply,
    * idle. The front end needs that idle (a completer's request is done only
    * with it; a widget sends its next update only after it), and it would show
-   * the kernel idle while a cell still runs, or while the runtime starts: so
-   * the cell's busy, or `starting`, follows. During the start only
-   * `kernel_info_request` is answered; the others wait for the runtime (in
-   * arrival order), so the kernel does not show busy while it starts.
+   * the kernel idle while a cell still runs: so the cell's busy follows.
+   * While the runtime starts, requests wait for it, in arrival order; the
+   * `kernel_info_request` a front end sends when it connects is told
+   * `starting` at once (any idle would show the kernel ready, even for a
+   * moment), and is answered when the start is over, either way.
    */
   private async _handleNow(msg: KernelMessage.IMessage): Promise<void> {
-    if (msg.header.msg_type !== 'kernel_info_request') {
+    if (!this._startSettled) {
+      if (msg.header.msg_type === 'kernel_info_request') {
+        this._publishStatus('starting', msg);
+      }
       await this._startSettledPromise;
+      if (this.isDisposed) {
+        return;
+      }
     }
     try {
       if (msg.header.msg_type === 'comm_info_request') {
@@ -141,10 +145,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
       return;
     }
     const running = this._runningCell;
-    if (!this._startSettled) {
-      this._toldStarting = msg;
-      this._publishStatus('starting', msg);
-    } else if (running) {
+    if (running) {
       this._publishStatus('busy', running);
     }
   }
@@ -352,10 +353,12 @@ export class SyncKernel extends BaseKernel implements IKernel {
   }
 
   /** Load the runtime in the worker; settle {@link started} with the outcome. */
-  private async _start(options: RuntimeOptions): Promise<void> {
+  private async _start(runtimeOptions: SyncKernel.IOptions['runtime']): Promise<void> {
     const onEvent = proxy((stamped: StampedEvent) => this._publish(stamped));
     const onStep = proxy((step: string) => this._stepBegins(step));
     try {
+      const options: RuntimeOptions = { ...(await runtimeOptions), location: this.location };
+      this._stopRequests = options.stopRequests !== undefined;
       await this._callWorker(() => this._runtime.initialize(options, onEvent, onStep));
       this._interruptBuffer = await this._callWorker(() => this._runtime.interruptBuffer());
       this._settleStarted();
@@ -501,20 +504,15 @@ export class SyncKernel extends BaseKernel implements IKernel {
   }
 
   /**
-   * End the start: the front end, told `starting` until now, hears `idle`
-   * (after a failed start too: every request then gets an error saying why,
-   * and Restart tries again). `quiet` when the kernel is being shut down.
+   * End the start. After a failed one every request gets an error that says
+   * why (and Restart tries again).
    */
-  private _settleStarted(error?: Error, { quiet = false } = {}): void {
+  private _settleStarted(error?: Error): void {
     if (this._startSettled) {
       return;
     }
     this._startSettled = true;
     this._bootStep = undefined;
-    if (this._toldStarting && !quiet) {
-      this._publishStatus('idle', this._toldStarting);
-    }
-    this._toldStarting = undefined;
     if (error) {
       this._started.reject(error);
     } else {
@@ -556,7 +554,7 @@ export class SyncKernel extends BaseKernel implements IKernel {
   /** Whether the console has been told that Stop waits for an `await` here. */
   private _saidInterruptWaits = false;
   /** Whether the worker asks the page for Stops while it computes (no shared memory). */
-  private readonly _stopRequests: boolean;
+  private _stopRequests = false;
   /** Stops pressed so far (counted where there is no shared buffer). */
   private _stopsRequested = 0;
   private readonly _started = new PromiseDelegate<void>();
@@ -568,12 +566,6 @@ export class SyncKernel extends BaseKernel implements IKernel {
   );
   private _bootStep: string | undefined;
   private readonly _onBootStep: BootStepHandler | undefined;
-  /**
-   * The latest `kernel_info_request` answered while starting: the `idle` that
-   * ends the start has it as parent, like the `starting` that followed it (a
-   * request whose reply is still to come must not see an early idle).
-   */
-  private _toldStarting: KernelMessage.IMessage | undefined;
   /** Rejects when the worker can no longer answer; never resolves. */
   private readonly _workerStopped = new PromiseDelegate<never>();
 }
@@ -583,8 +575,13 @@ export namespace SyncKernel {
   export interface IOptions extends IKernel.IOptions {
     /** Create the (module) Worker that runs the runtime; called once. */
     createWorker: () => WorkerLike;
-    /** Where the runtime finds its files; `location` is taken from the kernel. */
-    runtime: Omit<RuntimeOptions, 'location'>;
+    /**
+     * Where the runtime finds its files; `location` is taken from the kernel.
+     * May be a promise (the page may still be deciding about its files), so
+     * that the kernel exists, and takes cells, at once: JupyterLab drops a
+     * cell run before the notebook's session has its kernel.
+     */
+    runtime: Omit<RuntimeOptions, 'location'> | Promise<Omit<RuntimeOptions, 'location'>>;
     /** Told each start-up step as it begins (to show the kernel starting). */
     onBootStep?: BootStepHandler;
   }

@@ -109,17 +109,26 @@ export class Visit {
         await route.fulfill({ response, body: NO_JSPI_PRELUDE + (await response.text()) });
       });
     }
-    visit.page = await context.newPage();
-    visit.page.on('console', (message) => visit._console('page', message));
-    visit.page.on('pageerror', (error) => visit.errors.push(`uncaught: ${error.stack ?? error}`));
-    visit.page.on('dialog', (dialog) => {
-      visit.dialogs.push(dialog.message());
+    await visit.newPage();
+    return visit;
+  }
+
+  /**
+   * Close the page (without asking the page first) and open a new one in the same browser
+   * profile, as a person coming back to the site: the HTTP cache and the service worker stay.
+   */
+  async newPage() {
+    await this.page?.close({ runBeforeUnload: false });
+    this.page = await this.context.newPage();
+    this.page.on('console', (message) => this._console('page', message));
+    this.page.on('pageerror', (error) => this.errors.push(`uncaught: ${error.stack ?? error}`));
+    this.page.on('dialog', (dialog) => {
+      this.dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    visit.page.on('worker', (worker) => {
-      worker.on('console', (message) => visit._console(`worker ${worker.url()}`, message));
+    this.page.on('worker', (worker) => {
+      worker.on('console', (message) => this._console(`worker ${worker.url()}`, message));
     });
-    return visit;
   }
 
   constructor(context, siteUrl) {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { EXAMPLES_DIR, FIXTURES_DIR, KERNEL_TIMEOUT, launchChromium, serveSite, Visit } from './lite.mjs';
+import { EXAMPLES_DIR, FIXTURES_DIR, KERNEL_TIMEOUT, launchChromium, Notebook, serveSite, Visit } from './lite.mjs';
 
 let site;
 let browser;
@@ -319,6 +319,79 @@ for (const jspi of [true, false]) {
       await nb.panel
         .locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
         .waitFor({ timeout: KERNEL_TIMEOUT });
+    });
+
+    visit('a new notebook shows its kernel starting, and runs a cell typed meanwhile', async (v) => {
+      // Hold the kernel's start at its first download until the cell is in, so that the cell
+      // certainly arrives while the kernel starts (however fast it starts).
+      let release;
+      const held = new Promise((resolve) => (release = resolve));
+      await v.context.route('**/wheels/sync-kernel-lock.json', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await v.page.goto(`${v.siteUrl}lab/index.html`);
+      await v.page.locator('.jp-LauncherCard[data-category="Notebook"]', { hasText: 'Python (sync, Pyodide)' }).click();
+      const nb = new Notebook(v.page);
+      // Said in the notebook's toolbar, the status bar, and a notification naming the step.
+      await nb.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="starting"]').waitFor();
+      await v.page.locator('.jp-StatusBar-Widget', { hasText: /Python \(sync, Pyodide\) \| Starting/ }).waitFor();
+      const toast = v.page.locator('.Toastify__toast', {
+        hasText: 'Python (sync, Pyodide) is starting: read lock files',
+      });
+      await toast.waitFor();
+      const cell = await nb.typeAndRun('print("ran once the kernel had started")');
+      await cell.locator('.jp-InputPrompt', { hasText: '[*]' }).waitFor();
+      await v.screenshot(`kernel-starting-${mode}`);
+      release();
+      await nb.waitForCell(cell);
+      assert.equal((await cell.locator('.jp-InputPrompt').innerText()).trim(), '[1]:');
+      assert.match(await cell.locator('.jp-OutputArea').innerText(), /^ran once the kernel had started$/m);
+      await v.page.locator('.Toastify__toast', { hasText: 'is starting' }).waitFor({ state: 'detached' });
+      await nb.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').waitFor();
+    });
+
+    visit('launcher click to first result, on a first visit and on a return visit', async (v) => {
+      /**
+       * Click the launcher's card, run a cell as soon as JupyterLab takes one, and time click →
+       * its output, in the page. (JupyterLab drops a cell run before the notebook's session has a
+       * kernel, a moment after the notebook shows, on desktop too; from then on, it is queued.)
+       */
+      const firstResult = async () => {
+        const card = v.page.locator('.jp-LauncherCard[data-category="Notebook"]', {
+          hasText: 'Python (sync, Pyodide)',
+        });
+        await card.waitFor();
+        await v.page.evaluate(() => {
+          window.__statuses = [];
+          new MutationObserver((records) => {
+            for (const record of records) {
+              window.__statuses.push(record.target.getAttribute('data-status'));
+            }
+          }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+          window.__clicked = performance.now();
+        });
+        await card.click();
+        // Told while the front end connects, and kept until the start is over (a second or more).
+        await v.page.waitForFunction(() => window.__statuses.includes('starting'), null, { timeout: KERNEL_TIMEOUT });
+        const nb = new Notebook(v.page);
+        const cell = await nb.typeAndRun('print("first result")');
+        await cell.locator('.jp-OutputArea', { hasText: 'first result' }).waitFor({ timeout: KERNEL_TIMEOUT });
+        return v.page.evaluate(() => Math.round(performance.now() - window.__clicked));
+      };
+      await v.page.goto(`${v.siteUrl}lab/index.html`);
+      const first = await firstResult();
+      // A return visit: a new tab in the same browser profile (its HTTP cache, the service worker);
+      // `reset` puts the launcher back instead of the notebook left open. JupyterLab handles it by
+      // loading the page again, which aborts the first load.
+      await v.newPage();
+      await v.page.goto(`${v.siteUrl}lab/index.html?reset`).catch((error) => {
+        if (!/ERR_ABORTED/.test(error.message)) {
+          throw error;
+        }
+      });
+      const again = await firstResult();
+      console.log(`# launcher click → first result (${mode}): first visit ${first} ms, return visit ${again} ms`);
     });
 
     visit('a new notebook: Stop ends a loop that never awaits within a second, and n survives', async (v) => {

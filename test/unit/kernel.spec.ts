@@ -608,17 +608,18 @@ describe('SyncKernel while the runtime starts', () => {
 
   const kernelInfo = () => request('kernel_info_request', {});
 
-  test('kernel_info is answered at once, then the front end is told the kernel is starting', async () => {
+  test('a front end that connects is told at once that the kernel is starting, and answered once it has', async () => {
     const { runtime, gate } = slowStart();
-    const { kernel, sent, until } = makeKernel(runtime);
+    const { kernel, sent, until, idleAfter } = makeKernel(runtime);
     const info = kernelInfo();
     await kernel.handleMessage(info);
     await until((m) => isStatus(m, 'starting'));
-    assert.deepEqual(summary(sent), ['status:busy', 'kernel_info_reply', 'status:idle', 'status:starting']);
-    assert.ok(sent.every((m) => m.parent_header.msg_id === info.header.msg_id));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(summary(sent), ['status:starting'], 'no idle, even for a moment, before the start is over');
     gate.resolve();
-    await kernel.started;
-    assert.deepEqual(summary(sent).slice(4), ['status:idle'], 'the end of the start is told');
+    await idleAfter(info);
+    assert.deepEqual(summary(sent), ['status:starting', 'status:busy', 'kernel_info_reply', 'status:idle']);
+    assert.ok(sent.every((m) => m.parent_header.msg_id === info.header.msg_id));
     kernel.dispose();
   });
 
@@ -659,7 +660,7 @@ describe('SyncKernel while the runtime starts', () => {
     await until((m) => isStatus(m, 'starting'));
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(executed, [], 'nothing runs before the runtime has started');
-    assert.deepEqual(summary(sent).slice(3), ['status:starting'], 'the kernel does not show busy while it starts');
+    assert.deepEqual(summary(sent), ['status:starting'], 'the kernel does not show busy while it starts');
     gate.resolve();
     await idleAfter(second);
     assert.deepEqual(executed, ['print(1)', 'print(2)']);
@@ -687,6 +688,35 @@ describe('SyncKernel while the runtime starts', () => {
     const error = sent.find((m) => m.header.msg_type === 'error')?.content as KernelMessage.IReplyErrorContent;
     assert.match(error.evalue, /could not start: install wheels/, 'the cell shows why');
     assert.equal(summary(sent).at(-1), 'status:idle');
+    kernel.dispose();
+  });
+
+  test('the runtime options may come later: the kernel exists, and says it is starting, meanwhile', async () => {
+    const runtime = scriptedRuntime();
+    const options = new PromiseDelegate<{ baseUrl: string; pyodideUrl: string; wheelsUrl: string }>();
+    const sent: Msg[] = [];
+    const kernel = new SyncKernel({
+      id: 'k4',
+      name: 'python-sync',
+      location: 'here',
+      sendMessage: (msg) => void sent.push(msg),
+      createWorker: () => new FakeWorker(runtime),
+      runtime: options.promise,
+    });
+    const settled = async (state: string) => {
+      while (!sent.some((m) => isStatus(m, state))) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await kernel.handleMessage(kernelInfo());
+    await settled('starting');
+    assert.deepEqual(summary(sent), ['status:starting']);
+    assert.equal(runtime.options, undefined, 'not started before the options are known');
+    options.resolve({ baseUrl: 'http://site/', pyodideUrl: 'http://site/py/', wheelsUrl: 'http://site/w/' });
+    await kernel.started;
+    assert.equal((runtime.options as RuntimeOptions | undefined)?.location, 'here');
+    await settled('idle');
+    assert.deepEqual(summary(sent), ['status:starting', 'status:busy', 'kernel_info_reply', 'status:idle']);
     kernel.dispose();
   });
 
