@@ -142,6 +142,15 @@ export interface IRuntime {
    * each step's name as it begins, for a page that shows the kernel starting.
    */
   initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler, onStep?: BootStepHandler): Promise<void>;
+  /**
+   * Do the start-up steps that are the same for every kernel of the site
+   * (read lock files, restore the snapshot or load Pyodide and the wheels,
+   * import the shell) before a kernel needs them, so that {@link initialize},
+   * called later with the same site options (the URLs, `packageBaseUrl`,
+   * `snapshot`), has only the kernel's own steps left. Optional; rejects as
+   * `initialize` would, naming the step.
+   */
+  prepare(options: RuntimeOptions): Promise<void>;
   execute(
     content: KernelMessage.IExecuteRequestMsg['content'],
     parent: KernelMessage.IHeader,

@@ -553,6 +553,35 @@ describe('start-up failures name the step', () => {
   });
 });
 
+describe('a runtime prepared before its kernel (as a page prepares one while it loads)', () => {
+  test('runs cells as one started at once, and refuses to serve other site options', async () => {
+    const events: RuntimeEvent[] = [];
+    const node = await startRuntime(
+      repoPaths(REPO),
+      { snapshot: SNAPSHOT },
+      ({ event }) => events.push(event),
+      undefined,
+      {
+        prepareFirst: true,
+      },
+    );
+    try {
+      const reply = await node.call((r) =>
+        r.execute(executeContent('import sys\nprint(sys.version_info[:2])'), header()),
+      );
+      expect(reply.status).toBe('ok');
+      expect(streamText(events)).toBe('(3, 14)\n');
+      const { times } = await node.call((r) => r.bootReport());
+      expect(Object.keys(times)).toEqual(expect.arrayContaining(['read lock files', 'import shell', 'start kernel']));
+      await expect(
+        node.call((r) => r.prepare({ ...repoPaths(REPO), baseUrl: '/', pyodideUrl: '/elsewhere/', wheelsUrl: '/w/' })),
+      ).rejects.toThrow(/prepared for other site options/);
+    } finally {
+      await node.terminate();
+    }
+  });
+});
+
 describe('the memory snapshot', () => {
   const wheels = repoPaths(REPO).wheelsDir;
   const readLock = (dir: string): LockFile => JSON.parse(readFileSync(join(dir, 'sync-kernel-lock.json'), 'utf8'));

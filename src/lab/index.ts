@@ -19,6 +19,7 @@ import { driveOptions } from './drive';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, KERNEL_PLUGIN_ID, STOP_REQUEST_SUFFIX } from '../protocol';
 import type { StopAnswer, StopQuestion } from '../protocol';
 import { SyncKernel } from './kernel';
+import { PreparedWorker } from './prepared-worker';
 import { readSettings } from './settings';
 
 /**
@@ -76,6 +77,20 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         stops: running.get(question.kernelId)?.stopsRequested ?? 0,
       }),
     );
+    // What every kernel of this site starts with; one kernel is prepared with it right away.
+    const site = {
+      baseUrl,
+      pyodideUrl: `${staticUrl}pyodide/`,
+      wheelsUrl: `${staticUrl}wheels/`,
+      packageBaseUrl: settings.packageBaseUrl,
+      transform: settings.transform,
+      snapshot: settings.snapshot,
+    };
+    const createWorker = () => createModuleWorker(new URL('../sync-kernel.worker.js', import.meta.url));
+    // Only on a page the service worker already controls (a return visit): a worker started
+    // before it takes over is not controlled, and cannot reach the files or answer Stop.
+    const prepared =
+      settings.prepare && navigator.serviceWorker?.controller ? new PreparedWorker(createWorker, site) : undefined;
     if (kernelClient) {
       routeInterrupts(kernelClient, running);
     } else {
@@ -105,12 +120,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             );
           }
           return {
-            baseUrl,
-            pyodideUrl: `${staticUrl}pyodide/`,
-            wheelsUrl: `${staticUrl}wheels/`,
-            packageBaseUrl: settings.packageBaseUrl,
-            transform: settings.transform,
-            snapshot: settings.snapshot,
+            ...site,
             drive: decision.drive,
             // The service worker that serves the drive also relays stop requests.
             stopRequests: decision.drive && {
@@ -124,7 +134,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
         const kernel = new SyncKernel({
           ...options,
           onBootStep: starting.step,
-          createWorker: () => createModuleWorker(new URL('../sync-kernel.worker.js', import.meta.url)),
+          createWorker: () => prepared?.take() ?? createWorker(),
           runtime,
         });
         running.set(kernel.id, kernel);

@@ -12,7 +12,8 @@
  *       "jupyterlite-sync-kernel:kernel": {
  *         "packageBaseUrl": "./pyodide-packages/",
  *         "transform": true,
- *         "snapshot": true
+ *         "snapshot": true,
+ *         "prepare": true
  *       }
  *     }
  *   }
@@ -46,6 +47,8 @@ export interface IKernelSettings {
   transform: boolean;
   /** Whether kernels start from the memory snapshot when the site has one that fits. */
   snapshot: boolean;
+  /** Whether the page prepares its first kernel as it loads (see `prepared-worker.ts`). */
+  prepare: boolean;
 }
 
 /** The result of {@link readSettings}: the settings and what was wrong with the input. */
@@ -76,6 +79,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
     packageBaseUrl: DEFAULT_PACKAGE_BASE_URL,
     transform: true,
     snapshot: true,
+    prepare: true,
   };
   const raw = isObject(allPluginSettings) ? allPluginSettings[KERNEL_PLUGIN_ID] : undefined;
   if (raw === undefined) {
@@ -113,8 +117,15 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
           problems.push(`snapshot must be true or false; got ${JSON.stringify(value)}, using true.`);
         }
         break;
+      case 'prepare':
+        if (typeof value === 'boolean') {
+          settings.prepare = value;
+        } else {
+          problems.push(`prepare must be true or false; got ${JSON.stringify(value)}, using true.`);
+        }
+        break;
       default:
-        problems.push(`Unknown setting "${key}" ignored (known: packageBaseUrl, transform, snapshot).`);
+        problems.push(`Unknown setting "${key}" ignored (known: packageBaseUrl, transform, snapshot, prepare).`);
     }
   }
   return { settings, problems };

@@ -68,7 +68,8 @@ export interface NodeRuntime {
 
 /**
  * Start a worker, initialize the runtime in it, and return it. `onStep`
- * hears each start-up step as it begins.
+ * hears each start-up step as it begins; `prepareFirst` starts it as a page
+ * starts a kernel it prepared in advance (`IRuntime.prepare`, then `initialize`).
  * Rejects with the runtime's boot error (naming the failed step) or with
  * {@link RuntimeDiedError} if the worker dies first.
  */
@@ -77,6 +78,7 @@ export async function startRuntime(
   options: Partial<RuntimeOptions>,
   onEvent: RuntimeEventHandler,
   onStep?: BootStepHandler,
+  { prepareFirst = false } = {},
 ): Promise<NodeRuntime> {
   const worker = new Worker(paths.workerPath);
   let stopping = false;
@@ -109,6 +111,9 @@ export async function startRuntime(
   };
   let signals: Int32Array | undefined;
   try {
+    if (prepareFirst) {
+      await Promise.race([runtime.prepare(fullOptions), died]);
+    }
     await Promise.race([runtime.initialize(fullOptions, proxy(onEvent), onStep && proxy(onStep)), died]);
     // Node always has SharedArrayBuffer, so this is the buffer itself, shared.
     signals = await call((r) => r.interruptBuffer());

@@ -254,6 +254,21 @@ function mountHostDirectory(pyodide: PyodideAPI, hostDirectory: string, location
   pyodide.mountNodeFS(target, hostDirectory);
 }
 
+/** What {@link Runtime.prepare} leaves ready: the interpreter, with the shell's module imported. */
+interface PreparedInterpreter {
+  pyodide: PyodideAPI;
+  module: PyProxy;
+}
+
+/**
+ * The options that decide how the interpreter is booted: the same for every
+ * kernel of a site (a prepared interpreter is only used for those).
+ */
+function siteOptions(options: RuntimeOptions): string {
+  const { baseUrl, pyodideUrl, wheelsUrl, packageBaseUrl, packageCacheDir, snapshot } = options;
+  return JSON.stringify({ baseUrl, pyodideUrl, wheelsUrl, packageBaseUrl, packageCacheDir, snapshot });
+}
+
 /** Implements {@link IRuntime}; see the module comment. */
 export class Runtime implements IRuntime {
   private pyodide: PyodideAPI | undefined;
@@ -267,6 +282,8 @@ export class Runtime implements IRuntime {
   private onEvent: RuntimeEventHandler = () => undefined;
   /** Hears each start-up step as it begins (see {@link IRuntime.initialize}). */
   private onStep: BootStepHandler = () => undefined;
+  /** The start-up step running now, if any. */
+  private stepInProgress: string | undefined;
   /** The cell being executed: the parent of events this side produces (package loading). */
   private parent: KernelMessage.IHeader | undefined;
   private lastHeaderJson = '';
@@ -277,14 +294,24 @@ export class Runtime implements IRuntime {
   readonly bootTimes: Record<string, number> = {};
   /** Whether `initialize` started from the memory snapshot, and if not why. */
   private bootOrigin: BootOrigin = { snapshot: false, reason: 'not started' };
+  /** The interpreter being (or already) prepared, and for which site options. */
+  private preparing: { site: string; interpreter: Promise<PreparedInterpreter> } | undefined;
 
   constructor(private readonly env: RuntimeEnvironment) {}
+
+  async prepare(options: RuntimeOptions): Promise<void> {
+    await this.prepared(options);
+  }
 
   async initialize(options: RuntimeOptions, onEvent: RuntimeEventHandler, onStep?: BootStepHandler): Promise<void> {
     this.onEvent = onEvent;
     this.onStep = onStep ?? this.onStep;
-    const files = await this.step('read lock files', () => this.readLockFiles(options));
-    const pyodide = (await this.restoreSnapshot(options, files)) ?? (await this.bootFromWheels(options, files));
+    if (this.stepInProgress) {
+      // Prepared in advance and not done yet: say where it is.
+      this.tellStep(this.stepInProgress);
+    }
+    const { pyodide, module } = await this.prepared(options);
+    this.installStops(pyodide, options);
     let location = options.location;
     if (options.hostDirectory) {
       const { hostDirectory } = options;
@@ -302,8 +329,30 @@ export class Runtime implements IRuntime {
         console.warn(`JupyterLite's files are not available to the kernel: its service worker did not answer.`);
       }
     }
-    const module = await this.step('import shell', async () => pyodide.pyimport('sync_kernel.kernel') as PyProxy);
     await this.step('start kernel', async () => this.startKernel(module, { ...options, location }));
+  }
+
+  /**
+   * The interpreter with the shell imported, booted (or restored) once for the
+   * site options of the first call; a later call with other ones rejects.
+   */
+  private prepared(options: RuntimeOptions): Promise<PreparedInterpreter> {
+    const site = siteOptions(options);
+    if (!this.preparing) {
+      this.preparing = { site, interpreter: this.prepareInterpreter(options) };
+    } else if (this.preparing.site !== site) {
+      return Promise.reject(
+        new BootError('prepare', new Error(`prepared for other site options (${this.preparing.site}), not ${site}`)),
+      );
+    }
+    return this.preparing.interpreter;
+  }
+
+  private async prepareInterpreter(options: RuntimeOptions): Promise<PreparedInterpreter> {
+    const files = await this.step('read lock files', () => this.readLockFiles(options));
+    const pyodide = (await this.restoreSnapshot(options, files)) ?? (await this.bootFromWheels(options, files));
+    const module = await this.step('import shell', async () => pyodide.pyimport('sync_kernel.kernel') as PyProxy);
+    return { pyodide, module };
   }
 
   async execute(
@@ -636,6 +685,14 @@ export class Runtime implements IRuntime {
     pyodide.setStdout({ batched: (line: string) => this.publishStream('stdout', `${line}\n`) });
     pyodide.setStderr({ batched: (line: string) => this.publishStream('stderr', `${line}\n`) });
     this.pyodide = pyodide;
+    // Pyodide exposes whether the engine can switch stacks only on its internal
+    // module object; `callPromising` throws where it cannot, so ask first.
+    this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
+    return pyodide;
+  }
+
+  /** How Stop reaches code that never awaits: a shared buffer, stop requests, or not at all. */
+  private installStops(pyodide: PyodideAPI, options: RuntimeOptions): void {
     this.signals = options.sharedMemory === false ? undefined : sharedInterruptBuffer();
     if (this.signals) {
       pyodide.setInterruptBuffer(this.signals);
@@ -649,10 +706,6 @@ export class Runtime implements IRuntime {
       );
       installPolledStops(pyodide as unknown as Parameters<typeof installPolledStops>[0], this.polledStops);
     }
-    // Pyodide exposes whether the engine can switch stacks only on its internal
-    // module object; `callPromising` throws where it cannot, so ask first.
-    this.jspi = (pyodide as unknown as { _module?: { jspiSupported?: boolean } })._module?.jspiSupported === true;
-    return pyodide;
   }
 
   /** Put the compiled standard-library modules first on `sys.path`, if this build has them. */
@@ -713,12 +766,14 @@ export class Runtime implements IRuntime {
 
   private async step<T>(name: string, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    this.stepInProgress = name;
     try {
       this.tellStep(name);
       return await run();
     } catch (error) {
       throw new BootError(name, error);
     } finally {
+      this.stepInProgress = undefined;
       this.bootTimes[name] = performance.now() - started;
     }
   }

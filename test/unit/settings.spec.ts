@@ -9,9 +9,9 @@ import { DEFAULT_PACKAGE_BASE_URL, KERNEL_PLUGIN_ID, readSettings } from '../../
 const SITE = 'https://teacher.github.io/course/';
 
 describe('readSettings', () => {
-  test('with nothing configured: Pyodide CDN for packages, rewriting on, the snapshot used', () => {
+  test('with nothing configured: Pyodide CDN for packages, rewriting on, the snapshot used, a kernel prepared', () => {
     assert.deepEqual(readSettings({}, SITE), {
-      settings: { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true, snapshot: true },
+      settings: { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true, snapshot: true, prepare: true },
       problems: [],
     });
     assert.equal(DEFAULT_PACKAGE_BASE_URL, 'https://cdn.jsdelivr.net/pyodide/v314.0.7/full/');
@@ -28,13 +28,16 @@ describe('readSettings', () => {
 
   test('a relative packageBaseUrl resolves against the site and ends with a slash', () => {
     const { settings, problems } = readSettings(
-      { [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'pyodide-packages', transform: false, snapshot: false } },
+      {
+        [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'pyodide-packages', transform: false, snapshot: false, prepare: false },
+      },
       SITE,
     );
     assert.deepEqual(settings, {
       packageBaseUrl: 'https://teacher.github.io/course/pyodide-packages/',
       transform: false,
       snapshot: false,
+      prepare: false,
     });
     assert.deepEqual(problems, []);
   });
@@ -50,16 +53,28 @@ describe('readSettings', () => {
   test('bad values fall back to the defaults and say why', () => {
     const { settings, problems } = readSettings(
       {
-        [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'javascript:alert(1)', transform: 'yes', snapshot: 0, pyodideUrl: 'x' },
+        [KERNEL_PLUGIN_ID]: {
+          packageBaseUrl: 'javascript:alert(1)',
+          transform: 'yes',
+          snapshot: 0,
+          prepare: 'later',
+          pyodideUrl: 'x',
+        },
       },
       SITE,
     );
-    assert.deepEqual(settings, { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true, snapshot: true });
-    assert.equal(problems.length, 4);
+    assert.deepEqual(settings, {
+      packageBaseUrl: DEFAULT_PACKAGE_BASE_URL,
+      transform: true,
+      snapshot: true,
+      prepare: true,
+    });
+    assert.equal(problems.length, 5);
     assert.match(problems[0], /^packageBaseUrl must be a URL/);
     assert.match(problems[1], /^transform must be true or false/);
     assert.match(problems[2], /^snapshot must be true or false/);
-    assert.match(problems[3], /^Unknown setting "pyodideUrl"/);
+    assert.match(problems[3], /^prepare must be true or false/);
+    assert.match(problems[4], /^Unknown setting "pyodideUrl"/);
   });
 
   test('a non-object entry is reported', () => {
