@@ -145,9 +145,11 @@ export interface IRuntime {
   /**
    * Do the start-up steps that are the same for every kernel of the site
    * (read lock files, restore the snapshot or load Pyodide and the wheels,
-   * import the shell) before a kernel needs them, so that {@link initialize},
+   * import the shell, start the kernel in no folder yet) before a kernel
+   * needs them, so that {@link initialize},
    * called later with the same site options (the URLs, `packageBaseUrl`,
-   * `snapshot`), has only the kernel's own steps left. Optional; rejects as
+   * `snapshot`, `transform`), has only the kernel's own steps left (its
+   * files, its folder). Optional; rejects as
    * `initialize` would, naming the step.
    */
   prepare(options: RuntimeOptions): Promise<void>;

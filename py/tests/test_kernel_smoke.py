@@ -7,6 +7,9 @@ pipeline and the codemod work together on Python 3.14 with Pyodide's packages.
 
 from __future__ import annotations
 
+import os
+import pathlib
+
 from kernel_harness import Harness, plain, stream_text
 from sync_kernel.codemod.notes import NOTES_MIME_TYPE
 
@@ -29,3 +32,18 @@ def test_magics_pip_and_time_go_through_the_cell_pipeline(harness: Harness) -> N
     assert "await __asyncio__.sleep(5)" in events[0].content["data"]["text/plain"]
     reply, events = harness.run("%time sum(range(10))")
     assert reply["status"] == "ok" and "Wall time" in stream_text(events)
+
+
+def test_a_kernel_started_before_it_knows_its_notebook_enters_the_folder_later(
+    harness: Harness, tmp_path: pathlib.Path
+) -> None:
+    assert harness.kernel is not None
+    folder = tmp_path / "course" / "week 1"
+    before = os.getcwd()
+    try:
+        harness.kernel.enter_folder(str(folder))
+        reply, events = harness.run("import os\nprint(os.getcwd())\nprint(_dh)")
+    finally:
+        os.chdir(before)
+    assert reply["status"] == "ok"
+    assert stream_text(events) == f"{folder}\n{[str(folder)]}\n", "the cwd, and the first entry of %dhist"

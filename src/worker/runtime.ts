@@ -122,6 +122,8 @@ interface PythonKernel {
   comm_msg: PyCallable<[string, string], void>;
   comm_close: PyCallable<[string, string], void>;
   comm_info: PyCallable<[string], string>;
+  /** Work in the notebook's folder (made if missing). */
+  enter_folder: PyCallable<[string], void>;
 }
 
 type CommMessage = KernelMessage.ICommOpenMsg | KernelMessage.ICommMsgMsg | KernelMessage.ICommCloseMsg;
@@ -254,10 +256,10 @@ function mountHostDirectory(pyodide: PyodideAPI, hostDirectory: string, location
   pyodide.mountNodeFS(target, hostDirectory);
 }
 
-/** What {@link Runtime.prepare} leaves ready: the interpreter, with the shell's module imported. */
+/** What {@link Runtime.prepare} leaves ready: the interpreter, with the kernel started. */
 interface PreparedInterpreter {
   pyodide: PyodideAPI;
-  module: PyProxy;
+  kernel: PythonKernel;
 }
 
 /**
@@ -265,8 +267,8 @@ interface PreparedInterpreter {
  * kernel of a site (a prepared interpreter is only used for those).
  */
 function siteOptions(options: RuntimeOptions): string {
-  const { baseUrl, pyodideUrl, wheelsUrl, packageBaseUrl, packageCacheDir, snapshot } = options;
-  return JSON.stringify({ baseUrl, pyodideUrl, wheelsUrl, packageBaseUrl, packageCacheDir, snapshot });
+  const { baseUrl, pyodideUrl, wheelsUrl, packageBaseUrl, packageCacheDir, snapshot, transform } = options;
+  return JSON.stringify({ baseUrl, pyodideUrl, wheelsUrl, packageBaseUrl, packageCacheDir, snapshot, transform });
 }
 
 /** Implements {@link IRuntime}; see the module comment. */
@@ -310,7 +312,7 @@ export class Runtime implements IRuntime {
       // Prepared in advance and not done yet: say where it is.
       this.tellStep(this.stepInProgress);
     }
-    const { pyodide, module } = await this.prepared(options);
+    const { pyodide, kernel } = await this.prepared(options);
     this.installStops(pyodide, options);
     let location = options.location;
     if (options.hostDirectory) {
@@ -329,11 +331,14 @@ export class Runtime implements IRuntime {
         console.warn(`JupyterLite's files are not available to the kernel: its service worker did not answer.`);
       }
     }
-    await this.step('start kernel', async () => this.startKernel(module, { ...options, location }));
+    if (location) {
+      const folder = location;
+      await this.step('enter notebook folder', async () => kernel.enter_folder(folder));
+    }
   }
 
   /**
-   * The interpreter with the shell imported, booted (or restored) once for the
+   * The interpreter with the kernel started (in no folder yet), booted (or restored) once for the
    * site options of the first call; a later call with other ones rejects.
    */
   private prepared(options: RuntimeOptions): Promise<PreparedInterpreter> {
@@ -352,7 +357,10 @@ export class Runtime implements IRuntime {
     const files = await this.step('read lock files', () => this.readLockFiles(options));
     const pyodide = (await this.restoreSnapshot(options, files)) ?? (await this.bootFromWheels(options, files));
     const module = await this.step('import shell', async () => pyodide.pyimport('sync_kernel.kernel') as PyProxy);
-    return { pyodide, module };
+    // Started here, before the kernel's own steps: its set-up is the first Python code to run
+    // after a restore, slow while the engine compiles it, and the same for every kernel.
+    const kernel = await this.step('start kernel', async () => this.startKernel(module, options));
+    return { pyodide, kernel };
   }
 
   async execute(
@@ -720,7 +728,7 @@ export class Runtime implements IRuntime {
   }
 
   /** Start the Python kernel, wired to publish through {@link publish}. */
-  private startKernel(module: PyProxy, options: RuntimeOptions): void {
+  private startKernel(module: PyProxy, options: RuntimeOptions): PythonKernel {
     const emit = (msgType: string, json: string, parentJson: string): void => {
       const parsed = JSON.parse(json);
       // Comm messages come as {content, metadata, buffers}; the rest as their content.
@@ -732,10 +740,7 @@ export class Runtime implements IRuntime {
       );
     };
     const start = (module as PyProxy & { start: PyProxy }).start;
-    const kernel = start.callKwargs(emit, {
-      transform: options.transform ?? true,
-      location: options.location ?? null,
-    }) as PyProxy & PythonKernel;
+    const kernel = start.callKwargs(emit, { transform: options.transform ?? true }) as PyProxy & PythonKernel;
     // `kernel` is kept for good: the method proxies below are borrowed from it.
     this.kernel = {
       execute: kernel.execute,
@@ -749,9 +754,11 @@ export class Runtime implements IRuntime {
       comm_msg: kernel.comm_msg,
       comm_close: kernel.comm_close,
       comm_info: kernel.comm_info,
+      enter_folder: kernel.enter_folder,
     };
     start.destroy();
     module.destroy();
+    return this.kernel;
   }
 
   /** Run one named boot step, timing it; a failure becomes a {@link BootError} naming it. */

@@ -72,6 +72,13 @@ class KernelApi:
         # ipywidgets' Output widget asks the shell's kernel which request it belongs to.
         self.shell.kernel = self  # type: ignore[attr-defined]
 
+    def enter_folder(self, location: str) -> None:
+        """Work in ``location`` (the notebook's folder, made if missing), as a kernel started
+        there does: also the first entry of IPython's directory history (``_dh``)."""
+        os.makedirs(location, exist_ok=True)
+        os.chdir(location)
+        self.shell.history_manager.dir_hist[:] = [os.getcwd()]  # type: ignore[union-attr]
+
     # -- the request being handled ----------------------------------------------
 
     def set_parent(self, header: str) -> None:
@@ -320,7 +327,9 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
 
     Routes ``sys.stdout``/``sys.stderr`` and the ``input``/``getpass``
     builtins through the kernel, keeps Pyodide's loop current whatever cells
-    do, and changes to ``location`` (the notebook's directory) if given.
+    do, and changes to ``location`` (the notebook's directory) if given (a
+    runtime that starts the kernel before it knows the notebook calls
+    :meth:`KernelApi.enter_folder` later).
     ``random`` is seeded afresh: a kernel restored from a memory snapshot would
     otherwise draw the same numbers as every other one (see :mod:`.snapshot`).
     matplotlib draws with matplotlib-inline (figures become ``image/png``
@@ -333,15 +342,14 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     random.seed()
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     _log_comm_errors_to_console()
-    if location:
-        os.makedirs(location, exist_ok=True)
-        os.chdir(location)
     loop = asyncio.get_event_loop()
     protect(loop, current_policy())
     kernel = KernelApi(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
     threads.configure_blocking(run_sync, can_run_sync)  # waits that could not be awaited, under JSPI
     install_io(kernel)
     signal.signal(signal.SIGINT, kernel.on_interrupt_signal)
+    if location:
+        kernel.enter_folder(location)
     return kernel
 
 
