@@ -571,8 +571,15 @@ describe('a runtime prepared before its kernel (as a page prepares one while it 
       );
       expect(reply.status).toBe('ok');
       expect(streamText(events)).toBe('(3, 14)\n');
+      // The warm-up cell left no trace: this is cell 1, and the history has only the person's cells.
+      expect(reply.execution_count).toBe(1);
+      events.length = 0;
+      await node.call((r) => r.execute(executeContent('print(In, Out)'), header()));
+      expect(streamText(events)).toBe("['', 'import sys\\nprint(sys.version_info[:2])', 'print(In, Out)'] {}\n");
       const { times } = await node.call((r) => r.bootReport());
-      expect(Object.keys(times)).toEqual(expect.arrayContaining(['read lock files', 'import shell', 'start kernel']));
+      expect(Object.keys(times)).toEqual(
+        expect.arrayContaining(['read lock files', 'import shell', 'start kernel', 'warm up']),
+      );
       await expect(
         node.call((r) => r.prepare({ ...repoPaths(REPO), baseUrl: '/', pyodideUrl: '/elsewhere/', wheelsUrl: '/w/' })),
       ).rejects.toThrow(/prepared for other site options/);

@@ -256,6 +256,16 @@ function mountHostDirectory(pyodide: PyodideAPI, hostDirectory: string, location
   pyodide.mountNodeFS(target, hostDirectory);
 }
 
+/** The request header of the silent cell that warms the kernel up (see {@link Runtime.warmUp}). */
+const WARM_UP_HEADER: KernelMessage.IHeader = {
+  msg_id: 'sync-kernel-warm-up',
+  msg_type: 'execute_request',
+  session: 'sync-kernel',
+  username: 'sync-kernel',
+  date: new Date(0).toISOString(),
+  version: '5.3',
+};
+
 /** What {@link Runtime.prepare} leaves ready: the interpreter, with the kernel started. */
 interface PreparedInterpreter {
   pyodide: PyodideAPI;
@@ -286,6 +296,8 @@ export class Runtime implements IRuntime {
   private onStep: BootStepHandler = () => undefined;
   /** The start-up step running now, if any. */
   private stepInProgress: string | undefined;
+  /** While the kernel warms up, nothing it might say reaches the page. */
+  private muted = false;
   /** The cell being executed: the parent of events this side produces (package loading). */
   private parent: KernelMessage.IHeader | undefined;
   private lastHeaderJson = '';
@@ -360,7 +372,25 @@ export class Runtime implements IRuntime {
     // Started here, before the kernel's own steps: its set-up is the first Python code to run
     // after a restore, slow while the engine compiles it, and the same for every kernel.
     const kernel = await this.step('start kernel', async () => this.startKernel(module, options));
+    await this.step('warm up', () => this.warmUp());
     return { pyodide, kernel };
+  }
+
+  /**
+   * Run one silent cell that leaves no trace (no output, no history, no
+   * number), so that the code every cell goes through (IPython's, the
+   * codemod's) is compiled by the engine before a person's first cell: after
+   * a restore that first run is otherwise a good part of a second.
+   */
+  private async warmUp(): Promise<void> {
+    const content = { code: 'None', silent: true, store_history: false, user_expressions: {}, allow_stdin: false };
+    this.muted = true;
+    try {
+      await this.execute({ ...content, stop_on_error: false }, WARM_UP_HEADER);
+    } finally {
+      this.muted = false;
+      this.parent = undefined;
+    }
   }
 
   async execute(
@@ -828,6 +858,9 @@ export class Runtime implements IRuntime {
    * delivery is tracked and {@link delivered} waits for them before a reply.
    */
   private publish(event: RuntimeEvent, parentHeader = this.parent): void {
+    if (this.muted) {
+      return;
+    }
     const delivery: unknown = this.onEvent({ event, parentHeader });
     if (delivery instanceof Promise) {
       this.undelivered.add(delivery);
