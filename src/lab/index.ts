@@ -8,8 +8,9 @@
  * `packageBaseUrl` (see `settings.ts`).
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Notification, showErrorMessage } from '@jupyterlab/apputils';
+import { showErrorMessage } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
@@ -21,6 +22,7 @@ import type { StopAnswer, StopQuestion } from '../protocol';
 import { SyncKernel } from './kernel';
 import { PreparedWorker } from './prepared-worker';
 import { readSettings } from './settings';
+import { StartingStatus } from './starting-status';
 
 /**
  * The URL this extension's static assets are served from, as the bundler
@@ -47,12 +49,13 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
   description: `Registers the ${KERNEL_DISPLAY_NAME} kernel.`,
   autoStart: true,
   requires: [IKernelSpecs],
-  optional: [IKernelClient, IServiceWorkerManager],
+  optional: [IKernelClient, IServiceWorkerManager, IStatusBar],
   activate: (
     _app: JupyterFrontEnd,
     kernelSpecs: IKernelSpecs,
     kernelClient: IKernelClient | null,
     serviceWorkerManager: IServiceWorkerManager | null,
+    statusBar: IStatusBar | null,
   ): void => {
     const baseUrl = new URL(PageConfig.getBaseUrl(), window.location.href).href;
     const { settings, problems } = readSettings(
@@ -91,6 +94,8 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
     // before it takes over is not controlled, and cannot reach the files or answer Stop.
     const prepared =
       settings.prepare && navigator.serviceWorker?.controller ? new PreparedWorker(createWorker, site) : undefined;
+    const starting = new StartingStatus();
+    statusBar?.registerStatusItem(`${KERNEL_PLUGIN_ID}:starting`, { item: starting, align: 'left', rank: 10 });
     if (kernelClient) {
       routeInterrupts(kernelClient, running);
     } else {
@@ -130,10 +135,11 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             },
           };
         })();
-        const starting = showStarting();
+        const start = {};
+        starting.step(start);
         const kernel = new SyncKernel({
           ...options,
-          onBootStep: starting.step,
+          onBootStep: (step) => starting.step(start, step),
           createWorker: () => prepared?.take() ?? createWorker(),
           runtime,
         });
@@ -143,53 +149,25 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
             running.delete(kernel.id);
           }
         });
-        kernel.started.then(starting.done, (error: unknown) => {
-          starting.done();
-          if (!kernel.isDisposed) {
-            console.error(error);
-            const reason = error instanceof Error ? (error.cause ?? error.message) : error;
-            void showErrorMessage(
-              `${KERNEL_DISPLAY_NAME} could not start`,
-              `${String(reason)}\n\nReload the page to try again.`,
-            );
-          }
-        });
+        kernel.started.then(
+          () => starting.done(start),
+          (error: unknown) => {
+            starting.done(start);
+            if (!kernel.isDisposed) {
+              console.error(error);
+              const reason = error instanceof Error ? (error.cause ?? error.message) : error;
+              void showErrorMessage(
+                `${KERNEL_DISPLAY_NAME} could not start`,
+                `${String(reason)}\n\nReload the page to try again.`,
+              );
+            }
+          },
+        );
         return kernel;
       },
     });
   },
 };
-
-/**
- * Show a kernel's start as JupyterLab shows other long work: a notification
- * with a spinner that names the step in progress, gone when the kernel has
- * started. (The status bar says "Starting" meanwhile: the kernel tells it.)
- * The notification opens at the first step, not before: JupyterLab drops an
- * update that comes while it is still drawing a new one.
- */
-function showStarting(): { step: (step: string) => void; done: () => void } {
-  let id: string | undefined;
-  let over = false;
-  return {
-    step: (step) => {
-      const message = `${KERNEL_DISPLAY_NAME} is starting: ${step}…`;
-      if (over) {
-        return;
-      }
-      if (id === undefined) {
-        id = Notification.emit(message, 'in-progress', { autoClose: false });
-      } else {
-        Notification.update({ id, message, type: 'in-progress', autoClose: false });
-      }
-    },
-    done: () => {
-      over = true;
-      if (id !== undefined) {
-        Notification.dismiss(id);
-      }
-    },
-  };
-}
 
 /**
  * Make "Interrupt kernel" reach the running cell.

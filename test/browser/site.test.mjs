@@ -333,13 +333,11 @@ for (const jspi of [true, false]) {
       await v.page.goto(`${v.siteUrl}lab/index.html`);
       await v.page.locator('.jp-LauncherCard[data-category="Notebook"]', { hasText: 'Python (sync, Pyodide)' }).click();
       const nb = new Notebook(v.page);
-      // Said in the notebook's toolbar, the status bar, and a notification naming the step.
+      // Said in the notebook's toolbar, and in the status bar with the step it is at.
       await nb.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="starting"]').waitFor();
       await v.page.locator('.jp-StatusBar-Widget', { hasText: /Python \(sync, Pyodide\) \| Starting/ }).waitFor();
-      const toast = v.page.locator('.Toastify__toast', {
-        hasText: 'Python (sync, Pyodide) is starting: read lock files',
-      });
-      await toast.waitFor();
+      const step = v.page.locator('.jp-SyncKernel-StartingStatus');
+      await step.filter({ hasText: 'Python (sync, Pyodide) is starting: read lock files…' }).waitFor();
       const cell = await nb.typeAndRun('print("ran once the kernel had started")');
       await cell.locator('.jp-InputPrompt', { hasText: '[*]' }).waitFor();
       await v.screenshot(`kernel-starting-${mode}`);
@@ -347,7 +345,7 @@ for (const jspi of [true, false]) {
       await nb.waitForCell(cell);
       assert.equal((await cell.locator('.jp-InputPrompt').innerText()).trim(), '[1]:');
       assert.match(await cell.locator('.jp-OutputArea').innerText(), /^ran once the kernel had started$/m);
-      await v.page.locator('.Toastify__toast', { hasText: 'is starting' }).waitFor({ state: 'detached' });
+      await step.waitFor({ state: 'hidden' });
       await nb.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').waitFor();
     });
 
