@@ -19,7 +19,7 @@
  */
 import { gzipSync } from 'node:zlib';
 
-import { KERNEL_TIMEOUT, launchChromium, Notebook, serveSite, Visit } from '../test/browser/lite.mjs';
+import { KERNEL_TIMEOUT, launchChromium, serveSite, Visit } from '../test/browser/lite.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -94,27 +94,11 @@ async function firstVisit(browser, siteUrl, { jspi, snapshot }) {
     );
     const opened = Date.now();
     await visit.page.goto(`${siteUrl}lab/index.html`);
-    const card = visit.page.locator('.jp-LauncherCard[data-category="Notebook"]', {
-      hasText: 'Python (sync, Pyodide)',
-    });
-    await card.waitFor({ timeout: 4 * KERNEL_TIMEOUT });
-    const launcher = Date.now();
-    await visit.page.evaluate(() => {
-      window.__statuses = [];
-      new MutationObserver((records) => {
-        for (const record of records) {
-          window.__statuses.push(record.target.getAttribute('data-status'));
-        }
-      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
-    });
-    await card.click();
-    await visit.page.waitForFunction(() => window.__statuses.includes('starting'), null, {
-      timeout: 4 * KERNEL_TIMEOUT,
-    });
-    const cell = await new Notebook(visit.page).typeAndRun('print("first result")');
+    const { notebook, shown } = await visit.newNotebookFromLauncher({ timeout: 4 * KERNEL_TIMEOUT });
+    const cell = await notebook.typeAndRun('print("first result")');
     await cell.locator('.jp-OutputArea', { hasText: 'first result' }).waitFor({ timeout: 4 * KERNEL_TIMEOUT });
     const done = Date.now();
-    return { total: done - opened, launcher: launcher - opened, kernel: done - launcher, bytes: link.bytes };
+    return { total: done - opened, launcher: shown - opened, kernel: done - shown, bytes: link.bytes };
   } finally {
     await visit.close();
   }

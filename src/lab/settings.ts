@@ -104,24 +104,12 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
         break;
       }
       case 'transform':
-        if (typeof value === 'boolean') {
-          settings.transform = value;
-        } else {
-          problems.push(`transform must be true or false; got ${JSON.stringify(value)}, using true.`);
-        }
-        break;
       case 'snapshot':
-        if (typeof value === 'boolean') {
-          settings.snapshot = value;
-        } else {
-          problems.push(`snapshot must be true or false; got ${JSON.stringify(value)}, using true.`);
-        }
-        break;
       case 'prepare':
         if (typeof value === 'boolean') {
-          settings.prepare = value;
+          settings[key] = value;
         } else {
-          problems.push(`prepare must be true or false; got ${JSON.stringify(value)}, using true.`);
+          problems.push(`${key} must be true or false; got ${JSON.stringify(value)}, using true.`);
         }
         break;
       default:

@@ -186,6 +186,33 @@ export class Visit {
     return notebook;
   }
 
+  /**
+   * Click the launcher's card for a new notebook with our kernel, and wait until JupyterLab
+   * takes a cell: the notebook's kernel has said it is starting (it says so while the front end
+   * connects, and until its start is over, a second or more; JupyterLab drops a cell run before
+   * the notebook's session has a kernel). Resolves with the notebook and when the card showed
+   * (`Date.now()`); the page's `window.__clicked` is when it was clicked (`performance.now()`).
+   */
+  async newNotebookFromLauncher({ timeout = KERNEL_TIMEOUT } = {}) {
+    const card = this.page.locator('.jp-LauncherCard[data-category="Notebook"]', {
+      hasText: 'Python (sync, Pyodide)',
+    });
+    await card.waitFor({ timeout });
+    const shown = Date.now();
+    await this.page.evaluate(() => {
+      window.__statuses = [];
+      new MutationObserver((records) => {
+        for (const record of records) {
+          window.__statuses.push(record.target.getAttribute('data-status'));
+        }
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+      window.__clicked = performance.now();
+    });
+    await card.click();
+    await this.page.waitForFunction(() => window.__statuses.includes('starting'), null, { timeout });
+    return { notebook: new Notebook(this.page), shown };
+  }
+
   /** The kernel's Worker: the one whose script is our worker bundle. */
   kernelWorker() {
     return this.page.workers().find((worker) => /sync-kernel\.worker\.[0-9a-f]+\.js$/.test(worker.url()));

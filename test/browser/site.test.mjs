@@ -356,24 +356,8 @@ for (const jspi of [true, false]) {
        * kernel, a moment after the notebook shows, on desktop too; from then on, it is queued.)
        */
       const firstResult = async () => {
-        const card = v.page.locator('.jp-LauncherCard[data-category="Notebook"]', {
-          hasText: 'Python (sync, Pyodide)',
-        });
-        await card.waitFor();
-        await v.page.evaluate(() => {
-          window.__statuses = [];
-          new MutationObserver((records) => {
-            for (const record of records) {
-              window.__statuses.push(record.target.getAttribute('data-status'));
-            }
-          }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
-          window.__clicked = performance.now();
-        });
-        await card.click();
-        // Told while the front end connects, and kept until the start is over (a second or more).
-        await v.page.waitForFunction(() => window.__statuses.includes('starting'), null, { timeout: KERNEL_TIMEOUT });
-        const nb = new Notebook(v.page);
-        const cell = await nb.typeAndRun('print("first result")');
+        const { notebook } = await v.newNotebookFromLauncher();
+        const cell = await notebook.typeAndRun('print("first result")');
         await cell.locator('.jp-OutputArea', { hasText: 'first result' }).waitFor({ timeout: KERNEL_TIMEOUT });
         return v.page.evaluate(() => Math.round(performance.now() - window.__clicked));
       };
