@@ -109,6 +109,25 @@ export class Visit {
         await route.fulfill({ response, body: NO_JSPI_PRELUDE + (await response.text()) });
       });
     }
+    // Every page records the kernel statuses its notebooks show (see waitForKernelIdle).
+    await context.addInitScript(() => {
+      window.__statuses = [];
+      new MutationObserver((records) => {
+        for (const record of records) {
+          if (record.type === 'attributes') {
+            window.__statuses.push(record.target.getAttribute('data-status'));
+          }
+          for (const node of record.addedNodes) {
+            if (node instanceof Element) {
+              const marked = [node, ...node.querySelectorAll('[data-status]')].filter((e) =>
+                e.hasAttribute('data-status'),
+              );
+              window.__statuses.push(...marked.map((e) => e.getAttribute('data-status')));
+            }
+          }
+        }
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    });
     await visit.newPage();
     return visit;
   }
@@ -201,11 +220,6 @@ export class Visit {
     const shown = Date.now();
     await this.page.evaluate(() => {
       window.__statuses = [];
-      new MutationObserver((records) => {
-        for (const record of records) {
-          window.__statuses.push(record.target.getAttribute('data-status'));
-        }
-      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
       window.__clicked = performance.now();
     });
     await card.click();
@@ -237,10 +251,19 @@ export class Notebook {
     this.codeCells = this.panel.locator('.jp-CodeCell');
   }
 
-  /** Wait until the kernel is idle; fail at once, with its reason, if it cannot start. */
+  /**
+   * Wait until the kernel is idle; fail at once, with its reason, if it cannot start. JupyterLab
+   * shows "idle" for a moment before the notebook's session has a kernel (a cell run then is
+   * dropped), so first wait for the kernel to have said it is starting, which it does from the
+   * moment it is there until its start is over.
+   */
   async waitForKernelIdle() {
     const idle = this.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]');
     const failed = this.page.locator('.jp-Dialog', { hasText: 'could not start' });
+    const there = this.page.waitForFunction(() => window.__statuses.includes('starting'), null, {
+      timeout: KERNEL_TIMEOUT,
+    });
+    await Promise.race([there, failed.waitFor({ timeout: KERNEL_TIMEOUT })]).catch(() => undefined);
     await idle.or(failed).first().waitFor({ timeout: KERNEL_TIMEOUT });
     if (await failed.isVisible()) {
       throw new Error(`the kernel did not start: ${await failed.innerText()}`);
