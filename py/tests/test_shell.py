@@ -289,6 +289,22 @@ def test_sigint_while_the_cell_awaits_cancels_it_there(harness: Harness) -> None
     assert harness.run("1 + 1")[0]["status"] == "ok"
 
 
+def test_sigint_between_the_cells_statements_stops_the_next_one_at_its_line(harness: Harness) -> None:
+    # IPython runs a cell's statements one by one; a SIGINT can land in its code between two of
+    # them (found as a rare hang: then cancelling the cell's task stops nothing, as the next
+    # statement, a loop that never awaits, never reaches an await).
+    assert harness.kernel is not None
+    kernel = harness.kernel
+    kernel.shell.push({"between_statements": lambda: kernel.on_interrupt_signal(signal.SIGINT, None)})
+    reply, events = harness.run("print('first')\nbetween_statements()\nn = 0\nwhile n < 10**6:\n    n += 1")
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert stream_text(events) == "first\n"
+    assert re.search(r"-+> 3 ", plain(reply["traceback"])), plain(reply["traceback"])
+    assert harness.run("n")[1][-1].content["ename"] == "NameError", "the loop's statement never ran"
+    reply, events = harness.run("print('next cell')")
+    assert reply["status"] == "ok" and stream_text(events) == "next cell\n", "nothing is left for the next cell"
+
+
 def test_sigint_with_no_cell_running_is_dropped(harness: Harness) -> None:
     assert harness.kernel is not None
     harness.kernel.on_interrupt_signal(signal.SIGINT, None)

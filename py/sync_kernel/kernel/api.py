@@ -102,6 +102,7 @@ class KernelApi:
         content = json.loads(request)
         shell = self.shell
         shell.interrupt_requested = False
+        shell.interrupt_pending = False
         self._signalled = None
         shell.input_hook.allowed = bool(content.get("allow_stdin", True))
         silent = bool(content.get("silent", False))
@@ -272,11 +273,18 @@ class KernelApi:
                 raise KeyboardInterrupt
             return
         self._signalled = task
-        if in_cell_code(frame) and (_current_task() is task or threads.in_thread()):
+        in_cell_task = _current_task() is task
+        if in_cell_code(frame) and (in_cell_task or threads.in_thread()):
             # In the cell's code, or in a thread's first step, which runs inside its `start()`
             # there: the cell stops at its line, and so do the other threads.
             threads.cancel_all()
             raise KeyboardInterrupt
+        if in_cell_task and not threads.in_thread():
+            # In the shell's own code around the cell's statements (IPython runs them one by one):
+            # the next statement stops at its line instead, which may never await.
+            threads.cancel_all()
+            self.shell.interrupt_pending = True
+            return
         self._cancel(task)
         if threads.in_thread():  # a thread (a task) that computes without waiting: it ends here
             raise KeyboardInterrupt

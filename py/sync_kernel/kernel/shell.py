@@ -125,6 +125,8 @@ class SyncShell(InteractiveShell):
         self.last_transform: CellTransform | None = None
         #: Set by the kernel when it cancels the running cell on an interrupt.
         self.interrupt_requested = False
+        #: Set by the kernel when an interrupt came between the cell's statements (see run_code).
+        self.interrupt_pending = False
         #: The ``error`` content of the last traceback shown (for the execute reply).
         self.last_error: dict[str, Any] | None = None
         self.input_hook = InputHook(self._request_input)
@@ -234,6 +236,16 @@ class SyncShell(InteractiveShell):
         value.__traceback__ = tb
         super().showtraceback((etype, value, tb), filename, tb_offset, exception_only, running_compiled_code)
 
+    async def run_code(
+        self, code_obj: types.CodeType, result: ExecutionResult | None = None, *, async_: bool = False
+    ) -> bool:
+        """Run one of the cell's statements; an interrupt that came between statements (see
+        ``KernelApi.on_interrupt_signal``) stops the cell here, at this statement's line."""
+        if self.interrupt_pending:
+            self.interrupt_pending = False
+            code_obj, async_ = _raise_keyboard_interrupt_at(code_obj), False
+        return await super().run_code(code_obj, result, async_=async_)  # type: ignore[no-any-return]
+
     def show_interrupted(self) -> None:
         """Report a cell cancelled where no user frame was running."""
         self._showtraceback(KeyboardInterrupt, KeyboardInterrupt(), ["KeyboardInterrupt"])
@@ -280,3 +292,11 @@ def _is_internal(filename: str, internal_dirs: tuple[str, ...]) -> bool:
     except (OSError, ValueError):
         return False
     return any(resolved.startswith(directory + "/") for directory in internal_dirs)
+
+
+def _raise_keyboard_interrupt_at(code: types.CodeType) -> types.CodeType:
+    """Code that raises ``KeyboardInterrupt`` at the first line of ``code``, in its file (so the
+    traceback shows the cell's line, as a Stop there shows it)."""
+    # A module's code starts at line 1 whatever its statement's line: take its instructions' first.
+    line = min((line for *_, line in code.co_lines() if line), default=1)
+    return compile("\n" * (line - 1) + "raise KeyboardInterrupt", code.co_filename, "exec")
