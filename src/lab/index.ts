@@ -49,13 +49,12 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
   description: `Registers the ${KERNEL_DISPLAY_NAME} kernel.`,
   autoStart: true,
   requires: [IKernelSpecs],
-  optional: [IKernelClient, IServiceWorkerManager, IStatusBar],
+  optional: [IKernelClient, IServiceWorkerManager],
   activate: (
     _app: JupyterFrontEnd,
     kernelSpecs: IKernelSpecs,
     kernelClient: IKernelClient | null,
     serviceWorkerManager: IServiceWorkerManager | null,
-    statusBar: IStatusBar | null,
   ): void => {
     const baseUrl = new URL(PageConfig.getBaseUrl(), window.location.href).href;
     const { settings, problems } = readSettings(
@@ -94,8 +93,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
     // before it takes over is not controlled, and cannot reach the files or answer Stop.
     const prepared =
       settings.prepare && navigator.serviceWorker?.controller ? new PreparedWorker(createWorker, site) : undefined;
-    const starting = new StartingStatus();
-    statusBar?.registerStatusItem(`${KERNEL_PLUGIN_ID}:starting`, { item: starting, align: 'left', rank: 10 });
+    const starting = startingStatus();
     if (kernelClient) {
       routeInterrupts(kernelClient, running);
     } else {
@@ -188,7 +186,30 @@ function routeInterrupts(client: IKernelClient, running: Map<string, SyncKernel>
   };
 }
 
-const plugins: JupyterFrontEndPlugin<void>[] = [kernelPlugin];
+/**
+ * The status bar item that names the start-up step of starting kernels. Its own plugin, so that
+ * waiting for the status bar does not delay the kernel plugin (which must catch the service
+ * worker's early rejection, see above).
+ */
+const startingStatusPlugin: JupyterFrontEndPlugin<void> = {
+  id: `${KERNEL_PLUGIN_ID}-starting-status`,
+  description: `Shows the start-up step of ${KERNEL_DISPLAY_NAME} kernels in the status bar.`,
+  autoStart: true,
+  requires: [IStatusBar],
+  activate: (_app: JupyterFrontEnd, statusBar: IStatusBar): void => {
+    statusBar.registerStatusItem(`${KERNEL_PLUGIN_ID}:starting`, { item: startingStatus(), align: 'left', rank: 10 });
+  },
+};
+
+let sharedStartingStatus: StartingStatus | undefined;
+
+/** The one status item both plugins use (made on first use: a widget needs the page). */
+function startingStatus(): StartingStatus {
+  sharedStartingStatus ??= new StartingStatus();
+  return sharedStartingStatus;
+}
+
+const plugins: JupyterFrontEndPlugin<void>[] = [kernelPlugin, startingStatusPlugin];
 
 export default plugins;
 export { SyncKernel } from './kernel';
