@@ -791,7 +791,6 @@ export class Runtime implements IRuntime {
     return this.kernel;
   }
 
-  /** Run one named boot step, timing it; a failure becomes a {@link BootError} naming it. */
   /** Tell the page a step begins; a page that cannot hear it (its tab went away) must not fail the start. */
   private tellStep(name: string): void {
     try {
@@ -801,6 +800,7 @@ export class Runtime implements IRuntime {
     }
   }
 
+  /** Run one named boot step, timing it; a failure becomes a {@link BootError} naming it. */
   private async step<T>(name: string, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     this.stepInProgress = name;
