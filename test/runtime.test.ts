@@ -264,6 +264,29 @@ describe('the standard library', () => {
 });
 
 describe('the event loop and the engine', () => {
+  test('interrupt stops a time.sleep the codemod kept as written (in a lambda), with JSPI and without', async () => {
+    kernel.onEvent = (e) => {
+      if (e.msgType === 'stream') {
+        void kernel.runtime.interrupt();
+      }
+    };
+    const started = Date.now();
+    const { reply, events } = await kernel.run(
+      'import time\nprint("start", flush=True)\nlist(map(lambda s: time.sleep(s), [20]))\nprint("never")',
+    );
+    kernel.onEvent = undefined;
+    if (reply.ename !== 'KeyboardInterrupt') console.log(reply.ename, reply.evalue, plain(reply.traceback));
+    expect(Date.now() - started).toBeLessThan(15000);
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    // Stop may land in the print of line 2 or anywhere after it.
+    expect(plain(reply.traceback)).toMatch(/-+> [23] /);
+    expect(streamText(events)).toBe('start\n');
+    const next = await kernel.run(
+      't = time.monotonic()\nlist(map(time.sleep, [0.2]))\nprint(time.monotonic() - t >= 0.2)',
+    );
+    expect(streamText(next.events)).toBe('True\n');
+  });
+
   test('interrupt stops an awaited cell and the next cell runs', async () => {
     kernel.onEvent = (e) => {
       if (e.msgType === 'stream') {
@@ -324,6 +347,43 @@ describe('the event loop and the engine', () => {
   test('cells run where stack switching works exactly when the engine has JSPI', async () => {
     const { events } = await kernel.run('from pyodide.ffi import can_run_sync\nprint(can_run_sync())');
     expect(streamText(events)).toBe(JSPI ? 'True\n' : 'False\n');
+  });
+
+  test('an asyncio.run the codemod kept as written runs to its end, with JSPI and without', async () => {
+    // In a lambda handed to map nothing can await: the call stays, and must not fail as on a running loop.
+    const { reply, events } = await kernel.run(
+      [
+        'import asyncio',
+        'async def twice(n):',
+        '    await asyncio.sleep(0.01)',
+        '    return 2 * n',
+        'print(list(map(lambda n: asyncio.run(twice(n)), [1, 2, 3])))',
+      ].join('\n'),
+    );
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe('[2, 4, 6]\n');
+    await kernel.run('%transform off');
+    const raw = await kernel.run('print(asyncio.run(twice(5)))');
+    await kernel.run('%transform on');
+    expect(raw.reply.status).toBe('ok');
+    expect(streamText(raw.events)).toBe('10\n');
+
+    // Stop ends a long wait inside it, and the kernel's loop goes on.
+    kernel.onEvent = (e) => {
+      if (e.msgType === 'stream') {
+        void kernel.runtime.interrupt();
+      }
+    };
+    const started = Date.now();
+    const stopped = await kernel.run(
+      'print("start", flush=True)\nlist(map(lambda _: asyncio.run(asyncio.sleep(20)), [0]))',
+    );
+    kernel.onEvent = undefined;
+    expect(Date.now() - started).toBeLessThan(15000);
+    expect(stopped.reply.ename).toBe('KeyboardInterrupt');
+    expect(plain(stopped.reply.traceback)).toMatch(/-+> [12] /);
+    const after = await kernel.run('await asyncio.sleep(0.01)\nprint(list(map(lambda n: asyncio.run(twice(n)), [4])))');
+    expect(streamText(after.events)).toBe('[8]\n');
   });
 
   test('an input() the codemod could not rewrite waits with JSPI and says why without it', async () => {

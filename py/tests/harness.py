@@ -20,13 +20,13 @@ import inspect
 import io
 import sys
 import textwrap
-import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import sync_kernel
+from sync_kernel.codemod import blocking_run
 from sync_kernel.codemod.session import TransformResult
 
 INPUT_HOOK = "__input__"
@@ -120,37 +120,6 @@ def _blocking_input(answers: _Answers) -> Iterator[None]:
         builtins.input, getpass.getpass = saved
 
 
-class _SleepingSelector:
-    """Enough of a selector for an event loop that only has timers and ready callbacks."""
-
-    def select(self, timeout: float | None) -> list:
-        if timeout:
-            time.sleep(timeout)
-        return []
-
-    def close(self) -> None:
-        pass
-
-
-class PrivateLoop(asyncio.BaseEventLoop):
-    """A standalone event loop, for running rewritten cells where ``asyncio.run`` cannot nest.
-
-    Inside Pyodide the test session itself runs on the WebLoop, and without stack
-    switching a second ``asyncio.run`` cannot block on it; this loop runs the cells
-    to completion on its own, sleeping between timers.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._selector = _SleepingSelector()
-
-    def _process_events(self, event_list: list) -> None:
-        pass
-
-    def _write_to_self(self) -> None:
-        pass
-
-
 @contextlib.contextmanager
 def desktop_asyncio() -> Iterator[None]:
     """Make ``asyncio`` behave as on desktop Python while the block runs.
@@ -169,7 +138,7 @@ def desktop_asyncio() -> Iterator[None]:
         """New loops are private ones (the private base class: the public one is deprecated in 3.14)."""
 
         def new_event_loop(self) -> asyncio.AbstractEventLoop:
-            return PrivateLoop()
+            return blocking_run.PrivateLoop()
 
     outer = asyncio.events._get_running_loop()
     outer_task = asyncio.tasks._swap_current_task(outer, None) if outer is not None else None
@@ -226,6 +195,7 @@ def run_rewritten(
     results: list[TransformResult] = []
 
     async def main() -> None:
+        blocking_run.install()  # as the kernel does when it starts (here ``desktop_asyncio`` swapped asyncio.run)
         for index, cell in enumerate(cells):
             result = session.transform(cell, namespace if use_namespace else None)
             results.append(result)

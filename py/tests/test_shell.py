@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
 from kernel_harness import Event, Harness, make_harness, plain, stream_text
 from sync_kernel.codemod.notes import NOTES_MIME_TYPE, Note
@@ -539,3 +542,45 @@ def test_cell_magic_knows_what_earlier_cells_converted(harness: Harness) -> None
     # The preview changed nothing: the next cell is rewritten (and runs) as usual.
     _, events = harness.run("print(work())")
     assert stream_text(events) == "1\n"
+
+
+def test_sigint_in_an_asyncio_run_the_codemod_kept_stops_the_cell_at_its_line(harness: Harness) -> None:
+    # A kept `asyncio.run` runs on a private loop below the cell's frame: the cell's task has
+    # stepped out of the kernel's loop meanwhile, yet the signal lands in the cell's code.
+    assert harness.kernel is not None
+    kernel = harness.kernel
+    kernel.shell.push({"signal_here": lambda: kernel.on_interrupt_signal(signal.SIGINT, sys._getframe(1))})
+    reply, events = harness.run(
+        "import asyncio\nasync def main():\n    await asyncio.sleep(0.01)\n    signal_here()\n    await asyncio.sleep(20)\n"
+        "print('start')\nlist(map(lambda _: asyncio.run(main()), [0]))\nprint('never')"
+    )
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert stream_text(events) == "start\n"
+    assert re.search(r"-+> 7 list\(map", plain(reply["traceback"])), plain(reply["traceback"])
+    reply, events = harness.run("print(list(map(lambda _: asyncio.run(asyncio.sleep(0, 'again')), [0])))")
+    assert stream_text(events) == "['again']\n", reply
+
+
+def test_sigint_in_ipythons_run_code_just_before_the_statement_stops_it_at_its_first_frame(harness: Harness) -> None:
+    # The window the between-statements check cannot see: IPython's run_code has begun (it reads
+    # `user_ns` for exec) when the signal lands. The statement must not run on (a loop would not stop).
+    assert harness.kernel is not None
+    shell = harness.kernel.shell
+    shell.interrupt_next_statement()
+    statement = compile("n = 0\nwhile True:\n    n += 1", "<cell>", "exec")
+    asyncio.run(InteractiveShell.run_code(shell, statement))  # IPython's own, past the check in ours
+    assert shell.last_error is not None and shell.last_error["ename"] == "KeyboardInterrupt"
+    assert "n" not in shell.user_ns
+    assert sys.gettrace() is None, "disarmed once it fired"
+    reply, events = harness.run("print('next cell')")
+    assert reply["status"] == "ok" and stream_text(events) == "next cell\n"
+
+
+def test_an_interrupt_armed_after_the_last_statement_does_not_reach_the_next_cell(harness: Harness) -> None:
+    assert harness.kernel is not None
+    kernel = harness.kernel
+    kernel.shell.push({"after_last": lambda: kernel.shell.interrupt_next_statement()})
+    harness.run("after_last()")
+    assert sys.gettrace() is None
+    reply, events = harness.run("print('next cell')")
+    assert reply["status"] == "ok" and stream_text(events) == "next cell\n"

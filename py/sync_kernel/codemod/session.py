@@ -20,6 +20,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import blocking_run
 from .collect import Collected, Collector
 from .evaluate import Evaluator
 from .memory import Memory
@@ -88,7 +89,11 @@ class Session:
             self.memory.harvest(namespace, consume=False)
 
     def install(self, namespace: MutableMapping[str, Any]) -> None:
-        """Put what rewritten code needs into ``namespace`` (``transform`` does this itself)."""
+        """Put what rewritten code needs into ``namespace`` (``transform`` does this itself).
+
+        Also makes ``asyncio.run`` block where it was kept as written (see :mod:`.blocking_run`).
+        """
+        blocking_run.install()
         namespace[ASYNCIO_NAME] = asyncio
         namespace[SUPPORT_NAME] = self.support
 

@@ -34,14 +34,16 @@ import os
 import random
 import signal
 import sys
+import time
 import types
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from .. import threads
+from ..codemod import blocking_run
 from .comms import decode_buffers, install_comms
 from .inputs import Blocking
-from .interrupts import in_cell_code
+from .interrupts import in_cell_code, interruptible_sleep
 from .loopguard import current_policy, protect
 from .outputs import Emit, Outputs
 from .shell import SyncShell
@@ -102,7 +104,7 @@ class KernelApi:
         content = json.loads(request)
         shell = self.shell
         shell.interrupt_requested = False
-        shell.interrupt_pending = False
+        shell.disarm_interrupt()
         self._signalled = None
         shell.input_hook.allowed = bool(content.get("allow_stdin", True))
         silent = bool(content.get("silent", False))
@@ -130,6 +132,7 @@ class KernelApi:
 
     def _reply(self, task: asyncio.Task[Any], content: dict[str, Any]) -> str:
         shell = self.shell
+        shell.disarm_interrupt()  # an interrupt that came after the cell's last statement is dropped
         if task.cancelled():
             self.outputs.flush()
             shell.show_interrupted()
@@ -252,7 +255,9 @@ class KernelApi:
             return False
         if self._signalled is task:
             self._signalled = None
-            return False
+            if not blocking_run.waits_through_run_sync(task):
+                return False
+            # The signal was handled, yet the cell now waits through run_sync (JSPI), where only this reaches it.
         self._cancel(task)
         return True
 
@@ -273,7 +278,12 @@ class KernelApi:
                 raise KeyboardInterrupt
             return
         self._signalled = task
-        in_cell_task = _current_task() is task
+        # The cell's task may have stepped out for a private `asyncio.run` it called: its code still runs.
+        in_cell_task = _current_task() is task or blocking_run.stepped_out_of(task)
+        if blocking_run.waits_through_run_sync(task):
+            # Raising here could land in run_sync's own conversions: cancel the wait, which raises in the cell.
+            self._cancel(task)
+            return
         if in_cell_code(frame) and (in_cell_task or threads.in_thread()):
             # In the cell's code, or in a thread's first step, which runs inside its `start()`
             # there: the cell stops at its line, and so do the other threads.
@@ -283,7 +293,7 @@ class KernelApi:
             # In the shell's own code around the cell's statements (IPython runs them one by one):
             # the next statement stops at its line instead, which may never await.
             threads.cancel_all()
-            self.shell.interrupt_pending = True
+            self.shell.interrupt_next_statement()
             return
         self._cancel(task)
         if threads.in_thread():  # a thread (a task) that computes without waiting: it ends here
@@ -293,6 +303,8 @@ class KernelApi:
         self.shell.interrupt_requested = True
         self.shell.input_hook.cancel()
         threads.cancel_all()  # Stop stops the threads (tasks) cells started, too
+        if task in blocking_run.cancel_waits():
+            return  # the cell waits through run_sync (JSPI): CancelledError comes in its code, at its line
         task.cancel()
 
     # -- helpers --------------------------------------------------------------
@@ -354,6 +366,8 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     protect(loop, current_policy())
     kernel = KernelApi(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
     threads.configure_blocking(run_sync, can_run_sync)  # waits that could not be awaited, under JSPI
+    blocking_run.install()  # an asyncio.run left as written runs to its end, with JSPI or without
+    time.sleep = interruptible_sleep(time.sleep, can_run_sync)  # a time.sleep left as written heeds Stop
     install_io(kernel)
     signal.signal(signal.SIGINT, kernel.on_interrupt_signal)
     if location:

@@ -20,9 +20,18 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import math
+import numbers
+import time
 import types
+from collections.abc import Callable
+from typing import Any
 
 from IPython.core.interactiveshell import InteractiveShell
+
+from ..codemod import blocking_run
 
 #: The code of IPython's ``run_code``, which runs a cell's code under a bare ``except:``.
 _RUN_CODE = InteractiveShell.run_code.__code__
@@ -40,3 +49,32 @@ def in_cell_code(frame: types.FrameType | None) -> bool:
             return frame.f_code.co_name == "<module>"
         frame = caller
     return False
+
+
+#: Longest single sleep of :func:`interruptible_sleep`: a Stop is seen between slices.
+SLEEP_SLICE = 0.05
+
+
+def interruptible_sleep(sleep: Callable[[float], None], can_switch: Callable[[], bool]) -> Callable[[Any], None]:
+    """``time.sleep`` that Stop can end, for the calls the codemod kept as written.
+
+    Without JSPI, Pyodide's ``time.sleep`` waits in one piece and Python sees no
+    signal until it returns, so Stop would wait for the whole sleep: this one sleeps
+    in slices of :data:`SLEEP_SLICE`. With JSPI (``can_switch()``) it waits for
+    ``asyncio.sleep`` through ``run_sync`` as a task Stop cancels. What ``time.sleep``
+    refuses (negative, NaN, not a real number) goes to ``sleep`` itself.
+    """
+
+    @functools.wraps(sleep)
+    def interruptible(seconds: Any) -> None:
+        length = float(seconds) if isinstance(seconds, numbers.Real) else math.nan
+        if not length >= 0:
+            return sleep(seconds)
+        if can_switch():
+            return blocking_run.wait_through_run_sync(asyncio.sleep(length))
+        deadline = time.monotonic() + length
+        while (remaining := deadline - time.monotonic()) > 0:
+            sleep(min(remaining, SLEEP_SLICE))
+        return None
+
+    return interruptible

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import linecache
 import re
+import sys
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ from ..codemod.session import Session
 from .code_magics import CodeMagics
 from .display import KernelDisplayHook, KernelDisplayPublisher
 from .inputs import Blocking, InputHook, blocking_getpass, blocking_input
+from .interrupts import in_cell_code
 from .magics import TransformMagics
 from .outputs import Outputs
 from .pip import Pip, PipMagics
@@ -242,9 +244,28 @@ class SyncShell(InteractiveShell):
         """Run one of the cell's statements; an interrupt that came between statements (see
         ``KernelApi.on_interrupt_signal``) stops the cell here, at this statement's line."""
         if self.interrupt_pending:
-            self.interrupt_pending = False
+            self.disarm_interrupt()
             code_obj, async_ = _raise_keyboard_interrupt_at(code_obj), False
         return await super().run_code(code_obj, result, async_=async_)  # type: ignore[no-any-return]
+
+    def interrupt_next_statement(self) -> None:
+        """An interrupt came in the shell's own code around the cell's statements: stop the cell
+        at its next statement (:meth:`run_code`) or, if that has begun, in its next frame of cell code."""
+        self.interrupt_pending = True
+        if sys.gettrace() is None:  # never over a debugger's tracer
+            # IPython's run_code may be past the check above, about to run the statement.
+            sys.settrace(self._interrupt_in_cell_code)
+
+    def disarm_interrupt(self) -> None:
+        self.interrupt_pending = False
+        if sys.gettrace() == self._interrupt_in_cell_code:
+            sys.settrace(None)
+
+    def _interrupt_in_cell_code(self, frame: types.FrameType, event: str, arg: Any) -> None:
+        if event == "call" and in_cell_code(frame):
+            self.disarm_interrupt()
+            raise KeyboardInterrupt
+        return None
 
     def show_interrupted(self) -> None:
         """Report a cell cancelled where no user frame was running."""
