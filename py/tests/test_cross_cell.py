@@ -377,3 +377,71 @@ def test_a_function_an_earlier_cell_calls_before_it_exists_stays_blocking():
     )
     assert "async def fetch" not in outcome.results[1].code
     assert any("an earlier cell defined" in note.message for note in outcome.results[1].notes)
+
+
+def test_a_function_earlier_code_awaits_stays_async_when_a_later_cell_redefines_it_without_a_wait():
+    # The common edit-and-rerun: `pause` loses its sleep, `run` (compiled awaiting it) is not re-run.
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def pause(seconds):
+            time.sleep(seconds)
+        def run(steps):
+            for step in range(steps):
+                pause(0.001)
+                print("step", step)
+        """,
+        """
+        def pause(seconds):
+            print("no pause", seconds)
+        """,
+        """
+        run(2)
+        print(sorted([2, 1], key=lambda k: pause(k) or k))
+        """,
+    )
+    assert outcome.results[1].code.startswith("async def pause(seconds):")
+    (note,) = outcome.results[1].notes
+    assert note.message == "`pause` is async because `run`, which an earlier cell defined, awaits it"
+    assert outcome.stdout.count("no pause 0.001") == 2
+
+
+def test_methods_of_a_class_an_earlier_cells_code_uses_before_it_exists_stay_blocking():
+    # `ping` was compiled calling `Robot().run(k)` without `await`: a later `Robot` whose methods
+    # sleep must keep them blocking, or `ping` would get a coroutine.
+    outcome = assert_same_behaviour(
+        """
+        import asyncio, time
+        async def ping(k):
+            return Robot().run(k) + 1
+        """,
+        """
+        class Robot:
+            def step(self, k):
+                time.sleep(0.001)
+                return k + 1
+            def run(self, k):
+                return self.step(k) * 2
+        print("ran", asyncio.run(ping(1)))
+        """,
+    )
+    assert "async def" not in outcome.results[1].code
+    assert any("which `ping` (defined by an earlier cell) uses" in note.message for note in outcome.results[1].notes)
+    assert outcome.stdout == "ran 5\n"
+
+
+def test_a_lambda_of_an_earlier_cell_keeps_what_it_calls_blocking():
+    outcome = assert_same_behaviour(
+        """
+        twice = lambda v: fetch(v) * 2
+        """,
+        """
+        import time
+        def fetch(k):
+            time.sleep(0.001)
+            return k + 1
+        print(twice(2), sorted([3, 1], key=fetch))
+        """,
+    )
+    assert "async def fetch" not in outcome.results[1].code
+    assert any("by `<lambda>`, which an earlier cell defined" in note.message for note in outcome.results[1].notes)

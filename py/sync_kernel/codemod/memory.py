@@ -127,6 +127,9 @@ class Memory:
         #: Module-level names that functions of earlier cells call without ``await``, with the first
         #: such caller: a function later defined under one of these names must stay blocking.
         self.called_without_await: dict[str, str] = {}
+        #: Module-level names that converted functions of earlier cells call with ``await``, with
+        #: the first such caller: a function later defined under one of these names must be async.
+        self.awaited_by_earlier: dict[str, str] = {}
         #: Names whose defs or classes are not yet matched to live objects.
         self.pending: dict[str, Ref] = {}
         self._runner_types: tuple[type, ...] = (asyncio.Runner,) if hasattr(asyncio, "Runner") else ()
@@ -208,6 +211,7 @@ class Memory:
         untracked: Set[str] = frozenset(),
         set_elsewhere: Set[str] = frozenset(),
         called_without_await: Mapping[str, str] | None = None,
+        awaited: Mapping[str, str] | None = None,
     ) -> None:
         """Record what a cell bound at module level (``bound``) and the classes it defined.
 
@@ -215,11 +219,14 @@ class Memory:
         they hold nothing the codemod tracks, but they are bound (or deleted).
         ``set_elsewhere`` names are declared ``global`` in its functions: any
         later call may rebind them. ``called_without_await`` maps module-level
-        names its functions call (not awaited) to a caller.
+        names its functions call (not awaited) to a caller, ``awaited`` those
+        its converted functions await.
         """
         self.set_elsewhere |= set_elsewhere
         for name, caller in (called_without_await or {}).items():
             self.called_without_await.setdefault(name, caller)
+        for name, caller in (awaited or {}).items():
+            self.awaited_by_earlier.setdefault(name, caller)
         if poisoned:
             self.names = {name: values | ONLY_UNKNOWN for name, values in self.names.items()}
         for name in untracked:

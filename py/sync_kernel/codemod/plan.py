@@ -129,6 +129,8 @@ class Plan:
     kept: list[Kept] = field(default_factory=list)
     #: Imports of ``threading``, ``queue``, ... to take from :mod:`sync_kernel.threads` instead.
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
+    #: Converted functions that are async only because earlier cells' code awaits them (with a caller).
+    awaited_earlier: dict[FunctionRef, str] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -203,6 +205,7 @@ class Planner:
         live: bool = False,
         called_earlier: Mapping[str, str] | None = None,
         threads: bool = False,
+        awaited_earlier: Mapping[str, str] | None = None,
     ) -> None:
         self.c = collected
         self._callees: dict[int, Values] = {}
@@ -210,6 +213,10 @@ class Planner:
         self.threads = threads
         #: Module-level names earlier cells' functions call without ``await`` (with a caller).
         self.called_earlier = called_earlier or {}
+        #: Module-level names earlier cells' converted functions call with ``await`` (with a caller).
+        self.awaited_earlier = awaited_earlier or {}
+        #: This cell's functions made async only because of those awaits.
+        self.forced_by_earlier: dict[FunctionRef, str] = {}
         self.ev = evaluator
         #: The live namespace is known, so functions of this cell can be recognised at run time.
         self.live = live
@@ -544,6 +551,9 @@ class Planner:
         for ref in plan.converted:
             ref.converted = True
             ref.generator = ref in self.c.generators
+            caller = self.forced_by_earlier.get(self.family(ref))
+            if caller is not None and not self._waits_otherwise(ref, async_set, blocking, calls_in):
+                plan.awaited_earlier[ref] = caller
         for root, site in calls_in:
             if root not in async_set or site.awaited or id(site.node) in run_arguments:
                 continue
@@ -560,6 +570,19 @@ class Planner:
             if target:
                 plan.kept.append(Kept(load.node, f"{target} is passed on as a value, so it stays blocking"))
         return plan
+
+    def _waits_otherwise(
+        self,
+        ref: FunctionRef,
+        async_set: set[FunctionRef],
+        blocking: list[Blocking],
+        calls_in: list[tuple[FunctionRef, CallSite]],
+    ) -> bool:
+        """Whether ``ref`` waits on its own (a blocking call or an async callee in its body)."""
+        for item in blocking:
+            if item.site.host.function is ref:
+                return True
+        return any(root in async_set and site.host.function is ref for root, site in calls_in)
 
     def _plan_prior_uses(
         self,
@@ -660,6 +683,10 @@ class Planner:
             if ref.cls is None and "." not in ref.qualname and ref.name in self.called_earlier:
                 caller = self.called_earlier[ref.name]
                 return f"is called without `await` by `{caller}`, which an earlier cell defined"
+            if ref.cls is not None and "." not in ref.cls.qualname and ref.cls.name in self.called_earlier:
+                # Earlier code may make instances of the class and call any of their methods.
+                caller = self.called_earlier[ref.cls.name]
+                return f"is a method of `{ref.cls.name}`, which `{caller}` (defined by an earlier cell) uses"
         return None
 
     def _settle(
@@ -683,6 +710,13 @@ class Planner:
             host = item.site.host
             if host.kind == "function" and host.function is not None and not host.function.user_async:
                 wants.add(self.family(host.function))
+        for root in roots:
+            # Earlier code was compiled awaiting this name: a new function under it must be async too.
+            if root in self.local and root.cls is None and "." not in root.qualname and root not in wants:
+                awaiting = self.awaited_earlier.get(root.name)
+                if awaiting is not None and not root.user_async:
+                    wants.add(root)
+                    self.forced_by_earlier[root] = awaiting
 
         for _ in range(MAX_ROUNDS):
             async_set = set(forced) | {root for root in wants if root not in self.blocked}

@@ -198,14 +198,13 @@ class Rewriter:
         for ref in plan.converted:
             assert ref.node is not None
             start = self.src.start(ref.node)
-            self.groups.append(
-                _Group(
-                    ref.node,
-                    "async-def",
-                    f"`{ref.name}` now waits without blocking, so it is async",
-                    [Edit(start, start, "async ")],
-                )
+            caller = plan.awaited_earlier.get(ref)
+            message = (
+                f"`{ref.name}` now waits without blocking, so it is async"
+                if caller is None
+                else f"`{ref.name}` is async because `{caller}`, which an earlier cell defined, awaits it"
             )
+            self.groups.append(_Group(ref.node, "async-def", message, [Edit(start, start, "async ")]))
         for item in plan.rewrites:
             message = _MESSAGES.get(item.target, _MESSAGES[item.kind])
             before = None

@@ -169,6 +169,7 @@ class Session:
             live=namespace is not None,
             called_earlier=self.memory.called_without_await,
             threads=threads,
+            awaited_earlier=self.memory.awaited_by_earlier,
         )
         try:
             plan = planner.plan()
@@ -225,6 +226,7 @@ class Session:
             untracked,
             set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
             called_without_await=_called_without_await(relevance.tree, text, plan),
+            awaited=_awaited_in_functions(plan),
         )
 
 
@@ -240,8 +242,8 @@ def _called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None 
 
     Such a call is compiled by the time a later cell defines the name: a
     function defined then under that name must stay blocking to keep it
-    working. Read from the text of every ``def`` and ``class`` (analysed or
-    not, so the statement filter changes nothing): every plain name there may
+    working. Read from the text of every ``def``, ``class`` and ``lambda`` (analysed
+    or not, so the statement filter changes nothing): every plain name there may
     be called, or handed to code that calls it, less the names of calls the
     plan awaits and of functions it hands over as blocking twins (those follow
     the name at run time).
@@ -256,6 +258,27 @@ def _called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None 
             for name in _PLAIN_NAME.findall(text.lines(*statement_lines(statement))):
                 if name != statement.name and name not in handled:
                     found.setdefault(name, statement.name)
+            continue
+        for node in ast.walk(statement):  # a lambda outlives the cell too (`g = lambda v: fetch(v)`)
+            if isinstance(node, ast.Lambda):
+                for name in _PLAIN_NAME.findall(text.segment(node)):
+                    if name not in handled and name != "lambda":
+                        found.setdefault(name, "<lambda>")
+    return found
+
+
+def _awaited_in_functions(plan: Plan) -> dict[str, str]:
+    """Plain names the cell's functions now call with ``await``, each with a caller.
+
+    That code is compiled by the time a later cell defines the name again: a
+    function defined then under that name must be async too, or the ``await``
+    would get its plain result.
+    """
+    found: dict[str, str] = {}
+    for site in plan.awaits:
+        function = site.host.function if site.host.kind == "function" else None
+        if function is not None and isinstance(site.node.func, ast.Name):
+            found.setdefault(site.node.func.id, function.qualname)
     return found
 
 
