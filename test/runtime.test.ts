@@ -230,6 +230,51 @@ describe('widgets', () => {
   });
 });
 
+describe('progress bars', () => {
+  /** Run `code`, noting when each event came; the events and how long before the reply each came. */
+  const timed = async (code: string) => {
+    const arrivals: { event: RuntimeEvent; at: number }[] = [];
+    kernel.onEvent = (event) => arrivals.push({ event, at: Date.now() });
+    const { reply, events } = await kernel.run(code);
+    const replied = Date.now();
+    kernel.onEvent = undefined;
+    return { reply, events, before: arrivals.map(({ event, at }) => ({ event, ahead: replied - at })) };
+  };
+
+  test('tqdm (served with the kernel) draws on stderr while the loop sleeps and ends at 5/5', async () => {
+    const { reply, events, before } = await timed(
+      'from tqdm import tqdm\nimport time\nfor i in tqdm(range(5)):\n    time.sleep(0.15)',
+    );
+    expect(reply.status).toBe('ok');
+    const drawn = streamText(events, 'stderr').split('\r').filter(Boolean);
+    expect(drawn.at(-1)).toMatch(/^100%\|█+\| 5\/5 \[/);
+    // Live: a bar drawn while the loop still had most of its 0.75 s to go.
+    const early = before.filter(({ event, ahead }) => event.msgType === 'stream' && ahead > 400);
+    expect(early.length).toBeGreaterThan(0);
+  });
+
+  test('tqdm.auto picks the widget bar, which moves while the loop sleeps and ends full', async () => {
+    const { reply, events, before } = await timed(
+      'from tqdm.auto import tqdm\nimport time\nfor i in tqdm(range(5)):\n    time.sleep(0.15)',
+    );
+    expect(reply.status).toBe('ok');
+    const opened = events.flatMap((e) => (e.msgType === 'comm_open' ? [e.content] : []));
+    const bar = opened.find((c) => (c.data.state as { _model_name?: string })._model_name === 'FloatProgressModel');
+    expect(bar).toBeDefined();
+    const values = events.flatMap((e) =>
+      e.msgType === 'comm_msg' && e.content.comm_id === bar!.comm_id
+        ? [(e.content.data.state as { value?: number }).value]
+        : [],
+    );
+    expect(values.filter((v) => v !== undefined).at(-1)).toBe(5);
+    const moved = before.filter(
+      ({ event, ahead }) => event.msgType === 'comm_msg' && event.content.comm_id === bar!.comm_id && ahead > 400,
+    );
+    expect(moved.length).toBeGreaterThan(0);
+    expect(streamText(events, 'stderr')).not.toMatch(/TqdmWarning|IProgress not found/);
+  });
+});
+
 describe('matplotlib', () => {
   test('is set to draw with matplotlib-inline, which is installed with the kernel', async () => {
     const { events } = await kernel.run(

@@ -32,6 +32,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +73,7 @@ KERNEL_PACKAGE = "sync-kernel"
 #: to unpack (its typeshed stubs) than everything else together, and IPython's own
 #: completer works without it. ``import jedi`` in a cell loads it from the lock file;
 #: micropip is loaded by the first ``%pip``.
-ON_DEMAND = frozenset({"jedi", "parso", "micropip", "ipywidgets", "jupyter-ui-poll"})
+ON_DEMAND = frozenset({"jedi", "parso", "micropip", "ipywidgets", "jupyter-ui-poll", "tqdm"})
 
 #: Requirements that only matter to a front end (they carry JupyterLab and notebook
 #: extensions): ipywidgets names them, and runs without them.
@@ -163,19 +164,22 @@ def inspect_wheel(path: Path) -> Wheel:
     return Wheel(path, metadata["Name"], metadata["Version"], requires, tuple(top_level))
 
 
-def applies_on_pyodide(req: Requirement) -> bool:
-    """Whether a requirement holds on Pyodide (no extras requested) and is needed there."""
+def applies_on_pyodide(req: Requirement, extras: Set[str] = frozenset()) -> bool:
+    """Whether a requirement holds on Pyodide (with the pin's ``extras`` requested) and is needed there."""
     if canonicalize_name(req.name) in FRONT_END_ONLY:
         return False
-    return req.marker is None or Marker(str(req.marker)).evaluate(PYODIDE_ENV)
+    if req.marker is None:
+        return True
+    marker = Marker(str(req.marker))
+    return any(marker.evaluate({**PYODIDE_ENV, "extra": extra}) for extra in ("", *sorted(extras)))
 
 
-def check_closed(wheels: list[Wheel], provided: dict[str, Wheel]) -> None:
+def check_closed(wheels: list[Wheel], provided: dict[str, Wheel], extras: Mapping[str, Set[str]]) -> None:
     """Fail when a wheel needs something on Pyodide that no pinned wheel provides."""
     problems = []
     for wheel in wheels:
         for req in wheel.requires:
-            if not applies_on_pyodide(req):
+            if not applies_on_pyodide(req, extras.get(wheel.key, frozenset())):
                 continue
             dep = provided.get(canonicalize_name(req.name))
             if dep is None:
@@ -186,9 +190,9 @@ def check_closed(wheels: list[Wheel], provided: dict[str, Wheel]) -> None:
         raise SystemExit("the pinned wheel set is not closed:\n  " + "\n  ".join(problems))
 
 
-def depends(wheel: Wheel, provided: dict[str, Wheel]) -> list[str]:
-    """Lock-file dependency keys of ``wheel`` on Pyodide."""
-    keys = {canonicalize_name(r.name) for r in wheel.requires if applies_on_pyodide(r)}
+def depends(wheel: Wheel, provided: dict[str, Wheel], extras: Set[str] = frozenset()) -> list[str]:
+    """Lock-file dependency keys of ``wheel`` on Pyodide (with ``extras`` requested)."""
+    keys = {canonicalize_name(r.name) for r in wheel.requires if applies_on_pyodide(r, extras)}
     return sorted(key for key in keys if key in provided)
 
 
@@ -271,22 +275,29 @@ def main(argv: list[str] | None = None) -> None:
     download(pins, out)
     wheels = [inspect_wheel(find_wheel(out, pin) or out) for pin in pins]
     provided = {w.key: w for w in wheels}
+    #: Extras a pin asks for (`tqdm[notebook]`): their requirements are dependencies too.
+    extras: dict[str, Set[str]] = {canonicalize_name(pin.name): frozenset(pin.extras) for pin in pins}
     if args.test:
         # Dependencies already in the kernel's set (pygments) count as provided.
         kernel_lock = json.loads((args.kernel_lock).read_text())["packages"]
         base = {key: Wheel(Path(e["file_name"]), e["name"], e["version"], (), ()) for key, e in kernel_lock.items()}
-        check_closed(wheels, {**base, **provided})
-        lock = {w.key: lock_entry(w, depends(w, {**base, **provided})) for w in wheels}
+        check_closed(wheels, {**base, **provided}, extras)
+        lock = {w.key: lock_entry(w, depends(w, {**base, **provided}, extras[w.key])) for w in wheels}
         name = "test-lock.json"
     else:
-        check_closed(wheels, provided)
+        check_closed(wheels, provided, extras)
         version = json.loads((REPO / "package.json").read_text())["version"]
         kernel = inspect_wheel(build_kernel_wheel(out, version, [str(p) for p in pins[:1]]))
         summary = "jupyter-ui-poll's API for the sync kernel: widget events while a cell runs"
         ui_poll = inspect_wheel(build_pure_wheel(out, "jupyter-ui-poll", UI_POLL_VERSION, summary, UI_POLL_DIR, []))
-        # ON_DEMAND packages stay out of every dependency list (IPython requires jedi,
-        # but runs without it), so nothing pulls them in at start-up.
-        lock = {w.key: lock_entry(w, [d for d in depends(w, provided) if d not in ON_DEMAND]) for w in wheels}
+        # ON_DEMAND packages stay out of the dependency lists of what start-up installs (IPython
+        # requires jedi, but runs without it); one loaded on demand may pull in others (tqdm: ipywidgets).
+        lock = {
+            w.key: lock_entry(
+                w, [d for d in depends(w, provided, extras[w.key]) if w.key in ON_DEMAND or d not in ON_DEMAND]
+            )
+            for w in wheels
+        }
         lock[KERNEL_PACKAGE] = lock_entry(kernel, sorted(set(provided) - ON_DEMAND))
         lock[ui_poll.key] = lock_entry(ui_poll, [KERNEL_PACKAGE])
         name = "sync-kernel-lock.json"

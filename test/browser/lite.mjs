@@ -173,13 +173,14 @@ export class Visit {
     if (/Failed to load resource/.test(message.text()) && url.endsWith('/favicon.ico')) {
       return;
     }
-    // JupyterLab 4.6 turns file paths in a traceback into links by asking the
-    // server (/api/resolvePath, /api/contents/...) whether the file exists. A
-    // static site has no such server, so a frame in Pyodide's own library
-    // (/lib/python314.zip/...) costs two 404s. The traceback itself shows fine.
+    // JupyterLab 4.6 turns path-like text in outputs into links by asking the
+    // server (/api/resolvePath, /api/contents/...) whether the file exists: a
+    // frame in Pyodide's own library (/lib/python314.zip/...), or tqdm's "3/3"
+    // and "it/s". A static site has no such server; the first 404s (one per
+    // lane) tell JupyterLab so, and it stops asking. The output shows fine.
     if (
       /Failed to load resource/.test(message.text()) &&
-      /\/api\/(resolvePath\?path=%2Flib%2Fpython314\.zip%2F|contents\/lib\/python314\.zip\/)/.test(url)
+      /\/api\/(resolvePath\?path=|contents\/lib\/python314\.zip\/)/.test(url)
     ) {
       return;
     }

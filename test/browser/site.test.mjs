@@ -442,6 +442,18 @@ for (const jspi of [true, false]) {
       await nb.waitForCell(rewritten);
       assert.match(await rewritten.locator('.jp-OutputArea').innerText(), /^ran$/m);
 
+      // Progress: tqdm's bar (served with the kernel) and print(..., end="\r") each end as one line.
+      const progress = await nb.typeAndRun(
+        'from tqdm import tqdm\nfor i in tqdm(range(3)):\n    time.sleep(0.05)\n' +
+          'for i in range(3):\n    print(f"step {i}", end="\\r")\n    time.sleep(0.05)\nprint("steps done")',
+      );
+      await nb.waitForCell(progress);
+      const progressText = await progress.locator('.jp-OutputArea').innerText();
+      assert.match(progressText, /100%\|█+\| 3\/3/);
+      assert.equal(progressText.match(/\| [0-3]\/3/g)?.length, 1, `one bar: ${progressText}`);
+      assert.doesNotMatch(progressText, /step [0-2]/);
+      assert.match(progressText, /^steps done$/m);
+
       // Kernel > Interrupt Kernel stops a long sleep at once.
       const long = await nb.typeAndRun('x = 41\ntime.sleep(600)');
       await nb.panel.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]').waitFor();
