@@ -29,6 +29,7 @@ import {
   snapshotFile,
   wheelsHash,
 } from './snapshot.js';
+import { lossless } from './shared-signals.js';
 import { askPage, installPolledStops, PolledStops } from './stop-requests.js';
 import type { RequestSync } from './stop-requests.js';
 import { defaultPackageBaseUrl, KERNEL_DISPLAY_NAME } from '../protocol.js';
@@ -733,7 +734,7 @@ export class Runtime implements IRuntime {
   private installStops(pyodide: PyodideAPI, options: RuntimeOptions): void {
     this.signals = options.sharedMemory === false ? undefined : sharedInterruptBuffer();
     if (this.signals) {
-      pyodide.setInterruptBuffer(this.signals);
+      pyodide.setInterruptBuffer(lossless(this.signals) as unknown as Int32Array);
     } else if (options.stopRequests && this.env.requestSync) {
       const { requestSync } = this.env; // (under Node, this starts its helper thread now)
       this.polledStops = new PolledStops(askPage(requestSync, options.stopRequests), () =>
