@@ -561,15 +561,17 @@ def test_sigint_in_an_asyncio_run_the_codemod_kept_stops_the_cell_at_its_line(ha
     assert stream_text(events) == "['again']\n", reply
 
 
-def test_sigint_in_ipythons_run_code_just_before_the_statement_stops_it_at_its_first_frame(harness: Harness) -> None:
+def test_sigint_in_ipythons_run_code_just_before_the_statement_stops_it_at_its_line(harness: Harness) -> None:
     # The window the between-statements check cannot see: IPython's run_code has begun (it reads
     # `user_ns` for exec) when the signal lands. The statement must not run on (a loop would not stop).
     assert harness.kernel is not None
     shell = harness.kernel.shell
     shell.interrupt_next_statement()
-    statement = compile("n = 0\nwhile True:\n    n += 1", "<cell>", "exec")
+    source = "n = 0\nwhile True:\n    n += 1\n"
+    statement = compile(source, shell.compile.cache(source, 99), "exec")
     asyncio.run(InteractiveShell.run_code(shell, statement))  # IPython's own, past the check in ours
     assert shell.last_error is not None and shell.last_error["ename"] == "KeyboardInterrupt"
+    assert re.search(r"-+> 1 n = 0", plain(shell.last_error["traceback"])), "stopped at the statement's line"
     assert "n" not in shell.user_ns
     assert sys.gettrace() is None, "disarmed once it fired"
     reply, events = harness.run("print('next cell')")

@@ -261,11 +261,16 @@ class SyncShell(InteractiveShell):
         if sys.gettrace() == self._interrupt_in_cell_code:
             sys.settrace(None)
 
-    def _interrupt_in_cell_code(self, frame: types.FrameType, event: str, arg: Any) -> None:
+    def _interrupt_in_cell_code(self, frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "call" and in_cell_code(frame):
+            return self._interrupt_at_line  # raised at its first line, which the traceback shows
+        return None
+
+    def _interrupt_at_line(self, frame: types.FrameType, event: str, arg: Any) -> Any:
+        if event == "line":
             self.disarm_interrupt()
             raise KeyboardInterrupt
-        return None
+        return self._interrupt_at_line
 
     def show_interrupted(self) -> None:
         """Report a cell cancelled where no user frame was running."""
