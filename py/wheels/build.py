@@ -73,7 +73,10 @@ KERNEL_PACKAGE = "sync-kernel"
 #: to unpack (its typeshed stubs) than everything else together, and IPython's own
 #: completer works without it. ``import jedi`` in a cell loads it from the lock file;
 #: micropip is loaded by the first ``%pip``.
-ON_DEMAND = frozenset({"jedi", "parso", "micropip", "ipywidgets", "jupyter-ui-poll", "tqdm"})
+ON_DEMAND = frozenset(
+    {"jedi", "parso", "micropip", "ipywidgets", "jupyter-ui-poll", "tqdm"}
+    | {"requests", "certifi", "charset-normalizer", "idna", "urllib3"}
+)
 
 #: Requirements that only matter to a front end (they carry JupyterLab and notebook
 #: extensions): ipywidgets names them, and runs without them.

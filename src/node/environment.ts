@@ -10,6 +10,7 @@ import { gunzip } from 'node:zlib';
 import { joinUrl } from '../worker/lockfile.js';
 import type { CreatePyodideModule, PyodideModule, RuntimeEnvironment } from '../worker/runtime.js';
 import type { RequestSync } from '../worker/stop-requests.js';
+import { lazyNodeFetchSync } from './sync-fetch.js';
 import { nodeRequestSync } from './sync-request.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -38,6 +39,7 @@ export const nodeEnvironment: RuntimeEnvironment = {
     Object.defineProperty(this, 'requestSync', { value: requestSync });
     return requestSync;
   },
+  fetchSync: lazyNodeFetchSync(),
   // zlib in the thread pool: a few times faster than Node's DecompressionStream.
   gunzip: async (gzipped: Uint8Array): Promise<Uint8Array> => {
     const data = await gunzipAsync(gzipped);

@@ -12,6 +12,7 @@ import { DriveFS } from '@jupyterlite/services/lib/contents/drivefs';
 
 import { CreatePyodideModule, DRIVE_MOUNTPOINT, PyodideModule, Runtime } from './runtime.js';
 import { joinUrl } from './lockfile.js';
+import { xhrFetchSync } from './web-requests.js';
 
 /**
  * Mount JupyterLite's files with its own `DriveFS`: each file operation is a
@@ -82,6 +83,7 @@ const runtime = new Runtime({
   },
   mountDrive,
   requestSync,
+  fetchSync: xhrFetchSync,
 });
 
 expose(runtime);

@@ -32,6 +32,8 @@ import {
 import { lossless } from './shared-signals.js';
 import { askPage, installPolledStops, PolledStops } from './stop-requests.js';
 import type { RequestSync } from './stop-requests.js';
+import { fetchSyncForPython } from './web-requests.js';
+import type { FetchSync } from './web-requests.js';
 import { defaultPackageBaseUrl, KERNEL_DISPLAY_NAME } from '../protocol.js';
 import type {
   BootOrigin,
@@ -69,6 +71,8 @@ export interface RuntimeEnvironment {
    * text, or `undefined` on any failure, within about a second.
    */
   requestSync?: RequestSync;
+  /** A synchronous fetch, for web requests from cells (see `web-requests.ts`); none: they fail with a clear error. */
+  fetchSync?: FetchSync;
   /**
    * Browser only: mount JupyterLite's files at {@link DRIVE_MOUNTPOINT} (see
    * `RuntimeOptions.drive`); `false`, with nothing mounted, if the drive does
@@ -771,7 +775,11 @@ export class Runtime implements IRuntime {
       );
     };
     const start = (module as PyProxy & { start: PyProxy }).start;
-    const kernel = start.callKwargs(emit, { transform: options.transform ?? true }) as PyProxy & PythonKernel;
+    const { fetchSync } = this.env;
+    const kernel = start.callKwargs(emit, {
+      transform: options.transform ?? true,
+      fetch_sync: fetchSync ? fetchSyncForPython(fetchSync) : undefined,
+    }) as PyProxy & PythonKernel;
     // `kernel` is kept for good: the method proxies below are borrowed from it.
     this.kernel = {
       execute: kernel.execute,

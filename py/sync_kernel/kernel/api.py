@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 
 from .. import threads
 from ..codemod import blocking_run
+from . import web
 from .comms import decode_buffers, install_comms
 from .inputs import Blocking
 from .interrupts import in_cell_code, interruptible_sleep
@@ -342,7 +343,7 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def start(emit: Emit, *, transform: bool = True, location: str | None = None) -> KernelApi:
+def start(emit: Emit, *, transform: bool = True, location: str | None = None, fetch_sync: Any = None) -> KernelApi:
     """Start the kernel inside Pyodide: called once by the worker runtime.
 
     Routes ``sys.stdout``/``sys.stderr`` and the ``input``/``getpass``
@@ -356,6 +357,8 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     displays at the end of a cell), as in JupyterLite's Pyodide kernel: a
     worker has no page to draw on. ``SIGINT`` (from the runtime's interrupt
     buffer, if it has one) goes to :meth:`KernelApi.on_interrupt_signal`.
+    ``fetch_sync`` is the runtime's synchronous fetch (a JavaScript function):
+    ``urllib.request`` and ``requests`` go through it (see :mod:`.web`).
     """
     from pyodide.ffi import can_run_sync, run_sync  # the Pyodide edge: only here
 
@@ -369,6 +372,8 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None) ->
     blocking_run.install()  # an asyncio.run left as written runs to its end, with JSPI or without
     time.sleep = interruptible_sleep(time.sleep, can_run_sync)  # a time.sleep left as written heeds Stop
     install_io(kernel)
+    if fetch_sync is not None:
+        web.install(web.fetch_from_host(fetch_sync))
     signal.signal(signal.SIGINT, kernel.on_interrupt_signal)
     if location:
         kernel.enter_folder(location)
