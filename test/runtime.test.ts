@@ -7,11 +7,13 @@
  * Runs twice (plain Node and with JSPI) with the same expectations, except where JSPI is the point.
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import { executeContent, repoPaths, startRuntime } from '../src/node/client';
 import { NOTES_MIME_TYPE, RuntimeEvent, RuntimeOptions } from '../src/protocol';
@@ -272,6 +274,135 @@ describe('progress bars', () => {
     );
     expect(moved.length).toBeGreaterThan(0);
     expect(streamText(events, 'stderr')).not.toMatch(/TqdmWarning|IProgress not found/);
+  });
+});
+
+describe('web requests', () => {
+  const CSV = 'city,people\nOslo,709000\nLima,10000000\n';
+  const TEXT = 'compressible '.repeat(200);
+  // Every byte value, then enough to need more than one chunk on the way back.
+  const BYTES = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7 + (i >> 8)) % 256);
+  let server: Server;
+  let base: string;
+  let closed: string;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '';
+        if (path === '/data.csv') {
+          response.writeHead(200, { 'Content-Type': 'text/csv' }).end(CSV);
+        } else if (path === '/echo') {
+          const echo = {
+            method: request.method,
+            body: Buffer.concat(chunks).toString(),
+            custom: request.headers['x-custom'],
+          };
+          response.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify(echo));
+        } else if (path === '/moved') {
+          response.writeHead(302, { Location: '/data.csv' }).end();
+        } else if (path === '/text') {
+          response.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync(TEXT));
+        } else if (path === '/bytes') {
+          response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(BYTES);
+        } else if (path === '/slow') {
+          setTimeout(() => response.end('late'), 2000).unref();
+        } else {
+          response.writeHead(404, 'Not Found').end('nothing here');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // A port that was free a moment ago: nobody answers there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closed = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/data.csv`;
+    await new Promise((resolve) => probe.close(resolve));
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test('urllib.request reads, posts, follows redirects and raises HTTPError, as on desktop', async () => {
+    const { reply, events } = await kernel.run(
+      [
+        'import urllib.request, urllib.error, json',
+        `base = "${base}"`,
+        'with urllib.request.urlopen(base + "/data.csv") as r:',
+        '    print(r.status, r.reason, r.getheader("Content-Type"), repr(r.read().decode()))',
+        'sent = urllib.request.Request(base + "/echo", data=b"a=1", headers={"X-Custom": "yes"})',
+        'print(json.loads(urllib.request.urlopen(sent).read()))',
+        'print(urllib.request.urlopen(base + "/moved").geturl())',
+        'try:',
+        '    urllib.request.urlopen(base + "/missing")',
+        'except urllib.error.HTTPError as e:',
+        '    print(e.code, e.reason, e.read())',
+        'path, _ = urllib.request.urlretrieve(base + "/text", "copy.txt")',
+        'print(open(path).read() == "compressible " * 200)',
+      ].join('\n'),
+    );
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe(
+      [
+        `200 OK text/csv ${JSON.stringify(CSV).replace(/"/g, "'")}`,
+        "{'method': 'POST', 'body': 'a=1', 'custom': 'yes'}",
+        `${base}/data.csv`,
+        "404 Not Found b'nothing here'",
+        'True',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('requests (served with the kernel) gets JSON and binary bodies whole, and posts', async () => {
+    const { reply, events } = await kernel.run(
+      [
+        'import requests, hashlib',
+        `base = "${base}"`,
+        'r = requests.post(base + "/echo", json={"n": 1}, headers={"X-Custom": "yes"})',
+        'print(r.status_code, r.json())',
+        'print(hashlib.sha256(requests.get(base + "/bytes").content).hexdigest())',
+        'print(requests.get(base + "/moved").text == requests.get(base + "/data.csv").text)',
+        'print(requests.get(base + "/missing").status_code)',
+      ].join('\n'),
+    );
+    expect(reply.status).toBe('ok');
+    const digest = createHash('sha256').update(BYTES).digest('hex');
+    expect(streamText(events)).toBe(
+      `201 {'method': 'POST', 'body': '{"n": 1}', 'custom': 'yes'}\n${digest}\nTrue\n404\n`,
+    );
+  });
+
+  test('no answer is a one-line error, and a slow one times out instead of hanging', async () => {
+    const started = Date.now();
+    const { reply, events } = await kernel.run(
+      [
+        'import requests, urllib.request',
+        'try:',
+        `    requests.get("${closed}")`,
+        'except requests.ConnectionError as e:',
+        '    print(type(e).__name__, e)',
+        'try:',
+        `    requests.get("${base}/slow", timeout=0.3)`,
+        'except requests.Timeout as e:',
+        '    print(type(e).__name__)',
+        `urllib.request.urlopen("${closed}")`,
+      ].join('\n'),
+    );
+    expect(Date.now() - started).toBeLessThan(1800); // the server answers /slow after 2 s
+    const lines = streamText(events).split('\n');
+    expect(lines[0]).toMatch(
+      new RegExp(`^ConnectionError could not fetch ${closed} \\(.*ECONNREFUSED.*\\): no response\\.`),
+    );
+    expect(lines[1]).toBe('ReadTimeout');
+    expect(reply.status).toBe('error');
+    expect(reply).toMatchObject({ ename: 'URLError' });
+    expect((reply as { evalue: string }).evalue).toContain(`could not fetch ${closed}`);
   });
 });
 

@@ -193,8 +193,9 @@ def _urllib_open(handler: object, request: Any) -> Any:
             request.get_method(), request.full_url, list(headers.items()), _body_bytes(request.data), timeout
         )
     except NoResponse as error:
-        reason: str | BaseException = TimeoutError(str(error)) if error.timed_out else str(error)
-        raise urllib.error.URLError(reason) from None
+        if error.timed_out:  # as desktop's urllib reports a response that did not come in time
+            raise TimeoutError(str(error)) from None
+        raise urllib.error.URLError(str(error)) from None
     return _urllib_response(answer)
 
 
