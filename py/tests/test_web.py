@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas
 import pytest
 import requests
 import requests.adapters
@@ -213,6 +214,15 @@ def test_urlretrieve_writes_the_file(base: str, tmp_path: Path, request: pytest.
 
     desktop, adapted = on_desktop_and_adapted(scenario, request)
     assert adapted == desktop == CSV
+
+
+def test_pandas_read_csv_of_a_url(base: str, request: pytest.FixtureRequest) -> None:
+    def scenario() -> Any:
+        return pandas.read_csv(f"{base}/data.csv").to_dict("list"), pandas.read_json(f"{base}/data.json").to_dict()
+
+    desktop, adapted = on_desktop_and_adapted(scenario, request)
+    assert adapted == desktop
+    assert adapted[0] == {"city": ["Oslo", "Lima"], "people": [709000, 10000000]}
 
 
 def test_requests_get_post_and_errors(base: str, request: pytest.FixtureRequest) -> None:

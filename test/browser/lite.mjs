@@ -91,13 +91,15 @@ export class Visit {
   /**
    * @param {import('playwright-core').Browser} browser
    * @param {string} siteUrl
-   * @param {{ jspi: boolean, serviceWorkers?: 'allow' | 'block' }} options (`block`: as a browser that refuses them)
+   * @param {{ jspi: boolean, serviceWorkers?: 'allow' | 'block', otherOrigins?: string[] }} options
+   *   (`block`: as a browser that refuses them; `otherOrigins`: local servers a test reads from, as data hosts)
    */
-  static async open(browser, siteUrl, { jspi, serviceWorkers = 'allow' }) {
+  static async open(browser, siteUrl, { jspi, serviceWorkers = 'allow', otherOrigins = [] }) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers });
     const visit = new Visit(context, siteUrl);
+    const allowed = new Set([new URL(siteUrl).origin, ...otherOrigins]);
     await context.route(
-      (url) => url.origin !== new URL(siteUrl).origin && url.protocol.startsWith('http'),
+      (url) => !allowed.has(url.origin) && url.protocol.startsWith('http'),
       async (route) => {
         visit.offsite.push(route.request().url());
         await route.abort();
@@ -161,6 +163,13 @@ export class Visit {
     this.offsite = [];
     /** Messages of alert/confirm/prompt dialogs the page opened. */
     this.dialogs = [];
+    /** Console errors a test causes on purpose (see {@link expectConsoleError}). */
+    this.expectedErrors = [];
+  }
+
+  /** Console errors matching `pattern` are what the test asks for (a request the browser blocks). */
+  expectConsoleError(pattern) {
+    this.expectedErrors.push(pattern);
   }
 
   _console(where, message) {
@@ -174,14 +183,18 @@ export class Visit {
       return;
     }
     // JupyterLab 4.6 turns path-like text in outputs into links by asking the
-    // server (/api/resolvePath, /api/contents/...) whether the file exists: a
-    // frame in Pyodide's own library (/lib/python314.zip/...), or tqdm's "3/3"
-    // and "it/s". A static site has no such server; the first 404s (one per
-    // lane) tell JupyterLab so, and it stops asking. The output shows fine.
+    // server (/api/resolvePath, /api/contents/.../all.json) whether the file
+    // exists: a frame in Pyodide's own library (/lib/python314.zip/...) or in a
+    // package (/lib/python3.14/site-packages/...), the path of a URL in an
+    // error, or tqdm's "3/3" and "it/s". A static site has no such server; the
+    // first 404s tell JupyterLab so, and it stops asking. The output shows fine.
     if (
       /Failed to load resource/.test(message.text()) &&
-      /\/api\/(resolvePath\?path=|contents\/lib\/python314\.zip\/)/.test(url)
+      /\/api\/(resolvePath\?path=|contents\/.*\/all\.json$)/.test(url)
     ) {
+      return;
+    }
+    if (this.expectedErrors.some((pattern) => pattern.test(`${message.text()} (${url})`))) {
       return;
     }
     this.errors.push(`${where}: ${message.text()} (${url})`);

@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { EXAMPLES_DIR, FIXTURES_DIR, KERNEL_TIMEOUT, launchChromium, Notebook, serveSite, Visit } from './lite.mjs';
@@ -17,14 +18,54 @@ import { EXAMPLES_DIR, FIXTURES_DIR, KERNEL_TIMEOUT, launchChromium, Notebook, s
 let site;
 let browser;
 
+const DATA_CSV = 'city,people\nOslo,709000\nLima,10000000\n';
+
+/**
+ * A data host on another origin (another port): what is under /cors/ allows
+ * cross-origin requests, as GitHub raw files do; what is under /private/ does not.
+ * Listening before the tests are declared: a visit needs its origin.
+ */
+const dataHost = { url: '', requests: [], server: createServer() };
+await new Promise((resolve) => dataHost.server.listen(0, '127.0.0.1', resolve));
+dataHost.url = `http://127.0.0.1:${dataHost.server.address().port}`;
+
 before(async () => {
   site = await serveSite();
   browser = await launchChromium();
+  dataHost.server.on('request', (request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      dataHost.requests.push(`${request.method} ${request.url}`);
+      const cors = request.url.startsWith('/cors/')
+        ? {
+            'Access-Control-Allow-Origin': '*',
+            'Access-Control-Allow-Headers': '*',
+            'Access-Control-Allow-Methods': '*',
+          }
+        : {};
+      const file = request.url.replace(/^\/(cors|private)\//, '');
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, cors).end();
+      } else if (file === 'data.csv') {
+        response.writeHead(200, { ...cors, 'Content-Type': 'text/csv' }).end(DATA_CSV);
+      } else if (file === 'data.json') {
+        response.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end('{"x": [1, 2, 3]}');
+      } else if (file === 'echo') {
+        const echo = { method: request.method, body: Buffer.concat(chunks).toString() };
+        response.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify(echo));
+      } else {
+        response.writeHead(404, cors).end();
+      }
+    });
+  });
 });
 
 after(async () => {
   await browser?.close();
   await site?.close();
+  dataHost.server.closeAllConnections();
+  await new Promise((resolve) => dataHost.server.close(resolve));
 });
 
 for (const jspi of [true, false]) {
@@ -34,9 +75,9 @@ for (const jspi of [true, false]) {
    * Run `body` in a fresh browser context, then check what must hold on every
    * visit. Saves a screenshot named after the test either way.
    */
-  const visit = (name, body) =>
+  const visit = (name, body, options = {}) =>
     test(`${name} (${mode})`, { timeout: 3 * KERNEL_TIMEOUT }, async () => {
-      const v = await Visit.open(browser, site.url, { jspi });
+      const v = await Visit.open(browser, site.url, { jspi, ...options });
       try {
         await body(v);
         const worker = v.kernelWorker();
@@ -253,6 +294,48 @@ for (const jspi of [true, false]) {
       assert.match(output, /^Successfully installed sync-demo-1\.0$/m);
       assert.match(output, /^hello from a wheel$/m);
     });
+
+    visit(
+      'a new notebook: requests and urllib read a host that allows cross-origin requests; one that does not is a one-line error',
+      async (v) => {
+        const nb = await v.newNotebook();
+        const base = dataHost.url;
+        const read = await nb.typeAndRun(
+          [
+            'import requests, urllib.request',
+            `base = "${base}"`,
+            'print(requests.get(base + "/cors/data.json").json())',
+            'with urllib.request.urlopen(base + "/cors/data.csv") as r:',
+            '    print(r.status, r.read().decode().strip().splitlines())',
+            'print(requests.post(base + "/cors/echo", json={"n": 1}).json())',
+          ].join('\n'),
+        );
+        await nb.waitForCell(read);
+        const rows = DATA_CSV.trim().split('\n');
+        assert.equal(
+          (await read.locator('.jp-OutputArea').innerText()).trim(),
+          [
+            `{'x': [1, 2, 3]}`,
+            `200 [${rows.map((row) => `'${row}'`).join(', ')}]`,
+            `{'method': 'POST', 'body': '{"n": 1}'}`,
+          ].join('\n'),
+        );
+        // The browser says on the console that it blocked the request; that is the point here.
+        v.expectConsoleError(/blocked by CORS policy|Failed to load resource: net::ERR_FAILED/);
+        const asked = dataHost.requests.length;
+        const blocked = await nb.typeAndRun(`requests.get(base + "/private/data.csv")`);
+        await nb.waitForCell(blocked);
+        const error = await blocked.locator('.jp-OutputArea').innerText();
+        assert.match(
+          error,
+          new RegExp(
+            `ConnectionError: could not fetch ${base}/private/data\\.csv: no response\\. A host read from a browser must allow cross-origin requests \\(CORS\\)`,
+          ),
+        );
+        assert.deepEqual(dataHost.requests.slice(asked), ['GET /private/data.csv'], 'asked once, not retried');
+      },
+      { otherOrigins: [new URL(dataHost.url).origin] },
+    );
 
     visit('widgets.ipynb: the interact slider, moved with the keyboard, updates its output each time', async (v) => {
       const nb = await v.openNotebook('widgets.ipynb');
