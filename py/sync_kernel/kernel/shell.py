@@ -39,6 +39,7 @@ from ..codemod.notes import NOTES_MIME_TYPE, WARNING_KINDS, Note
 from ..codemod.session import Session
 from .code_magics import CodeMagics
 from .display import KernelDisplayHook, KernelDisplayPublisher
+from .file_magics import FileMagics
 from .inputs import Blocking, InputHook, blocking_getpass, blocking_input
 from .interrupts import in_cell_code
 from .magics import TransformMagics
@@ -139,7 +140,18 @@ class SyncShell(InteractiveShell):
         compiler = self.compile
         code_magics = CodeMagics(self, lambda: compiler.current_name)
         self.push({INPUT_HOOK_NAME: self.input_hook, PIP_NAME: Pip(), MAGICS_NAME: code_magics}, interactive=False)
-        self.register_magics(TransformMagics, PipMagics)
+        self.register_magics(TransformMagics, PipMagics, FileMagics)
+
+    def init_alias(self) -> None:
+        super().init_alias()
+        # FileMagics replaces the shell aliases of the same names (there is no shell here), also
+        # after %reset, which defines the default aliases again.
+        manager = self.alias_manager
+        assert manager is not None
+        replaced = set(FileMagics.magics["line"])
+        for name in replaced & {name for name, _ in manager.aliases}:
+            manager.undefine_alias(name)
+        manager.default_aliases = [(name, cmd) for name, cmd in manager.default_aliases if name not in replaced]
 
     def init_history(self) -> None:
         self.history_manager = CellHistoryManager(shell=self, parent=self)
@@ -288,7 +300,10 @@ class SyncShell(InteractiveShell):
             raise NotImplementedError(f"the {gui} GUI event loop is not available in the browser")
 
     def system(self, cmd: str) -> None:
-        raise NotImplementedError("shell commands (!cmd) are not available in the browser")
+        raise NotImplementedError(
+            "shell commands (!cmd) are not available in the browser; "
+            "%ls, %cat, %mkdir, %cp, %mv, %rm and %cd work on the notebook's files"
+        )
 
     system_piped = system
     system_raw = system
