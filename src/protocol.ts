@@ -120,6 +120,13 @@ export interface RuntimeOptions {
   /** Rewrite cells with the codemod (`%transform on`); default `true`. */
   transform?: boolean;
   /**
+   * Complete with jedi too (inference, as desktop IPython does): loaded after
+   * the first completion request, whose reply comes from IPython's own
+   * matchers at once, in steps taken while no cell runs. Default `false` (the
+   * headless runner never completes).
+   */
+  jedi?: boolean;
+  /**
    * Start from the kernel's memory snapshot (`kernel-*.snapshot` next to the
    * wheels) when the build has one for this Pyodide, these wheels and this
    * engine; anything else boots from the wheels. Default `true`; `false`

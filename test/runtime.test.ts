@@ -765,6 +765,38 @@ describe('other requests', () => {
     );
     expect(info).toEqual({ status: 'ok', comms: {} });
   });
+
+  test('with jedi, the first Tab answers at once and jedi completes what only inference finds soon after', async () => {
+    const withJedi = await TestKernel.start({ jedi: true });
+    try {
+      const code = 'def shout(text: str):\n    return text.up'; // only inference knows what text is
+      const complete = async () => {
+        const asked = Date.now();
+        const reply = await withJedi.runtime.call((r) =>
+          r.complete({ code, cursor_pos: code.length }, header('complete_request')),
+        );
+        return { matches: reply.status === 'ok' ? reply.matches : [], took: Date.now() - asked };
+      };
+      const first = await complete();
+      expect(first.took).toBeLessThan(1000); // IPython's own completer, without waiting for jedi
+      // The first request started the load; it is done within a generous deadline.
+      const deadline = Date.now() + 60_000;
+      let latest = first;
+      while (!latest.matches.includes('upper') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        latest = await complete();
+      }
+      expect(latest.matches).toEqual(['upper']);
+      const again = await complete();
+      expect(again.matches).toEqual(['upper']);
+      expect(again.took).toBeLessThan(1000); // jedi was warmed up when it was switched on
+      const { reply, events } = await withJedi.run('import jedi\nprint(jedi.__version__)');
+      expect(reply.status).toBe('ok');
+      expect(streamText(events)).toMatch(/^0\.\d+\.\d+\n$/);
+    } finally {
+      await withJedi.stop();
+    }
+  });
 });
 
 describe('start-up failures name the step', () => {

@@ -499,6 +499,59 @@ def test_complete_inspect_and_is_complete(harness: Harness) -> None:
     assert json.loads(harness.kernel.is_complete(json.dumps({"code": "x = 1"})))["status"] == "complete"
 
 
+COMPLETIONS = [
+    ("dict keys", "data['al", None),
+    ("attributes", "import math\nmath.sq", None),
+    ("keyword arguments", "area(rad", None),
+    ("paths", "open('notes/ch", None),
+    ("magics", "%ti", None),
+    ("inferred by jedi", "def shout(text: str):\n    return text.up", None),
+]
+
+
+@pytest.mark.parametrize(("what", "code", "cursor"), COMPLETIONS, ids=[c[0] for c in COMPLETIONS])
+def test_completions_are_ipykernels(
+    harness: Harness, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, what: str, code: str, cursor: int | None
+) -> None:
+    """The complete_reply is what desktop ipykernel's would be, types included (IPython with jedi)."""
+    import json
+    import types
+
+    from ipykernel.ipkernel import IPythonKernel
+
+    assert harness.kernel is not None
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "chapter1.txt").write_text("")
+    monkeypatch.chdir(tmp_path)
+    harness.run("data = {'alpha': 1, 'beta': 2}\ndef area(radius, *, scale=1):\n    return 3.14 * radius**2 * scale")
+    at = len(code) if cursor is None else cursor
+    ours = json.loads(harness.kernel.complete(json.dumps({"code": code, "cursor_pos": at})))
+    desktop = IPythonKernel._experimental_do_complete(types.SimpleNamespace(shell=harness.kernel.shell), code, at)  # type: ignore[arg-type]
+    assert ours == desktop
+    assert ours["matches"], f"{what}: something is offered"
+
+
+def test_jedi_is_switched_on_when_the_runtime_has_installed_it(harness: Harness) -> None:
+    """Started without jedi (as in Pyodide, where it is installed later), the kernel completes what
+    only inference finds once :func:`use_jedi` has run."""
+    import json
+
+    from IPython.core import completer
+
+    assert harness.kernel is not None
+    code = "def shout(text: str):\n    return text.up"  # only inference knows what text is
+    request = json.dumps({"code": code, "cursor_pos": len(code)})
+    harness.kernel.shell.Completer.use_jedi = False
+    saved = completer.JEDI_INSTALLED
+    completer.JEDI_INSTALLED = False
+    try:
+        assert json.loads(harness.kernel.complete(request))["matches"] == []
+        harness.kernel.use_jedi()
+        assert json.loads(harness.kernel.complete(request))["matches"] == ["upper"]
+    finally:
+        completer.JEDI_INSTALLED = saved
+
+
 def test_cells_cannot_replace_or_close_the_kernel_loop(harness: Harness) -> None:
     harness.run(
         "import asyncio\nkernel_loop = asyncio.get_running_loop()\nother = asyncio.new_event_loop()\nasyncio.set_event_loop(other)"

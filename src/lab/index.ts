@@ -87,6 +87,7 @@ const kernelPlugin: JupyterFrontEndPlugin<void> = {
       packageBaseUrl: settings.packageBaseUrl,
       transform: settings.transform,
       snapshot: settings.snapshot,
+      jedi: settings.jedi,
     };
     const createWorker = () => createModuleWorker(new URL('../sync-kernel.worker.js', import.meta.url));
     // Only on a page the service worker already controls (a return visit): a worker started

@@ -49,6 +49,8 @@ export interface IKernelSettings {
   snapshot: boolean;
   /** Whether the page prepares its first kernel as it loads (see `prepared-worker.ts`). */
   prepare: boolean;
+  /** Whether Tab completion loads jedi after the first completion (`RuntimeOptions.jedi`). */
+  jedi: boolean;
 }
 
 /** The result of {@link readSettings}: the settings and what was wrong with the input. */
@@ -80,6 +82,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
     transform: true,
     snapshot: true,
     prepare: true,
+    jedi: true,
   };
   const raw = isObject(allPluginSettings) ? allPluginSettings[KERNEL_PLUGIN_ID] : undefined;
   if (raw === undefined) {
@@ -106,6 +109,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
       case 'transform':
       case 'snapshot':
       case 'prepare':
+      case 'jedi':
         if (typeof value === 'boolean') {
           settings[key] = value;
         } else {
@@ -113,7 +117,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
         }
         break;
       default:
-        problems.push(`Unknown setting "${key}" ignored (known: packageBaseUrl, transform, snapshot, prepare).`);
+        problems.push(`Unknown setting "${key}" ignored (known: packageBaseUrl, transform, snapshot, prepare, jedi).`);
     }
   }
   return { settings, problems };

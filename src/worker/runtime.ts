@@ -29,6 +29,7 @@ import {
   snapshotFile,
   wheelsHash,
 } from './snapshot.js';
+import { IdleSteps } from './idle-steps.js';
 import { lossless } from './shared-signals.js';
 import { askPage, installPolledStops, PolledStops } from './stop-requests.js';
 import type { RequestSync } from './stop-requests.js';
@@ -129,6 +130,8 @@ interface PythonKernel {
   comm_info: PyCallable<[string], string>;
   /** Work in the notebook's folder (made if missing). */
   enter_folder: PyCallable<[string], void>;
+  /** Complete with jedi too (installed since the kernel started). */
+  use_jedi: PyCallable<[], void>;
 }
 
 type CommMessage = KernelMessage.ICommOpenMsg | KernelMessage.ICommMsgMsg | KernelMessage.ICommCloseMsg;
@@ -305,6 +308,8 @@ export class Runtime implements IRuntime {
   private muted = false;
   /** The cell being executed: the parent of events this side produces (package loading). */
   private parent: KernelMessage.IHeader | undefined;
+  /** What loads while the kernel is idle (jedi, see `RuntimeOptions.jedi`). */
+  private background: IdleSteps | undefined;
   private lastHeaderJson = '';
   private lastHeader: KernelMessage.IHeader | undefined;
   /** Deliveries of events not yet acknowledged by the main thread (see {@link publish}). */
@@ -351,6 +356,13 @@ export class Runtime implements IRuntime {
     if (location) {
       const folder = location;
       await this.step('enter notebook folder', async () => kernel.enter_folder(folder));
+    }
+    if (options.jedi) {
+      // Started by the first completion request (see complete()), not at start: switching jedi on
+      // runs Python for seconds, which would delay the first cell of everyone who never presses Tab.
+      this.background = new IdleSteps([() => this.loadPackages(['jedi']), () => kernel.use_jedi()], (error) =>
+        console.warn(`sync-kernel: completes without jedi, which did not load: ${describe(error)}`),
+      );
     }
   }
 
@@ -402,6 +414,18 @@ export class Runtime implements IRuntime {
     content: KernelMessage.IExecuteRequestMsg['content'],
     parent: KernelMessage.IHeader,
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    this.background?.busy();
+    try {
+      return await this.executeCell(content, parent);
+    } finally {
+      this.background?.idle();
+    }
+  }
+
+  private async executeCell(
+    content: KernelMessage.IExecuteRequestMsg['content'],
+    parent: KernelMessage.IHeader,
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
     this.parent = parent;
     await this.loadImportedPackages(content.code);
     this.python().set_parent(JSON.stringify(parent));
@@ -437,7 +461,9 @@ export class Runtime implements IRuntime {
     content: KernelMessage.ICompleteRequestMsg['content'],
     _parent: KernelMessage.IHeader,
   ): Promise<KernelMessage.ICompleteReplyMsg['content']> {
-    return JSON.parse(this.python().complete(JSON.stringify(content)));
+    const reply = JSON.parse(this.python().complete(JSON.stringify(content)));
+    this.background?.soon(); // someone completes: load jedi (this reply came from IPython's own matchers)
+    return reply;
   }
 
   async inspect(
@@ -794,6 +820,7 @@ export class Runtime implements IRuntime {
       comm_close: kernel.comm_close,
       comm_info: kernel.comm_info,
       enter_folder: kernel.enter_folder,
+      use_jedi: kernel.use_jedi,
     };
     start.destroy();
     module.destroy();
@@ -847,6 +874,18 @@ export class Runtime implements IRuntime {
   }
 
   /** Load Pyodide distribution packages the cell imports (numpy, ...), reporting failures on stderr. */
+  /** Load packages of the lock file; rejects with Pyodide's messages if one did not load. */
+  private async loadPackages(names: string[]): Promise<void> {
+    const errors: string[] = [];
+    await (this.pyodide as PyodideAPI).loadPackage(names, {
+      messageCallback: () => undefined,
+      errorCallback: (message: string) => errors.push(message),
+    });
+    if (errors.length > 0) {
+      throw new Error(errors.join('; '));
+    }
+  }
+
   private async loadImportedPackages(code: string): Promise<void> {
     if (!/\bimport\b/.test(code)) {
       return;

@@ -11,7 +11,13 @@ const SITE = 'https://teacher.github.io/course/';
 describe('readSettings', () => {
   test('with nothing configured: Pyodide CDN for packages, rewriting on, the snapshot used, a kernel prepared', () => {
     assert.deepEqual(readSettings({}, SITE), {
-      settings: { packageBaseUrl: DEFAULT_PACKAGE_BASE_URL, transform: true, snapshot: true, prepare: true },
+      settings: {
+        packageBaseUrl: DEFAULT_PACKAGE_BASE_URL,
+        transform: true,
+        snapshot: true,
+        prepare: true,
+        jedi: true,
+      },
       problems: [],
     });
     assert.equal(DEFAULT_PACKAGE_BASE_URL, 'https://cdn.jsdelivr.net/pyodide/v314.0.7/full/');
@@ -29,7 +35,13 @@ describe('readSettings', () => {
   test('a relative packageBaseUrl resolves against the site and ends with a slash', () => {
     const { settings, problems } = readSettings(
       {
-        [KERNEL_PLUGIN_ID]: { packageBaseUrl: 'pyodide-packages', transform: false, snapshot: false, prepare: false },
+        [KERNEL_PLUGIN_ID]: {
+          packageBaseUrl: 'pyodide-packages',
+          transform: false,
+          snapshot: false,
+          prepare: false,
+          jedi: false,
+        },
       },
       SITE,
     );
@@ -38,6 +50,7 @@ describe('readSettings', () => {
       transform: false,
       snapshot: false,
       prepare: false,
+      jedi: false,
     });
     assert.deepEqual(problems, []);
   });
@@ -58,6 +71,7 @@ describe('readSettings', () => {
           transform: 'yes',
           snapshot: 0,
           prepare: 'later',
+          jedi: 'please',
           pyodideUrl: 'x',
         },
       },
@@ -68,13 +82,15 @@ describe('readSettings', () => {
       transform: true,
       snapshot: true,
       prepare: true,
+      jedi: true,
     });
-    assert.equal(problems.length, 5);
+    assert.equal(problems.length, 6);
     assert.match(problems[0], /^packageBaseUrl must be a URL/);
     assert.match(problems[1], /^transform must be true or false/);
     assert.match(problems[2], /^snapshot must be true or false/);
     assert.match(problems[3], /^prepare must be true or false/);
-    assert.match(problems[4], /^Unknown setting "pyodideUrl"/);
+    assert.match(problems[4], /^jedi must be true or false/);
+    assert.match(problems[5], /^Unknown setting "pyodideUrl"/);
   });
 
   test('a non-object entry is reported', () => {

@@ -43,6 +43,7 @@ from .. import threads
 from ..codemod import blocking_run
 from . import web
 from .comms import decode_buffers, install_comms
+from .completion import complete_reply, use_jedi
 from .inputs import Blocking
 from .interrupts import in_cell_code, interruptible_sleep
 from .loopguard import current_policy, protect
@@ -155,24 +156,14 @@ class KernelApi:
         return json.dumps(reply, default=str)
 
     def complete(self, request: str) -> str:
-        """A ``complete_request``: IPython's completions at ``cursor_pos``."""
-        from IPython.core.completer import provisionalcompleter, rectify_completions
-
+        """A ``complete_request``: IPython's completions at ``cursor_pos`` (see :mod:`.completion`)."""
         content = json.loads(request)
         code = str(content.get("code", ""))
-        cursor = int(content.get("cursor_pos", len(code)))
-        with provisionalcompleter():
-            completions = list(rectify_completions(code, self.shell.Completer.completions(code, cursor)))
-        start, end = (completions[0].start, completions[0].end) if completions else (cursor, cursor)
-        return json.dumps(
-            {
-                "status": "ok",
-                "matches": [completion.text for completion in completions],
-                "cursor_start": start,
-                "cursor_end": end,
-                "metadata": {},
-            }
-        )
+        return json.dumps(complete_reply(self.shell, code, int(content.get("cursor_pos", len(code)))))
+
+    def use_jedi(self) -> None:
+        """Complete with jedi too: the runtime has just installed it (see :mod:`.completion`)."""
+        use_jedi(self.shell)
 
     def inspect(self, request: str) -> str:
         """An ``inspect_request``: IPython's ``obj?``/``obj??`` for the name at the cursor."""
