@@ -82,7 +82,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
     transform: true,
     snapshot: true,
     prepare: true,
-    jedi: true,
+    jedi: false,
   };
   const raw = isObject(allPluginSettings) ? allPluginSettings[KERNEL_PLUGIN_ID] : undefined;
   if (raw === undefined) {
@@ -113,7 +113,7 @@ export function readSettings(allPluginSettings: unknown, baseUrl: string): ISett
         if (typeof value === 'boolean') {
           settings[key] = value;
         } else {
-          problems.push(`${key} must be true or false; got ${JSON.stringify(value)}, using true.`);
+          problems.push(`${key} must be true or false; got ${JSON.stringify(value)}, using ${settings[key]}.`);
         }
         break;
       default:

@@ -323,6 +323,13 @@ export class Notebook {
    * editor does not re-indent it.
    */
   async typeAndRun(code) {
+    const cell = await this.typeInNewCell(code);
+    await this.page.keyboard.press('Shift+Enter');
+    return cell;
+  }
+
+  /** Type `code` into a new cell at the end (as {@link typeAndRun}), leaving the cursor after it. */
+  async typeInNewCell(code) {
     const count = await this.codeCells.count();
     const last = this.codeCells.nth(count - 1);
     const empty = (await last.locator('.cm-content').innerText()).trim() === '';
@@ -334,7 +341,6 @@ export class Notebook {
     const cell = this.codeCells.nth(empty ? count - 1 : count);
     await cell.locator('.cm-content').click();
     await this.page.keyboard.insertText(code);
-    await this.page.keyboard.press('Shift+Enter');
     return cell;
   }
 

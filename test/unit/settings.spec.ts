@@ -9,14 +9,14 @@ import { DEFAULT_PACKAGE_BASE_URL, KERNEL_PLUGIN_ID, readSettings } from '../../
 const SITE = 'https://teacher.github.io/course/';
 
 describe('readSettings', () => {
-  test('with nothing configured: Pyodide CDN for packages, rewriting on, the snapshot used, a kernel prepared', () => {
+  test('with nothing configured: Pyodide CDN for packages, rewriting on, the snapshot used, a kernel prepared, no jedi', () => {
     assert.deepEqual(readSettings({}, SITE), {
       settings: {
         packageBaseUrl: DEFAULT_PACKAGE_BASE_URL,
         transform: true,
         snapshot: true,
         prepare: true,
-        jedi: true,
+        jedi: false,
       },
       problems: [],
     });
@@ -40,7 +40,7 @@ describe('readSettings', () => {
           transform: false,
           snapshot: false,
           prepare: false,
-          jedi: false,
+          jedi: true,
         },
       },
       SITE,
@@ -50,7 +50,7 @@ describe('readSettings', () => {
       transform: false,
       snapshot: false,
       prepare: false,
-      jedi: false,
+      jedi: true,
     });
     assert.deepEqual(problems, []);
   });
@@ -82,7 +82,7 @@ describe('readSettings', () => {
       transform: true,
       snapshot: true,
       prepare: true,
-      jedi: true,
+      jedi: false,
     });
     assert.equal(problems.length, 6);
     assert.match(problems[0], /^packageBaseUrl must be a URL/);
