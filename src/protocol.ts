@@ -253,6 +253,18 @@ export interface StopAnswer {
 /** The MIME type of the codemod's notes, shown under a rewritten cell. */
 export const NOTES_MIME_TYPE: string = contract.notesMimeType;
 
+/** The MIME type of `%%transform`'s diff view: the rewritten cell as segments (see {@link ITransformView}). */
+export const TRANSFORM_MIME_TYPE: string = contract.transformMimeType;
+
+/** `%%transform`'s view (`sync_kernel.kernel.transform_view`): the rewritten lines, and the removed ones. */
+export interface ITransformView {
+  lines: {
+    status: 'same' | 'changed' | 'added' | 'removed';
+    /** The line's text in pieces: (text, token kind or "", whether the rewrite added it). */
+    segments: [string, string, boolean][];
+  }[];
+}
+
 /** What a note says happened: the codemod's `NoteKind` (checked against `contract.json` by a test). */
 export type NoteKind = 'rewrite' | 'async-def' | 'await-call' | 'kept-blocking' | 'internal';
 

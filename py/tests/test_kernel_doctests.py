@@ -21,6 +21,8 @@ from harness import desktop_asyncio
         "kernel.loopguard",
         "kernel.timing",
         "kernel.snapshot",
+        "kernel.transform_view",
+        "kernel.after_import",
         "codemod.magic_calls",
     ],
 )

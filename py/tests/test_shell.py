@@ -385,16 +385,38 @@ def test_transform_off_and_on(stubbed: Harness) -> None:
 def test_cell_magic_shows_the_rewrite_and_does_not_run(stubbed: Harness) -> None:
     _, events = stubbed.run("%%transform\nprint(wait(3))\nran = True")
     assert types_of(events) == ["display_data", "display_data"]
-    assert events[0].content["data"] == {"text/plain": "print(await wait(3))\nran = True"}
+    assert events[0].content["data"]["text/plain"] == "print(await wait(3))\nran = True"
     assert NOTES_MIME_TYPE in events[1].content["data"]
     reply, _ = stubbed.run("ran")
     assert reply["ename"] == "NameError"
 
 
+def test_the_rewrite_comes_with_a_diff_view_whose_text_is_the_rewrite(harness: Harness) -> None:
+    from sync_kernel.kernel.transform_view import TRANSFORM_MIME_TYPE
+
+    cell = (
+        "import time\ndef twice():\n    # two waits\n    print(time.sleep(0), time.sleep(0))\n"
+        "twice()\nmessage = 'time.sleep(3)'"
+    )
+    _, events = harness.run(f"%%transform\n{cell}")
+    data = events[0].content["data"]
+    lines = data[TRANSFORM_MIME_TYPE]["lines"]
+    # The segments put together are the rewritten lines, in order: the view shows nothing else.
+    assert ["".join(text for text, _, _ in line["segments"]) for line in lines] == data["text/plain"].splitlines()
+    assert [line["status"] for line in lines] == ["same", "changed", "same", "changed", "changed", "same"]
+    added = ["".join(text for text, _, new in line["segments"] if new) for line in lines]
+    assert added[1] == "async " and added[4] == "await "
+    assert added[3].count("await") == 2 and "print" not in added[3]
+    kinds = {text: kind for line in lines for text, kind, _ in line["segments"]}
+    assert kinds["async"] == kinds["def"] == kinds["await"] == "keyword"
+    assert kinds["# two waits"] == "comment" and kinds["'time.sleep(3)'"] == "string"
+    assert ["twice", "definition", False] in lines[1]["segments"]
+
+
 def test_line_magic_shows_the_last_executed_cell(stubbed: Harness) -> None:
     stubbed.run("y = wait(4)")
     _, events = stubbed.run("%transform")
-    assert events[0].content["data"] == {"text/plain": "y = await wait(4)"}
+    assert events[0].content["data"]["text/plain"] == "y = await wait(4)"
     assert events[1].content["data"][NOTES_MIME_TYPE][0]["kind"] == "rewrite"
 
 
@@ -441,7 +463,7 @@ def test_time_line_magic_awaits_its_code(harness: Harness) -> None:
     assert events[0].content["data"][NOTES_MIME_TYPE][-1]["after"] == "await __asyncio__.sleep(0.05)"
     assert wall_time(stream_text(events)) >= 0.05
     _, events = harness.run("%transform")
-    assert events[0].content["data"] == {"text/plain": "%time await __asyncio__.sleep(0.05)"}
+    assert events[0].content["data"]["text/plain"] == "%time await __asyncio__.sleep(0.05)"
 
 
 def test_time_magic_over_code_that_needs_no_rewrite_is_ipythons_own(harness: Harness) -> None:
@@ -477,10 +499,10 @@ def test_interrupting_a_timed_cell_reports_times_then_keyboardinterrupt(harness:
 def test_transform_magics_show_a_timed_cell_with_its_magic(harness: Harness) -> None:
     harness.run("import time")
     _, events = harness.run("%%transform\n%%time\ntime.sleep(0.01)")
-    assert events[0].content["data"] == {"text/plain": "%%time\nawait __asyncio__.sleep(0.01)"}
+    assert events[0].content["data"]["text/plain"] == "%%time\nawait __asyncio__.sleep(0.01)"
     harness.run("%%time\n\nx = 1\ntime.sleep(0.01)")
     _, events = harness.run("%transform")
-    assert events[0].content["data"] == {"text/plain": "%%time\n\nx = 1\nawait __asyncio__.sleep(0.01)"}
+    assert events[0].content["data"]["text/plain"] == "%%time\n\nx = 1\nawait __asyncio__.sleep(0.01)"
 
 
 # -- completion, inspection, completeness ----------------------------------------
@@ -591,7 +613,7 @@ def test_a_failure_inside_the_kernel_is_an_error_reply_not_a_dead_kernel(harness
 def test_cell_magic_knows_what_earlier_cells_converted(harness: Harness) -> None:
     harness.run("import time\ndef work():\n    time.sleep(0)\n    return 1")
     _, events = harness.run("%%transform\nprint(work())")
-    assert events[0].content["data"] == {"text/plain": "print(await work())"}
+    assert events[0].content["data"]["text/plain"] == "print(await work())"
     # The preview changed nothing: the next cell is rewritten (and runs) as usual.
     _, events = harness.run("print(work())")
     assert stream_text(events) == "1\n"

@@ -18,6 +18,9 @@ _CONTRACT = json.loads(resources.files(__package__).joinpath("contract.json").re
 #: The MIME type of the notes ``display_data`` (the notes renderer's).
 NOTES_MIME_TYPE: str = _CONTRACT["notesMimeType"]
 
+#: The MIME type of ``%%transform``'s diff view (``sync_kernel.kernel.transform_view``).
+TRANSFORM_MIME_TYPE: str = _CONTRACT["transformMimeType"]
+
 #: What a note says happened; ``tests/test_contract.py`` checks it lists the contract's kinds.
 NoteKind = Literal["rewrite", "async-def", "await-call", "kept-blocking", "internal"]
 

@@ -5,8 +5,9 @@
 * ``%transform on`` / ``%transform off`` — switch rewriting.
 * ``%transform notes all|warnings|off`` — how many notes are shown under cells.
 
-Everything is shown as ``text/plain`` (never HTML built from user code) plus
-the notes in their own MIME type for the notes renderer.
+The rewritten cell is shown as ``text/plain`` and as a diff view in its own
+MIME type (text segments, never HTML built from user code), then the notes in
+theirs for the notes renderer.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class TransformMagics(Magics):
             if last is None:
                 print("No cell has run yet.")
                 return
-            shell.show_transform(last.code, last.notes)
+            shell.show_transform(last.source, last.code, last.notes)
         elif words in (["on"], ["off"]):
             shell.transform_enabled = words[0] == "on"
             print(f"Rewriting is {words[0]}.")
@@ -56,4 +57,4 @@ class TransformMagics(Magics):
         if line.strip():
             raise ValueError(USAGE)
         result = self.sync_shell.preview_transform(cell)
-        self.sync_shell.show_transform(result.shown, result.notes)
+        self.sync_shell.show_transform(cell, result.shown, result.notes)

@@ -47,6 +47,7 @@ from .outputs import Outputs
 from .pip import Pip, PipMagics
 from .pipeline import CellPipeline, CellPlan
 from .timing import Stopwatch
+from .transform_view import TRANSFORM_MIME_TYPE, transform_view
 
 #: The name the codemod's rewritten ``input()`` calls (``await __input__(p)``).
 INPUT_HOOK_NAME = "__input__"
@@ -217,9 +218,11 @@ class SyncShell(InteractiveShell):
         }
         self.outputs.send("display_data", {"data": data, "metadata": {}, "transient": {}})
 
-    def show_transform(self, code: str, notes: list[Note]) -> None:
-        """Show rewritten code as plain text, then all its notes."""
-        self.outputs.send("display_data", {"data": {"text/plain": code.rstrip("\n")}, "metadata": {}, "transient": {}})
+    def show_transform(self, original: str, code: str, notes: list[Note]) -> None:
+        """Show rewritten code (as plain text, and as a diff from ``original`` for the front end's
+        view), then all its notes."""
+        data = {TRANSFORM_MIME_TYPE: transform_view(original, code), "text/plain": code.rstrip("\n")}
+        self.outputs.send("display_data", {"data": data, "metadata": {}, "transient": {}})
         self.display_notes(notes)
 
     def _showtraceback(self, etype: type[BaseException], evalue: BaseException, stb: list[str]) -> None:
