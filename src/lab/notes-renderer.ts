@@ -112,12 +112,10 @@ export const notesRendererFactory: IRenderMime.IRendererFactory = {
   createRenderer: (options) => new NotesRenderer(options),
 };
 
-const extension: IRenderMime.IExtension = {
+export const notesExtension: IRenderMime.IExtension = {
   id: 'jupyterlite-sync-kernel:notes',
   description: 'Shows what the sync kernel rewrote in a cell, under the cell.',
   rendererFactory: notesRendererFactory,
   rank: 50,
   dataType: 'json',
 };
-
-export default extension;

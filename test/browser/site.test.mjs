@@ -274,6 +274,22 @@ for (const jspi of [true, false]) {
       assert.doesNotMatch(preview, /tick 0/, '%%transform does not run the cell');
       assert.match(await nb.outputText(1), /tick 0\ntick 1\ntick 2/);
       assert.match(await nb.outputText(2), /await __asyncio__\.sleep\(0\.1\)/);
+      // The view: changed lines flagged, what the rewrite added marked, keywords coloured.
+      const view = nb.codeCells.nth(0).locator('.jp-SyncTransform');
+      assert.deepEqual(await view.locator('.jp-SyncTransform-changed mark').allInnerTexts(), [
+        'async ',
+        'await __asyncio__',
+        'await ',
+      ]);
+      assert.equal(await view.locator('.jp-SyncTransform-same').count(), 5); // of 8 lines, 3 changed
+      assert.ok((await view.locator('.jp-SyncTransform-keyword').allInnerTexts()).includes('def'));
+      // Code that looks like markup stays text.
+      const tricky = await nb.typeAndRun('%%transform\nimport time\ntime.sleep(0)  # <img src=x onerror=alert(1)>');
+      await nb.waitForCell(tricky);
+      const shown = tricky.locator('.jp-SyncTransform');
+      await shown.waitFor();
+      assert.match(await shown.innerText(), /# <img src=x onerror=alert\(1\)>/);
+      assert.equal(await shown.locator('img').count(), 0);
       // Open the first bar for the screenshot: the rewrite and its notes together.
       await nb.notes(0).locator('summary').click();
       await nb.notes(0).locator('.jp-SyncNotes-list').waitFor();
