@@ -65,3 +65,10 @@ def test_summary_is_one_line_per_note():
     assert [n.summary() for n in result.notes] == [
         "line 2: time.sleep(2) → await __asyncio__.sleep(2) (waits without freezing the page)"
     ]
+
+
+def test_summary_of_code_kept_as_written_has_no_arrow():
+    (result,) = rewrite("import time\nf = lambda: time.sleep(2)\n")
+    (note,) = result.notes
+    assert note.kind == "kept-blocking" and note.after == ""
+    assert note.summary() == f"line 2: time.sleep(2) ({note.message})"

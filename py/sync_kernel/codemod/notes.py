@@ -50,6 +50,8 @@ class Note:
 
     def summary(self) -> str:
         """One line of plain text, as shown in ``text/plain`` outputs."""
-        if self.before or self.after:
+        if self.after:
             return f"line {self.line}: {self.before} → {self.after} ({self.message})"
+        if self.before:  # kept as written: nothing to point to
+            return f"line {self.line}: {self.before} ({self.message})"
         return f"line {self.line}: {self.message}"
