@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import puppeteer from 'puppeteer-core';
 
-import { EXAMPLES_DIR, KERNEL_TIMEOUT, RESULTS_DIR, serveSite } from './lite.mjs';
+import { EXAMPLES_DIR, KERNEL_TIMEOUT, recordStatuses, RESULTS_DIR, serveSite } from './lite.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 
@@ -45,24 +45,7 @@ async function openNotebook(path) {
     }
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  await page.evaluateOnNewDocument(() => {
-    window.__statuses = [];
-    new MutationObserver((records) => {
-      for (const record of records) {
-        if (record.type === 'attributes') {
-          window.__statuses.push(record.target.getAttribute('data-status'));
-        }
-        for (const node of record.addedNodes) {
-          if (node instanceof Element) {
-            const marked = [node, ...node.querySelectorAll('[data-status]')].filter((e) =>
-              e.hasAttribute('data-status'),
-            );
-            window.__statuses.push(...marked.map((e) => e.getAttribute('data-status')));
-          }
-        }
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-  });
+  await page.evaluateOnNewDocument(recordStatuses);
   await page.goto(`${site.url}lab/index.html?path=${encodeURIComponent(path)}`);
   // JupyterLab shows "idle" for a moment before the session has its kernel: wait for "starting" first.
   await page.waitForFunction(() => window.__statuses.includes('starting'), { timeout: KERNEL_TIMEOUT, polling: 250 });

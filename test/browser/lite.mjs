@@ -83,6 +83,28 @@ export async function launchChromium() {
 }
 
 /**
+ * Run in every page before its own scripts: record each kernel status the page shows
+ * (`data-status` attributes) in `window.__statuses`, so a test can wait for a kernel that said
+ * "starting" before it says "idle" (JupyterLab shows "idle" for a moment before a session has one).
+ */
+export function recordStatuses() {
+  window.__statuses = [];
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') {
+        window.__statuses.push(record.target.getAttribute('data-status'));
+      }
+      for (const node of record.addedNodes) {
+        if (node instanceof Element) {
+          const marked = [node, ...node.querySelectorAll('[data-status]')].filter((e) => e.hasAttribute('data-status'));
+          window.__statuses.push(...marked.map((e) => e.getAttribute('data-status')));
+        }
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+}
+
+/**
  * A fresh browser context (empty storage) on the site, with watchers for what
  * must not happen: errors in the page or worker consoles, uncaught errors,
  * dialogs (`alert`), and requests to anything but the site's own server.
@@ -112,24 +134,7 @@ export class Visit {
       });
     }
     // Every page records the kernel statuses its notebooks show (see waitForKernelIdle).
-    await context.addInitScript(() => {
-      window.__statuses = [];
-      new MutationObserver((records) => {
-        for (const record of records) {
-          if (record.type === 'attributes') {
-            window.__statuses.push(record.target.getAttribute('data-status'));
-          }
-          for (const node of record.addedNodes) {
-            if (node instanceof Element) {
-              const marked = [node, ...node.querySelectorAll('[data-status]')].filter((e) =>
-                e.hasAttribute('data-status'),
-              );
-              window.__statuses.push(...marked.map((e) => e.getAttribute('data-status')));
-            }
-          }
-        }
-      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-    });
+    await context.addInitScript(recordStatuses);
     await visit.newPage();
     return visit;
   }

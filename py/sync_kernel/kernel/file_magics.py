@@ -97,6 +97,14 @@ def _each(command: str, paths: Iterable[str], act: Callable[[str], object], fail
             _fail(command, failed.format(path=path, why=_why(error)))
 
 
+def _has_target(command: str, paths: list[str]) -> bool:
+    """Whether ``paths`` names sources and a target (``cp``/``mv``); says so on stderr if not."""
+    if len(paths) < 2:
+        _fail(command, "missing destination file operand")
+        return False
+    return True
+
+
 @magics_class
 class FileMagics(Magics):
     """The file aliases of desktop IPython, done in Python (see the module docstring)."""
@@ -175,8 +183,7 @@ class FileMagics(Magics):
     def cp(self, line: str) -> None:
         """Copy files (``-r``: folders too) to a file or into a folder."""
         flags, paths = _split(line)
-        if len(paths) < 2:
-            _fail("cp", "missing destination file operand")
+        if not _has_target("cp", paths):
             return
         *sources, target = paths
 
@@ -196,8 +203,7 @@ class FileMagics(Magics):
     def mv(self, line: str) -> None:
         """Move or rename files and folders."""
         _, paths = _split(line)
-        if len(paths) < 2:
-            _fail("mv", "missing destination file operand")
+        if not _has_target("mv", paths):
             return
         *sources, target = paths
         _each("mv", sources, lambda source: shutil.move(source, target), "cannot stat '{path}': {why}")
