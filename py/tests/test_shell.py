@@ -553,6 +553,34 @@ def test_completions_are_ipykernels(
     assert ours["matches"], f"{what}: something is offered"
 
 
+def test_help_and_namespace_magics_print_as_in_ipython(
+    harness: Harness, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``obj?``, ``obj??``, ``help(obj)``, ``%who``, ``%whos``, ``%history``, ``%env``, ``%cd``, ``%pwd``."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    harness.run('def area(radius, *, scale=1):\n    "Area of a circle."\n    return 3.14 * radius**2 * scale')
+    harness.run("count = 3")
+    outputs = {}
+    for code in ["area?", "area??", "help(area)", "%who", "%whos", "%history -n 1-2", "%env HOME", "%cd sub", "%pwd"]:
+        reply, events = harness.run(code)
+        assert reply["status"] == "ok", code
+        shown = stream_text(events) + "".join(
+            e.content["data"].get("text/plain", "") for e in events if e.msg_type in ("display_data", "execute_result")
+        )
+        outputs[code] = re.sub(r"\x1b\[[0-9;]*m", "", shown)  # IPython colours the help
+    assert re.search(r"Signature:\s*area\(radius, \*, scale=1\)", outputs["area?"])
+    assert re.search(r"Docstring:\s*Area of a circle\.", outputs["area?"])
+    assert "return 3.14 * radius**2 * scale" in outputs["area??"]
+    assert "area(radius, *, scale=1)" in outputs["help(area)"] and "Area of a circle." in outputs["help(area)"]
+    assert outputs["%who"].split() == ["area", "count"]
+    assert re.search(r"^count +int +3$", outputs["%whos"], re.M)
+    history = outputs["%history -n 1-2"]
+    assert history.startswith("   1:") and "def area(radius, *, scale=1):" in history and "   2: count = 3" in history
+    assert os.environ["HOME"] in outputs["%env HOME"]
+    assert outputs["%pwd"].strip("'\n") == str(tmp_path / "sub") == os.getcwd()
+
+
 def test_jedi_is_switched_on_when_the_runtime_has_installed_it(harness: Harness) -> None:
     """Started without jedi (as in Pyodide, where it is installed later), the kernel completes what
     only inference finds once :func:`use_jedi` has run."""
