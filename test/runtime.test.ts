@@ -132,6 +132,25 @@ describe('the codemod in the kernel', () => {
   });
 });
 
+describe('code given to magics', () => {
+  test('%timeit, x = %time and %%capture run the rewritten code, and the times include its waits', async () => {
+    await kernel.run('import time\ndef nap(s):\n    time.sleep(s)\n    return 42');
+    const timed = await kernel.run('%timeit -n 2 -r 3 nap(0.02)\nx = %time nap(0.01)\nprint(x)');
+    expect(timed.reply.status).toBe('ok');
+    const text = streamText(timed.events);
+    const line = /^([\d.]+) (ms|s) ± [\d.]+ \S+ per loop \(mean ± std\. dev\. of 3 runs, 2 loops each\)$/m.exec(text);
+    expect(line).not.toBeNull();
+    const mean = Number(line![1]) * (line![2] === 's' ? 1000 : 1);
+    expect(mean).toBeGreaterThanOrEqual(20); // each loop waited its 20 ms
+    expect(text).toMatch(/^Wall time: [\d.]+ (ms|s)$/m);
+    expect(text).toMatch(/^42$/m);
+    const captured = await kernel.run("%%capture out\nprint('one')\nnap(0.01)\nprint('two', nap(0))");
+    expect(captured.reply.status).toBe('ok');
+    expect(streamText(captured.events)).toBe('');
+    expect(streamText((await kernel.run('out.show()')).events)).toBe('one\ntwo 42\n');
+  });
+});
+
 describe('%pip', () => {
   test("installs with micropip (served with the kernel's wheels) and the next line imports the package", async () => {
     const made = await kernel.run(readFileSync(join(REPO, 'test', 'fixtures', 'make_demo_wheel.py'), 'utf8'));

@@ -353,71 +353,83 @@ for (const jspi of [true, false]) {
       { otherOrigins: [new URL(dataHost.url).origin] },
     );
 
-    visit('a new notebook: Tab completes, Shift+Tab and ? show the signature, %ls lists the folder', async (v) => {
-      const nb = await v.newNotebook();
-      const defined = await nb.typeAndRun(
-        'import math\ndata = {"alpha": 1, "beta": 2}\ndef area(radius, *, scale=1):\n' +
-          '    "Area of a circle."\n    return math.pi * radius**2 * scale',
-      );
-      await nb.waitForCell(defined);
-      const popup = v.page.locator('.jp-Completer');
-      const cellText = (cell) => cell.locator('.cm-content').innerText();
-
-      // Several matches: the popup lists them.
-      await nb.typeInNewCell('math.s');
-      await v.page.keyboard.press('Tab');
-      await popup.waitFor({ timeout: KERNEL_TIMEOUT });
-      const offered = await popup.locator('.jp-Completer-item').allInnerTexts();
-      for (const name of ['sin', 'sqrt']) {
-        assert.ok(
-          offered.some((text) => text.includes(name)),
-          `${name} is offered: ${offered.join(' | ')}`,
+    visit(
+      'a new notebook: Tab completes, Shift+Tab and ? show the signature, %ls lists the folder, %timeit',
+      async (v) => {
+        const nb = await v.newNotebook();
+        const defined = await nb.typeAndRun(
+          'import math\ndata = {"alpha": 1, "beta": 2}\ndef area(radius, *, scale=1):\n' +
+            '    "Area of a circle."\n    return math.pi * radius**2 * scale',
         );
-      }
-      await v.page.keyboard.press('Escape');
-      // One match: Tab puts it in (JupyterLab may show it first; Enter takes it).
-      for (const [typed, completed] of [
-        ['math.sq', 'math.sqrt'],
-        ['data["al', 'data["alpha'],
-        ['area(rad', 'area(radius='],
-      ]) {
-        const cell = await nb.typeInNewCell(typed);
+        await nb.waitForCell(defined);
+        const popup = v.page.locator('.jp-Completer');
+        const cellText = (cell) => cell.locator('.cm-content').innerText();
+
+        // Several matches: the popup lists them.
+        await nb.typeInNewCell('math.s');
         await v.page.keyboard.press('Tab');
-        const done = cell.locator('.cm-content', { hasText: completed });
-        await done.or(popup).first().waitFor({ timeout: KERNEL_TIMEOUT });
-        if (!(await done.isVisible())) {
-          assert.equal(await popup.locator('.jp-Completer-item').count(), 1, `one match for ${typed}`);
-          await v.page.keyboard.press('Enter');
+        await popup.waitFor({ timeout: KERNEL_TIMEOUT });
+        const offered = await popup.locator('.jp-Completer-item').allInnerTexts();
+        for (const name of ['sin', 'sqrt']) {
+          assert.ok(
+            offered.some((text) => text.includes(name)),
+            `${name} is offered: ${offered.join(' | ')}`,
+          );
         }
-        await done.waitFor({ timeout: KERNEL_TIMEOUT });
-        assert.ok((await cellText(cell)).startsWith(completed), `${typed} → ${await cellText(cell)}`);
         await v.page.keyboard.press('Escape');
-      }
+        // One match: Tab puts it in (JupyterLab may show it first; Enter takes it).
+        for (const [typed, completed] of [
+          ['math.sq', 'math.sqrt'],
+          ['data["al', 'data["alpha'],
+          ['area(rad', 'area(radius='],
+        ]) {
+          const cell = await nb.typeInNewCell(typed);
+          await v.page.keyboard.press('Tab');
+          const done = cell.locator('.cm-content', { hasText: completed });
+          await done.or(popup).first().waitFor({ timeout: KERNEL_TIMEOUT });
+          if (!(await done.isVisible())) {
+            assert.equal(await popup.locator('.jp-Completer-item').count(), 1, `one match for ${typed}`);
+            await v.page.keyboard.press('Enter');
+          }
+          await done.waitFor({ timeout: KERNEL_TIMEOUT });
+          assert.ok((await cellText(cell)).startsWith(completed), `${typed} → ${await cellText(cell)}`);
+          await v.page.keyboard.press('Escape');
+        }
 
-      // Shift+Tab inside the call: the signature and docstring in a tooltip.
-      await nb.typeInNewCell('area(');
-      await v.page.keyboard.press('Shift+Tab');
-      const tooltip = v.page.locator('.jp-Tooltip');
-      await tooltip.waitFor({ timeout: KERNEL_TIMEOUT });
-      const shown = await tooltip.innerText();
-      assert.match(shown, /area\(radius, \*, scale=1\)/);
-      assert.match(shown, /Area of a circle\./);
-      await v.page.keyboard.press('Escape');
-      await v.page.keyboard.press('Escape');
+        // Shift+Tab inside the call: the signature and docstring in a tooltip.
+        await nb.typeInNewCell('area(');
+        await v.page.keyboard.press('Shift+Tab');
+        const tooltip = v.page.locator('.jp-Tooltip');
+        await tooltip.waitFor({ timeout: KERNEL_TIMEOUT });
+        const shown = await tooltip.innerText();
+        assert.match(shown, /area\(radius, \*, scale=1\)/);
+        assert.match(shown, /Area of a circle\./);
+        await v.page.keyboard.press('Escape');
+        await v.page.keyboard.press('Escape');
 
-      const help = await nb.typeAndRun('area?');
-      await nb.waitForCell(help);
-      const page = await help.locator('.jp-OutputArea').innerText();
-      assert.match(page, /Signature:\s*area\(radius, \*, scale=1\)/);
-      assert.match(page, /Docstring:\s*Area of a circle\./);
+        const help = await nb.typeAndRun('area?');
+        await nb.waitForCell(help);
+        const page = await help.locator('.jp-OutputArea').innerText();
+        assert.match(page, /Signature:\s*area\(radius, \*, scale=1\)/);
+        assert.match(page, /Docstring:\s*Area of a circle\./);
 
-      const listing = await nb.typeAndRun('%ls');
-      await nb.waitForCell(listing);
-      const names = (await listing.locator('.jp-OutputArea').innerText()).split('\n');
-      for (const example of ['progress.ipynb', 'measurements.csv']) {
-        assert.ok(names.includes(example), `%ls lists ${example}: ${names.join(' ')}`);
-      }
-    });
+        const listing = await nb.typeAndRun('%ls');
+        await nb.waitForCell(listing);
+        const names = (await listing.locator('.jp-OutputArea').innerText()).split('\n');
+        for (const example of ['progress.ipynb', 'measurements.csv']) {
+          assert.ok(names.includes(example), `%ls lists ${example}: ${names.join(' ')}`);
+        }
+
+        // Code given to a magic is rewritten too: %timeit times the awaited sleeps.
+        const timed = await nb.typeAndRun('import time\n%timeit -n 2 -r 2 time.sleep(0.02)');
+        await nb.waitForCell(timed);
+        const timing = /([\d.]+) (ms|s) ± .* per loop \(mean ± std\. dev\. of 2 runs, 2 loops each\)/.exec(
+          await timed.locator('.jp-OutputArea').innerText(),
+        );
+        assert.ok(timing, "IPython's timeit line");
+        assert.ok(Number(timing[1]) * (timing[2] === 's' ? 1000 : 1) >= 20, `each loop waited 20 ms: ${timing[0]}`);
+      },
+    );
 
     visit('widgets.ipynb: the interact slider, moved with the keyboard, updates its output each time', async (v) => {
       const nb = await v.openNotebook('widgets.ipynb');
