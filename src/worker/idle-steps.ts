@@ -1,8 +1,7 @@
 /**
  * Work the kernel does in the background, one step at a time, each only once
- * it has been idle for a moment: what is not needed to start, loaded when it
- * is first wanted ({@link IdleSteps.soon}) or after the start
- * ({@link IdleSteps.start}) (jedi, for completion). A step never starts
+ * it has been idle for a moment: what is not needed to start, loaded once it
+ * is first wanted ({@link IdleSteps.soon}; jedi, for completion). A step never starts
  * while a cell runs; a step that awaits (a download) may overlap a cell that
  * starts meanwhile, so a step that runs Python for long comes after it, as a
  * step of its own.
@@ -24,11 +23,6 @@ export class IdleSteps {
     this.steps = [...steps];
   }
 
-  /** The kernel has started: the first step comes after the idle time. */
-  start(): void {
-    this.arm(this.idleMs);
-  }
-
   /** A cell starts: no step starts until it is over. */
   busy(): void {
     this.running++;
@@ -43,6 +37,7 @@ export class IdleSteps {
 
   /** Someone wants the result: take the next step as soon as the kernel is idle, without waiting. */
   soon(): void {
+    this.wanted = true;
     this.arm(0);
   }
 
@@ -53,7 +48,7 @@ export class IdleSteps {
 
   private arm(ms: number): void {
     clearTimeout(this.timer);
-    if (this.steps.length > 0 && !this.stepping && this.running === 0) {
+    if (this.wanted && this.steps.length > 0 && !this.stepping && this.running === 0) {
       this.timer = setTimeout(() => void this.next(), ms);
     }
   }
@@ -81,5 +76,7 @@ export class IdleSteps {
   private steps: (() => unknown)[];
   private running = 0;
   private stepping = false;
+  /** Nothing is taken until someone asks ({@link soon}): not at start, not after a cell. */
+  private wanted = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 }

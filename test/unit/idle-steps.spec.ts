@@ -24,21 +24,33 @@ function recorder(count: number, fails = -1) {
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('steps while idle', () => {
-  test('each step comes after the kernel was idle for the idle time, one after another', async (t) => {
+  test('nothing is taken until someone asks, not even when a cell ends', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+    const { ran, steps } = recorder(1);
+    const idle = new IdleSteps(steps, () => undefined, 1000);
+    idle.busy();
+    idle.idle();
+    t.mock.timers.tick(10_000);
+    await settle();
+    assert.deepEqual(ran, []);
+    assert.equal(idle.done, false);
+  });
+
+  test('asked, the first step comes at once and each next one after the idle time', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
     const { ran, steps } = recorder(2);
     const idle = new IdleSteps(steps, () => undefined, 1000);
-    idle.start();
+    idle.soon();
+    t.mock.timers.tick(0);
+    await settle();
+    assert.deepEqual(ran, [[0, 0]]);
     t.mock.timers.tick(999);
-    assert.deepEqual(ran, []);
+    assert.equal(ran.length, 1);
     t.mock.timers.tick(1);
     await settle();
-    assert.deepEqual(ran, [[0, 1000]]);
-    t.mock.timers.tick(1000);
-    await settle();
     assert.deepEqual(ran, [
-      [0, 1000],
-      [1, 2000],
+      [0, 0],
+      [1, 1000],
     ]);
     assert.equal(idle.done, true);
   });
@@ -47,10 +59,10 @@ describe('steps while idle', () => {
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
     const { ran, steps } = recorder(1);
     const idle = new IdleSteps(steps, () => undefined, 1000);
-    idle.start();
     t.mock.timers.tick(500);
     idle.busy();
     idle.busy(); // a second request (a comm message) during the cell
+    idle.soon(); // asked during the cell: taken once the kernel has been idle for the idle time
     t.mock.timers.tick(5000);
     idle.idle();
     t.mock.timers.tick(5000);
@@ -67,7 +79,6 @@ describe('steps while idle', () => {
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
     const { ran, steps } = recorder(2);
     const idle = new IdleSteps(steps, () => undefined, 1000);
-    idle.start();
     idle.soon();
     t.mock.timers.tick(0);
     await settle();
@@ -86,7 +97,7 @@ describe('steps while idle', () => {
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
     const { ran, errors, steps } = recorder(3, 0);
     const idle = new IdleSteps(steps, (error) => errors.push(error), 10);
-    idle.start();
+    idle.soon();
     for (let i = 0; i < 5; i++) {
       t.mock.timers.tick(10);
       await settle();

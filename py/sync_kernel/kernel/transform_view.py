@@ -38,6 +38,7 @@ Segment = tuple[str, str, bool]
 def _token_kinds(code: str) -> dict[int, list[tuple[int, int, str]]]:
     """Per line (0-based), the (start, end, kind) of the tokens worth colouring; empty if untokenizable."""
     kinds: dict[int, list[tuple[int, int, str]]] = {}
+    lines = code.splitlines()
     after_def = False
     try:
         for tok in tokenize.generate_tokens(io.StringIO(code).readline):
@@ -63,7 +64,7 @@ def _token_kinds(code: str) -> dict[int, list[tuple[int, int, str]]]:
             (row, col), (end_row, end_col) = tok.start, tok.end
             for line in range(row, end_row + 1):  # a string may span lines
                 start = col if line == row else 0
-                end = end_col if line == end_row else len(code.splitlines()[line - 1])
+                end = end_col if line == end_row else len(lines[line - 1])
                 kinds.setdefault(line - 1, []).append((start, end, kind))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return {}

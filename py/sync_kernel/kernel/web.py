@@ -100,11 +100,8 @@ def fetch_from_host(fetch_sync: Any) -> Fetch:
     return fetch
 
 
-def _no_fetch(method: str, url: str, headers: list[tuple[str, str]], body: bytes | None, timeout: float) -> Answer:
-    raise NoResponse(f"could not fetch {url}: this kernel's runtime cannot make web requests", timed_out=False)
-
-
-_fetch: Fetch = _no_fetch
+#: Set by :func:`install`, before which nothing is adapted to call it.
+_fetch: Fetch
 
 
 def install(fetch: Fetch) -> None:
