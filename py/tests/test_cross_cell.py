@@ -406,6 +406,33 @@ def test_a_function_earlier_code_awaits_stays_async_when_a_later_cell_redefines_
     assert outcome.stdout.count("no pause 0.001") == 2
 
 
+def test_a_redefinition_earlier_code_awaits_stays_async_when_its_own_cell_cannot_await_it():
+    # The new `helper` is called from a lambda in its own cell: before, that kept it blocking, and
+    # `Robot.m` (compiled awaiting it) then awaited an int. Now the lambda gets the blocking twin.
+    for new_helper in ("return k + 13", "p = time.sleep\n                p(0)\n                return k + 13"):
+        outcome = assert_same_behaviour(
+            """
+            import time
+            def helper(k):
+                time.sleep(0)
+                return k
+            class Robot:
+                def m(self, k):
+                    return helper(k) + 1
+            """,
+            f"""
+            def helper(k):
+                {new_helper}
+            print("lambda", (lambda v: helper(v))(1))
+            print("method", Robot().m(0))
+            print("listed", sum(helper(i) for i in range(3)))
+            """,
+        )
+        assert outcome.results[1].code.startswith("async def helper(k):")
+        assert "__sync__.blocking(helper)(v)" in outcome.results[1].code
+        assert "method 14" in outcome.stdout
+
+
 def test_methods_of_a_class_an_earlier_cells_code_uses_before_it_exists_stay_blocking():
     # `ping` was compiled calling `Robot().run(k)` without `await`: a later `Robot` whose methods
     # sleep must keep them blocking, or `ping` would get a coroutine.

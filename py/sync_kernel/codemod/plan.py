@@ -593,7 +593,7 @@ class Planner:
         ambiguous_names: list[tuple[str, CallSite]],
     ) -> None:
         """Calls the codemod cannot resolve to async functions, and earlier cells' async functions used as values."""
-        prior_async = {root for root in async_set if root not in self.local}
+        prior_async = {root for root in async_set if root not in self.local or root in self.forced_by_earlier}
         for load, refs in value_loads:
             if any(self.family(ref) in prior_async for ref in refs):
                 plan.twins.append(load.node)
@@ -712,7 +712,7 @@ class Planner:
                 wants.add(self.family(host.function))
         for root in roots:
             # Earlier code was compiled awaiting this name: a new function under it must be async too.
-            if root in self.local and root.cls is None and "." not in root.qualname and root not in wants:
+            if root in self.local and root.cls is None and "." not in root.qualname:
                 awaiting = self.awaited_earlier.get(root.name)
                 if awaiting is not None and not root.user_async:
                     wants.add(root)
@@ -733,7 +733,9 @@ class Planner:
                     async_set.add(caller)
                     changed = True
             newly: dict[FunctionRef, str] = {}
-            for root in async_set - forced:
+            # Earlier code awaits these (`forced`, or a name it awaits): a use here that cannot
+            # await gets the blocking twin instead of keeping the function blocking.
+            for root in async_set - forced - self.forced_by_earlier.keys():
                 for use in uses.get(root, ()):
                     reason = self._violation(use, async_set)
                     if reason:
