@@ -238,7 +238,87 @@ def test_memory_alone_follows_aliases_across_cells():
         nap()
         """,
     )
-    assert results[2].code == "async def nap():\n    await __asyncio__.sleep(1)\nawait nap()\n"
+    # `pause` is an alias a later cell may rebind: the function follows it at run time.
+    assert results[2].code == "async def nap():\n    await __sync__.call(pause, 1)\nawait nap()\n"
+
+
+def test_a_function_follows_a_sleep_alias_that_a_later_cell_rebinds():
+    # Desktop: `fetch` calls whatever `wait` is when it runs. Before, the rewrite baked the sleep in.
+    outcome = assert_same_behaviour(
+        """
+        import time
+        wait = time.sleep
+        def fetch(k):
+            p = wait
+            p(0.001)
+            return k + 4
+        def nap():
+            wait(0.001)
+        print(fetch(1))
+        """,
+        """
+        def quiet(seconds):
+            print("quiet", seconds)
+        flag = True
+        wait = quiet if flag else wait
+        print("result", sum([fetch(i) for i in range(2)]))
+        nap()
+        """,
+        """
+        for i in range(2):
+            wait = quiet if i else time.sleep
+        nap()
+        wait = time.sleep
+        nap()
+        """,
+    )
+    assert "await __sync__.call(p, 0.001)" in outcome.results[0].code
+    assert "await __sync__.call(wait, 0.001)" in outcome.results[0].code
+    assert outcome.stdout.count("quiet 0.001") == 4
+
+
+def test_an_alias_of_input_or_asyncio_run_is_followed_at_run_time():
+    outcome = assert_same_behaviour(
+        """
+        import asyncio
+        ask = input
+        go = asyncio.run
+        def greet():
+            print("hello", ask("name? "))
+        async def main():
+            await asyncio.sleep(0)
+            return "ran"
+        def start():
+            print(go(main()))
+        greet()
+        start()
+        """,
+        """
+        ask = lambda prompt: "nobody"
+        go = lambda coroutine: coroutine.close() or "closed"
+        greet()
+        start()
+        """,
+        answers=["ada"],
+    )
+    assert "await __sync__.call(ask, \"name? \")" in outcome.results[0].code
+    assert "hello ada" in outcome.stdout and "hello nobody" in outcome.stdout
+    assert "ran" in outcome.stdout and "closed" in outcome.stdout
+
+
+def test_names_bound_by_import_and_module_level_calls_keep_the_direct_rewrite():
+    (result,) = rewrite(
+        """
+        import time
+        from time import sleep as snooze
+        wait = time.sleep
+        def nap():
+            snooze(1)
+            time.sleep(1)
+        wait(1)
+        """
+    )
+    assert result.code.count("await __asyncio__.sleep(1)") == 3
 
 
 def test_preview_does_not_change_what_the_session_remembers():

@@ -326,6 +326,10 @@ class Evaluator:
         self._cache[key] = values
         return values
 
+    def local_binds(self, scope: Scope, name: str) -> list[Bind]:
+        """The bindings of ``name`` local to function ``scope``."""
+        return self._local_binds.get((id(scope), name), [])
+
     def lookup(self, name: str, scope: Scope, globals_: Globals) -> Values:
         kind, owner = scope.resolve(name)
         if kind == "global":

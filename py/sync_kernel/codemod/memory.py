@@ -130,6 +130,10 @@ class Memory:
         #: Module-level names that converted functions of earlier cells call with ``await``, with
         #: the first such caller: a function later defined under one of these names must be async.
         self.awaited_by_earlier: dict[str, str] = {}
+        #: Module-level names a cell last bound by ``import`` (``from time import sleep``): code
+        #: compiled earlier may take them at their word. Any other global (``wait = time.sleep``)
+        #: may be rebound by a later cell, so a function's call through it is settled at run time.
+        self.imported: set[str] = set()
         #: Names whose defs or classes are not yet matched to live objects.
         self.pending: dict[str, Ref] = {}
         self._runner_types: tuple[type, ...] = (asyncio.Runner,) if hasattr(asyncio, "Runner") else ()
@@ -212,6 +216,7 @@ class Memory:
         set_elsewhere: Set[str] = frozenset(),
         called_without_await: Mapping[str, str] | None = None,
         awaited: Mapping[str, str] | None = None,
+        imported: Mapping[str, bool] | None = None,
     ) -> None:
         """Record what a cell bound at module level (``bound``) and the classes it defined.
 
@@ -220,9 +225,13 @@ class Memory:
         ``set_elsewhere`` names are declared ``global`` in its functions: any
         later call may rebind them. ``called_without_await`` maps module-level
         names its functions call (not awaited) to a caller, ``awaited`` those
-        its converted functions await.
+        its converted functions await. ``imported`` says, for each module-level
+        name the cell bound, whether only imports bound it.
         """
         self.set_elsewhere |= set_elsewhere
+        for name, only_imports in (imported or {}).items():
+            (self.imported.add if only_imports else self.imported.discard)(name)
+        self.imported -= set(untracked) | set(set_elsewhere)
         for name, caller in (called_without_await or {}).items():
             self.called_without_await.setdefault(name, caller)
         for name, caller in (awaited or {}).items():

@@ -23,16 +23,18 @@ in a way that cannot be awaited, it gets the function's blocking twin.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .collect import CallSite, Collected, Load, WithSite
+from .collect import Bind, CallSite, Collected, Load, WithSite
 from .evaluate import Evaluator
 from .memory import live_class_may_call
 from .records import ClassRef, FunctionRef
-from .scopes import Host
+from .scopes import Host, Scope
 from .values import (
+    MODULE_TARGETS,
+    BUILTIN_TARGETS,
     ASYNCIO_RUN,
     ASYNCIO_RUNNER,
     GETPASS,
@@ -72,6 +74,12 @@ from .waits import (
 #: Upper bound on rounds of the async-set fixed point (each round blocks at least one family).
 MAX_ROUNDS = 10_000
 
+#: How far a callee is followed through aliases before it counts as rebindable.
+_MAX_ALIAS_DEPTH = 16
+
+#: Blocking targets whose call through a rebindable alias is settled at run time (``__sync__.call``).
+REBINDABLE_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
+
 BlockingKind = Literal["sleep", "run", "input", "getpass", "wait", "iterate", "with"]
 NeutralKind = Literal["noop", "get_event_loop", "Runner", "to_thread", "run_in_executor"]
 #: Waits on thread primitives: awaited in the user's ``async def`` too, since there a blocking
@@ -94,6 +102,9 @@ class Blocking:
     main: ast.expr | None = None
     #: For "wait" and "with": the receiver's kind was guessed from the call's shape or the name.
     guessed: bool = False
+    #: The call runs later (in a function) through a global a later cell may rebind
+    #: (``wait = time.sleep``): it is settled at run time (``await __sync__.call(wait, 1)``).
+    rebindable: bool = False
 
 
 @dataclass(eq=False)
@@ -206,8 +217,11 @@ class Planner:
         called_earlier: Mapping[str, str] | None = None,
         threads: bool = False,
         awaited_earlier: Mapping[str, str] | None = None,
+        imported_earlier: Set[str] = frozenset(),
     ) -> None:
         self.c = collected
+        #: Module-level names earlier cells last bound by ``import``.
+        self.imported_earlier = imported_earlier
         self._callees: dict[int, Values] = {}
         #: Threads are in use in this session: a wait may be recognised by its shape alone.
         self.threads = threads
@@ -318,7 +332,10 @@ class Planner:
         values = self.callee_values(site)
         value = single(values)
         if isinstance(value, Target):
-            return self._classify_target(site, value.qualname)
+            found = self._classify_target(site, value.qualname)
+            if isinstance(found, Blocking) and value.qualname in REBINDABLE_TARGETS:
+                found.rebindable = self._runs_later(site.scope) and self._rebindable(node.func, site.scope)
+            return found
         if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
             if value.name in WAIT_METHODS.get(value.owner.kind, ()):
                 return Blocking(site, "wait", f"{value.owner.kind}.{value.name}")
@@ -363,6 +380,59 @@ class Planner:
             else:
                 certain = False
         return Calls(refs, certain) if refs else None
+
+    @staticmethod
+    def _runs_later(scope: Scope) -> bool:
+        """Whether code in ``scope`` runs after the cell's module-level flow (in a function or lambda)."""
+        while scope.kind in ("comprehension", "class") and scope.parent is not None:
+            scope = scope.parent
+        return scope.kind in ("function", "lambda")
+
+    def _rebindable(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
+        """Whether what ``expr`` gives may change after this cell: it reads a global bound other than by import.
+
+        ``time.sleep`` and ``sleep`` (``from time import sleep``) are taken at their
+        word; ``wait`` (``wait = time.sleep``, here or in an earlier cell), a
+        local bound from it, or anything the walk cannot follow, is not.
+        """
+        if depth > _MAX_ALIAS_DEPTH:
+            return True
+        if isinstance(expr, ast.Attribute):
+            return self._rebindable(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.IfExp):
+            return self._rebindable(expr.body, scope, depth + 1) or self._rebindable(expr.orelse, scope, depth + 1)
+        if isinstance(expr, ast.BoolOp):
+            return any(self._rebindable(value, scope, depth + 1) for value in expr.values)
+        if isinstance(expr, ast.NamedExpr):
+            return self._rebindable(expr.value, scope, depth + 1)
+        if not isinstance(expr, ast.Name):
+            return True
+        kind, owner = scope.resolve(expr.id)
+        if kind == "global":
+            return not self._only_imported(expr.id)
+        if kind == "comprehension":
+            return True
+        binds = self.ev.local_binds(owner, expr.id)
+        return not binds or any(self._bind_rebindable(bind, depth + 1) for bind in binds)
+
+    def _bind_rebindable(self, bind: Bind, depth: int) -> bool:
+        if bind.kind in ("import", "star"):
+            return False
+        if bind.kind in ("value", "enter") and bind.expr is not None:
+            return self._rebindable(bind.expr, bind.where or bind.scope, depth)
+        return True
+
+    def _only_imported(self, name: str) -> bool:
+        """Whether every binding of module-level ``name`` (this cell's, else earlier cells') is an import."""
+        kinds = set()
+        for bind in self.c.binds:
+            if bind.scope is not self.c.module:
+                continue
+            if bind.name == name or (bind.kind == "star" and name in MODULE_TARGETS.get(bind.module or "", {})):
+                kinds.add(bind.kind)
+        if not kinds:
+            return name in self.imported_earlier or name in BUILTIN_TARGETS
+        return kinds <= {"import", "star"}
 
     def _classify_target(self, site: CallSite, qualname: str) -> Blocking | Neutral | None:
         node = site.node

@@ -104,6 +104,8 @@ class Rewriter:
         site = item.site
         assert isinstance(site, CallSite)
         call = site.node
+        if item.rebindable:
+            return self._handed_over(site, "call")
         if item.kind == "sleep":
             return [*self._await(call, site.wrap), self._replace(call.func, f"{ASYNCIO_NAME}.sleep")]
         if item.kind == "input":
@@ -111,7 +113,7 @@ class Rewriter:
         if item.kind == "getpass":
             return [*self._await(call, site.wrap), self._replace(call.func, f"{self.input_hook}.getpass")]
         if item.kind == "wait":
-            return self._wait_edits(site)
+            return self._handed_over(site, "wait")
         if item.kind == "iterate":
             start = self._for_keyword(site)
             return [Edit(start, start, "async ")]
@@ -120,14 +122,18 @@ class Rewriter:
         assert item.main is not None
         return self._run_edits(site, item.main)
 
-    def _wait_edits(self, site: CallSite) -> list[Edit]:
-        """``t.join(5)`` → ``await __sync__.wait(t.join, 5)``: the method is handed over, not called."""
+    def _handed_over(self, site: CallSite, how: str) -> list[Edit]:
+        """``t.join(5)`` → ``await __sync__.wait(t.join, 5)``: the callee is handed over, not called.
+
+        ``how`` is ``wait`` (a thread primitive's wait) or ``call`` (a blocking
+        function reached through a name a later cell may rebind).
+        """
         call = site.node
         func_end = self.src.end(call.func)
         paren = self.src.text.index("(", func_end)
         has_arguments = bool(call.args or call.keywords)
         return [
-            *self._await(call, site.wrap, f"await {SUPPORT_NAME}.wait("),
+            *self._await(call, site.wrap, f"await {SUPPORT_NAME}.{how}("),
             Edit(func_end, paren + 1, ", " if has_arguments else ""),
         ]
 

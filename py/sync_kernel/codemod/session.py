@@ -31,7 +31,7 @@ from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .scopes import symbol_table
 from .source import EditConflict, SourceText, apply_edits, blank_lines, statement_lines
 from .support import Runner, Support
-from .values import BUILTIN_TARGETS
+from .values import BUILTIN_TARGETS, MODULE_TARGETS
 from .waits import WAIT_NAMES
 
 
@@ -96,6 +96,7 @@ class Session:
         blocking_run.install()
         namespace[ASYNCIO_NAME] = asyncio
         namespace[SUPPORT_NAME] = self.support
+        self.support.input_hook = (lambda: namespace.get(self.input_hook)) if self.input_hook else None
 
     def transform(
         self,
@@ -170,6 +171,7 @@ class Session:
             called_earlier=self.memory.called_without_await,
             threads=threads,
             awaited_earlier=self.memory.awaited_by_earlier,
+            imported_earlier=self.memory.imported,
         )
         try:
             plan = planner.plan()
@@ -227,6 +229,7 @@ class Session:
             set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
             called_without_await=_called_without_await(relevance.tree, text, plan),
             awaited=_awaited_in_functions(plan),
+            imported=_imported(collected),
         )
 
 
@@ -264,6 +267,18 @@ def _called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None 
                 for name in _PLAIN_NAME.findall(text.segment(node)):
                     if name not in handled and name != "lambda":
                         found.setdefault(name, "<lambda>")
+    return found
+
+
+def _imported(collected: Collected) -> dict[str, bool]:
+    """For each module-level name the cell binds, whether only imports bind it."""
+    found: dict[str, bool] = {}
+    for bind in collected.binds:
+        if bind.scope is not collected.module:
+            continue
+        names = MODULE_TARGETS.get(bind.module or "", {}) if bind.kind == "star" else (bind.name,)
+        for name in names:
+            found[name] = found.get(name, True) and bind.kind in ("import", "star")
     return found
 
 

@@ -11,6 +11,10 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
 * ``settle(value)`` awaits ``value`` only if it is a coroutine made by such a
   function, for calls the codemod could not resolve statically;
 * ``run(main)`` stands in for ``asyncio.run(main)`` (``await __sync__.run(main)``);
+* ``call(f, ...)`` calls a blocking function reached through a name a later
+  cell may rebind (``await __sync__.call(wait, 1)``): while ``f`` is still
+  ``time.sleep``, ``input``, ... it is awaited in its waiting form, else
+  called as written;
 * ``wait(t.join, ...)`` waits on a thread primitive as a task (``await __sync__.wait(t.join)``),
   ``entering(cm)`` enters a ``with`` subject named like a lock, ``to_thread`` and
   ``run_in_executor`` start a function as a thread: see :mod:`sync_kernel.threads`.
@@ -19,8 +23,10 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
 from __future__ import annotations
 
 import asyncio
+import builtins
 import inspect
 import sys
+import time
 import types
 import weakref
 from collections.abc import Callable, Coroutine
@@ -76,6 +82,8 @@ class Support:
         #: Asks the session to match the running cell's new functions with live objects.
         self._learn = learn
         self._twins: dict[int, tuple[types.FunctionType, types.FunctionType]] = {}
+        #: Gives the kernel's awaitable prompt (``input`` → ``await hook(prompt)``), when there is one.
+        self.input_hook: Callable[[], Any] | None = None
 
     @staticmethod
     def noop(*args: object, **kwargs: object) -> None:
@@ -90,6 +98,28 @@ class Support:
         if self._registry.converted_coroutine(value):
             return await value
         return value
+
+    async def call(self, function: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """``function(*args, **kwargs)``, awaited in its waiting form while it is a blocking target.
+
+        Rewritten functions call ``time.sleep`` (or ``input``, ``asyncio.run``)
+        this way when they reach it through a global that a later cell may bind
+        to something else (``wait = time.sleep``, then ``wait = quiet``): the
+        call then follows the name as on desktop. A function this session made
+        async is awaited, like :meth:`settle`.
+        """
+        __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
+        target = _blocking_target(function)
+        hook = self.input_hook() if self.input_hook is not None else None
+        if target == "time.sleep":
+            return await asyncio.sleep(*args, **kwargs)
+        if target == "asyncio.run":
+            return await self.run(*args, **kwargs)
+        if target == "input" and hook is not None:
+            return await hook(*args, **kwargs)
+        if target == "getpass.getpass" and hook is not None:
+            return await hook.getpass(*args, **kwargs)
+        return await self.settle(function(*args, **kwargs))
 
     @staticmethod
     async def run(main: Any, *, debug: bool | None = None, loop_factory: Any = None) -> Any:
@@ -153,6 +183,24 @@ class Support:
         twin.__dict__.update(function.__dict__)
         self._twins[id(function)] = (function, twin)
         return twin
+
+
+def _blocking_target(function: Any) -> str | None:
+    """Which blocking function ``function`` is, by identity with what the modules hold now.
+
+    Read at each call: the kernel and Pyodide replace ``time.sleep`` and
+    ``asyncio.run`` with their own versions.
+    """
+    if function is time.sleep:
+        return "time.sleep"
+    if function is asyncio.run:
+        return "asyncio.run"
+    if function is builtins.input:
+        return "input"
+    getpass = sys.modules.get("getpass")
+    if getpass is not None and function is getattr(getpass, "getpass", None):
+        return "getpass.getpass"
+    return None
 
 
 def _main_coroutine(main: Any) -> Coroutine[Any, Any, Any]:
