@@ -97,3 +97,43 @@ def test_the_filter_changes_no_rewrite_of_a_sample_of_the_standard_library():
         if transform_all([source], filtered=True) != transform_all([source], filtered=False):
             differ.append(str(path))
     assert differ == []
+
+
+#: Notebooks where an earlier cell's class is left out by the filter (nothing in it is tracked)
+#: and a later cell subclasses it or calls it: with the live namespace, the class is then judged
+#: by its live code either way.
+EARLIER_CLASSES = [
+    [
+        "import time\nclass Robot:\n    def m(self, k):\n        return self.m(k) + 1\n",
+        "pause = time.sleep\nclass Drone(Robot):\n    def m(self, k):\n        pause(0)\n",
+    ],
+    [
+        "from time import *\nclass Sensor:\n    def __init__(self):\n        self.k = 1\n    def go(self):\n"
+        "        return self.m(self.k)\n",
+        "class FastSensor(Sensor):\n    def m(self, k):\n        sleep(0)\nprint(FastSensor().m(1))\n",
+    ],
+    [
+        "import time\nclass Sensor:\n    v = 2\n    def m(self, k):\n        return k + self.v\n"
+        "    @classmethod\n    def make(cls, k):\n        return cls().m(k)\n",
+        "class Robot:\n    def m(self, k):\n        time.sleep(0)\n    @classmethod\n    def make(cls, k):\n"
+        "        return cls().m(k)\nprint('result', Sensor.make(1))\n",
+    ],
+    [
+        "class Animal:\n    def speak(self):\n        return '...'\n",
+        "import time\nclass Dog(Animal):\n    def speak(self):\n        time.sleep(0)\n        return 'woof'\n"
+        "print(Dog().speak(), Animal().speak())\n",
+    ],
+]
+
+
+def test_the_filter_changes_no_rewrite_when_an_earlier_class_is_judged_by_its_live_code():
+    import harness
+
+    for cells in EARLIER_CLASSES:
+        runs = [
+            harness.run_rewritten(cells, [], session=sync_kernel.Session(input_hook="__input__", prefilter=filtered))
+            for filtered in (True, False)
+        ]
+        on, off = ([(r.code, [n.summary() for n in r.notes]) for r in run.results] for run in runs)
+        assert on == off, cells
+        assert runs[0].behaviour() == harness.run_original(cells, []).behaviour()

@@ -526,9 +526,9 @@ def _attribute(receiver: Value, attr: str) -> Values:
     if isinstance(receiver, Cls):
         return frozenset({Method(receiver.ref, attr, bound=False)})
     if isinstance(receiver, Instance):
-        return frozenset({Method(receiver.cls, attr, bound=True)})
-    if isinstance(receiver, Foreign):
-        return frozenset({FOREIGN})
+        return frozenset({Method(receiver.cls, attr, bound=True, exact=receiver.exact)})
+    if isinstance(receiver, (Foreign, LiveClass)):
+        return frozenset({FOREIGN})  # a class no cell's analysis recorded has none of our functions
     return ONLY_UNKNOWN
 
 
@@ -549,7 +549,7 @@ def _call_result(callee: Value) -> Values:
     elif isinstance(callee, BoundAttr) and isinstance(callee.owner, Runner) and callee.name == "get_loop":
         return frozenset({Loop()})
     elif isinstance(callee, Cls):
-        return frozenset({Instance(callee.ref)})
+        return frozenset({Instance(callee.ref, exact=True)})
     elif isinstance(callee, LiveClass):
         return frozenset({FOREIGN})  # exactly that class: none of its methods is a function of ours
     return frozenset({UNKNOWN})

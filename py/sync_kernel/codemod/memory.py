@@ -190,7 +190,7 @@ class Memory:
         kind = type(obj)
         ref = self.registry.get(kind)
         if isinstance(ref, ClassRef):
-            return Instance(ref)
+            return Instance(ref, exact=True)
         if issubclass(kind, asyncio.AbstractEventLoop):
             return Loop()
         primitive = getattr(kind, "__sync_kind__", None)  # set by the classes of sync_kernel.threads
@@ -272,6 +272,7 @@ class Memory:
                     self.registry.add(obj, ref)
             elif isinstance(obj, type) and obj.__qualname__ == ref.qualname:
                 self.registry.add(obj, ref)
+                ref.live = weakref.ref(obj)
                 for method_name, method in ref.methods.items():
                     raw = obj.__dict__.get(method_name)
                     function = getattr(raw, "__func__", raw)

@@ -270,7 +270,7 @@ class Planner:
             for name, method in cls.methods.items():
                 for base in cls.bases:
                     found = base.lookup(name)
-                    if isinstance(found, FunctionRef):
+                    if isinstance(found, FunctionRef) and not _judged_live(found, self.local):
                         self._union(method, found)
 
     def _subclasses(self, cls: ClassRef) -> list[ClassRef]:
@@ -529,7 +529,7 @@ class Planner:
         open_ = not isinstance(found, FunctionRef)
         if isinstance(found, FunctionRef):
             refs.add(found)
-        if method.bound:
+        if method.bound and not method.exact:
             for sub in self._subclasses(method.cls):
                 override = sub.lookup(method.name)
                 if isinstance(override, FunctionRef):
@@ -880,8 +880,25 @@ def _blocks_the_loop(item: Blocking, host: Host) -> str:
     return f"{item.target} blocks the event loop {where}, as on desktop"
 
 
+def _judged_live(method: FunctionRef, local: set[FunctionRef]) -> bool:
+    """Whether an override of ``method`` is judged by its class's live code, not decided with it.
+
+    So for a blocking method of a class an earlier cell made: its live code says
+    whether it may call the override (as for a class no cell's analysis
+    recorded), whether or not the statement filter had it analysed.
+    """
+    cls = method.cls
+    if method in local or method.converted or method.user_async or method.generator or cls is None or cls.live is None:
+        return False
+    return cls.live() is not None
+
+
 def _live_bases(cls: ClassRef) -> list[type]:
-    """The live bases of ``cls`` and of its recorded bases."""
+    """The live bases of ``cls`` and of its recorded bases, and the live classes of bases earlier cells made.
+
+    An earlier cell's class is judged by its live code, whether or not the
+    statement filter had that cell's class analysed.
+    """
     found: list[type] = []
     stack, seen = [cls], set()
     while stack:
@@ -890,6 +907,9 @@ def _live_bases(cls: ClassRef) -> list[type]:
             continue
         seen.add(id(current))
         found.extend(current.live_bases)
+        live = current.live() if current is not cls and current.live is not None else None
+        if live is not None:
+            found.append(live)
         stack.extend(current.bases)
     return found
 

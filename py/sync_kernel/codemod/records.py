@@ -10,6 +10,7 @@ two defs of the same name are two records.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -66,6 +67,8 @@ class ClassRef:
     #: Bases that are live classes of the user's which no cell's analysis recorded.
     live_bases: list[type] = field(default_factory=list, repr=False)
     node: ast.ClassDef | None = field(default=None, repr=False)
+    #: The live class an earlier cell made from this statement (a weak reference), once matched.
+    live: Callable[[], type | None] | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return f"<class {self.qualname} line {self.lineno}>"

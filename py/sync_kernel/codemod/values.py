@@ -145,6 +145,8 @@ class Instance:
     """An instance of a user class (exactly that class or a subclass of it)."""
 
     cls: ClassRef
+    #: Exactly that class (``Robot()``, or a live object of it): no subclass's override applies.
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ class Method:
     cls: ClassRef
     name: str
     bound: bool  # True for ``instance.name``, False for ``Class.name``
+    #: The receiver is exactly ``cls`` (see :attr:`Instance.exact`).
+    exact: bool = False
 
 
 class LiveClass:
