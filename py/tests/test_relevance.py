@@ -123,6 +123,11 @@ EARLIER_CLASSES = [
         "import time\nclass Dog(Animal):\n    def speak(self):\n        time.sleep(0)\n        return 'woof'\n"
         "print(Dog().speak(), Animal().speak())\n",
     ],
+    [
+        "import time\nclass Sensor:\n    def m(self, k):\n        return k + 1\nobj = Sensor()\n",
+        "class Robot:\n    def m(self, k):\n        time.sleep(0)\n        return (lambda v: obj.run(v))(k)\n"
+        "    def run(self, k):\n        return self.m(k) + 1\nprint(Robot().run(1))\n",
+    ],
 ]
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from .records import ClassRef, FunctionRef
 from .values import (
     BUILTIN_TARGETS,
+    FOREIGN,
     MODULE_TARGETS,
     ONLY_UNBOUND,
     ONLY_UNKNOWN,
@@ -200,6 +201,8 @@ class Memory:
             return Runner()
         if kind is type and module is not None and getattr(obj, "__module__", None) == module:
             return LiveClass(obj)  # type: ignore[arg-type]
+        if module is not None and isinstance(kind, type) and kind.__module__ == module:
+            return FOREIGN  # an instance of such a class: as `LiveClass()` gives, none of its methods is ours
         return UNKNOWN
 
     def _method_names(self) -> set[str]:
