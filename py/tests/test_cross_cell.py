@@ -552,3 +552,94 @@ def test_a_lambda_of_an_earlier_cell_keeps_what_it_calls_blocking():
     )
     assert "async def fetch" not in outcome.results[1].code
     assert any("by `<lambda>`, which an earlier cell defined" in note.message for note in outcome.results[1].notes)
+
+
+def test_a_generator_defined_again_under_a_name_earlier_code_awaits_stays_a_generator():
+    # Its own cell loops over it (`max`, `list` in a lambda): forcing it async would break those.
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def fetch(k):
+            if k <= 0:
+                return 0
+            time.sleep(0)
+            return fetch(k - 1) + 1
+        """,
+        """
+        def fetch(k):
+            for i in range(k % 3 + 1):
+                yield i + k
+        print("result", max(fetch(2)), (lambda v: len(list(fetch(v))))(2))
+        """,
+    )
+    assert outcome.results[1].code.startswith("def fetch(k):")
+
+
+def test_an_async_generator_of_an_earlier_cell_reached_through_an_ambiguous_call_gets_its_twin():
+    # `step` is the earlier async generator or this cell's plain function: `settle` cannot tell an
+    # async generator apart from a value, so the call gets the blocking twin (the plain `step`
+    # passes through it unchanged).
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def step(k):
+            for i in range(2):
+                time.sleep(0)
+                yield i + k
+        """,
+        """
+        class Robot:
+            def m(self, k):
+                time.sleep(0)
+                return max(step(k))
+        print("first", Robot().m(1))
+        def step(k):
+            return [k + 9]
+        print("then", Robot().m(1))
+        """,
+        memory_too=False,
+    )
+    assert "max(__sync__.blocking(step)(k))" in outcome.results[1].code
+
+
+def test_methods_of_a_class_whose_instance_earlier_code_uses_stay_blocking():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        import asyncio
+        async def ping(k):
+            return k + obj.m(k)
+        """,
+        """
+        class Robot:
+            def m(self, k):
+                time.sleep(0)
+                return k + 1
+        obj = Robot()
+        print("ran", asyncio.run(ping(1)))
+        """,
+    )
+    (note,) = [n for n in outcome.results[1].notes if n.kind == "kept-blocking"]
+    assert "whose instance `obj` `ping` (defined by an earlier cell) uses" in note.message
+
+
+def test_an_instance_of_a_class_its_cell_defined_again_keeps_its_async_methods():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        class Sensor:
+            def m(self, k):
+                time.sleep(0)
+                return k
+        obj = Sensor()
+        class Sensor:
+            def m(self, k):
+                return k + 1
+        """,
+        """
+        for i in range(2):
+            print("loop", obj.m(i), Sensor().m(i))
+        """,
+        memory_too=False,
+    )
+    assert 'print("loop", await obj.m(i), Sensor().m(i))' in outcome.results[1].code

@@ -122,6 +122,7 @@ class Memory:
         #: Module-level names as the cells left them, when no namespace is given.
         self.names: dict[str, Values] = {}
         self.classes: list[ClassRef] = []
+        self._classes_by_qualname: dict[str, list[ClassRef]] = {}
         self.registry = Registry()
         #: Module-level names that functions (or class bodies) of earlier cells declare ``global``.
         self.set_elsewhere: set[str] = set()
@@ -190,6 +191,8 @@ class Memory:
             return Cls(ref)
         kind = type(obj)
         ref = self.registry.get(kind)
+        if ref is None and module is not None and kind.__module__ == module:
+            ref = self._shadowed_class(kind)
         if isinstance(ref, ClassRef):
             return Instance(ref, exact=True)
         if issubclass(kind, asyncio.AbstractEventLoop):
@@ -204,6 +207,25 @@ class Memory:
         if module is not None and isinstance(kind, type) and kind.__module__ == module:
             return FOREIGN  # an instance of such a class: as `LiveClass()` gives, none of its methods is ours
         return UNKNOWN
+
+    def _shadowed_class(self, cls: type) -> ClassRef | None:
+        """The remembered class statement that made ``cls``, though its name now holds another class.
+
+        ``class Sensor: ...``, ``obj = Sensor()``, then ``class Sensor: ...`` again:
+        ``obj`` is still an instance of the first, whose methods may be async.
+        Matched by the code of its methods, then registered.
+        """
+        for ref in self._classes_by_qualname.get(cls.__qualname__, ()):
+            if ref.live is not None and ref.live() is not None or not ref.methods:
+                continue
+            found = {name: getattr(vars(cls).get(name), "__func__", vars(cls).get(name)) for name in ref.methods}
+            if all(_same_function(found[name], method) for name, method in ref.methods.items()):
+                self.registry.add(cls, ref)
+                ref.live = weakref.ref(cls)
+                for name, method in ref.methods.items():
+                    self.registry.add(found[name], method)
+                return ref
+        return None
 
     def _method_names(self) -> set[str]:
         return {name for cls in self.classes for name, ref in cls.methods.items() if ref.converted}
@@ -256,6 +278,8 @@ class Memory:
             elif isinstance(only, Cls):
                 self.pending[name] = only.ref
         self.classes.extend(classes)
+        for cls in classes:
+            self._classes_by_qualname.setdefault(cls.qualname, []).append(cls)
 
     def harvest(self, namespace: Mapping[str, Any], *, consume: bool = True) -> None:
         """Match remembered defs and classes with the live objects the cells created.

@@ -49,6 +49,7 @@ from .values import (
     BoundAttr,
     Cls,
     Func,
+    Instance,
     Loop,
     Method,
     Primitive,
@@ -231,6 +232,7 @@ class Planner:
         self.awaited_earlier = awaited_earlier or {}
         #: This cell's functions made async only because of those awaits.
         self.forced_by_earlier: dict[FunctionRef, str] = {}
+        self._instances_earlier: dict[int, tuple[str, str]] | None = None
         self.ev = evaluator
         #: The live namespace is known, so functions of this cell can be recognised at run time.
         self.live = live
@@ -675,9 +677,9 @@ class Planner:
                 settled.add(id(use.site))
                 if use.site.awaited:
                     continue
-                if self.awaitable(use.site.host, async_set):
+                if self.awaitable(use.site.host, async_set) and not self.is_generator(root):
                     plan.settles.append(use.site)
-                else:
+                else:  # `settle` awaits coroutines: an async generator gets its blocking twin instead
                     plan.twins.append(use.site.node.func)
 
     def _load_refs(self, load: Load) -> tuple[set[FunctionRef], bool]:
@@ -757,7 +759,30 @@ class Planner:
                 # Earlier code may make instances of the class and call any of their methods.
                 caller = self.called_earlier[ref.cls.name]
                 return f"is a method of `{ref.cls.name}`, which `{caller}` (defined by an earlier cell) uses"
+            if ref.cls is not None and id(ref.cls) in self._instances_used_earlier:
+                name, caller = self._instances_used_earlier[id(ref.cls)]
+                return (
+                    f"is a method of `{ref.cls.name}`, whose instance `{name}` "
+                    f"`{caller}` (defined by an earlier cell) uses"
+                )
         return None
+
+    @property
+    def _instances_used_earlier(self) -> dict[int, tuple[str, str]]:
+        """Classes of this cell whose instances a module-level name holds that earlier code uses (by id).
+
+        ``obj = Robot()`` where an earlier cell's ``ping`` calls ``obj.m(k)``: that
+        call was compiled without ``await``, so Robot's methods must stay blocking.
+        """
+        if self._instances_earlier is None:
+            self._instances_earlier = {}
+            for name, caller in self.called_earlier.items():
+                for _, values in self.ev.module_values.get(name, ()):
+                    for value in values:
+                        if isinstance(value, Instance):
+                            for cls in [value.cls, *([] if value.exact else self._subclasses(value.cls))]:
+                                self._instances_earlier.setdefault(id(cls), (name, caller))
+        return self._instances_earlier
 
     def _settle(
         self,
@@ -782,7 +807,9 @@ class Planner:
                 wants.add(self.family(host.function))
         for root in roots:
             # Earlier code was compiled awaiting this name: a new function under it must be async too.
-            if root in self.local and root.cls is None and "." not in root.qualname:
+            # Not a generator: earlier code gets a generator from it either way (awaiting one fails as
+            # awaiting an async generator would), and this cell's own loops over it keep working.
+            if root in self.local and root.cls is None and "." not in root.qualname and not self.is_generator(root):
                 awaiting = self.awaited_earlier.get(root.name)
                 if awaiting is not None and not root.user_async:
                     wants.add(root)
