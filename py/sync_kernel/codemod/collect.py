@@ -100,6 +100,11 @@ class Collected:
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
     #: Module-level binds grouped by the node they are applied at.
     binds_at: dict[int, list[Bind]] = field(default_factory=dict)
+    #: What each function's ``return`` statements give (``None`` for a bare ``return``), with the
+    #: scope they are read in: a function that returns a function it defines (a decorator).
+    returns: dict[FunctionRef, list[tuple[ast.expr | None, Scope]]] = field(default_factory=dict)
+    #: Ids of the expressions in decorator lists (``@deco``, ``@retry(3)``).
+    decorators: set[int] = field(default_factory=set)
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -259,6 +264,8 @@ class Collector:
             self.bind(node.name.id, "unknown")  # type: ignore[attr-defined]
             self.visit_annotation(node.value)  # type: ignore[attr-defined]
         else:
+            if isinstance(node, ast.Return) and self.host.function is not None and self.scope.kind == "function":
+                self.out.returns.setdefault(self.host.function, []).append((node.value, self.scope))
             if isinstance(node, ast.Return) and node.value is not None and self.host.function is not None:
                 self.out.plain_generators.add(self.host.function)  # matters only if it yields too
             # Expr, Return, If, While, Raise, Assert, ...: their expressions and bodies.
@@ -283,6 +290,7 @@ class Collector:
 
     def visit_function(self, node: FunctionNode) -> None:
         for decorator in node.decorator_list:
+            self.out.decorators.add(id(decorator))
             self.visit_expr(decorator, "value")
         self.visit_arguments_outside(node.args)
         if node.returns is not None:

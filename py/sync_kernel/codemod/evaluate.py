@@ -32,6 +32,7 @@ from .values import (
     TRANSPARENT_CLASS_DECORATORS,
     UNBOUND,
     UNKNOWN,
+    WRAPS,
     BoundAttr,
     Cls,
     Foreign,
@@ -137,6 +138,17 @@ class Evaluator:
         self._definitions: dict[int, Bind] | None = None
         #: ``(base, subclass)`` links to classes of earlier cells, recorded when the cell is remembered.
         self.new_subclasses: list[tuple[ClassRef, ClassRef]] = []
+        #: Wrappers a decorator of the cell puts around an ``async def`` (with its name): they return
+        #: its coroutine, so they must stay as they are.
+        self.wraps_async: dict[FunctionRef, str] = {}
+        #: Wrappers handed to a further decorator (``@a @b def f``: b's wrapper goes to ``a``), with it.
+        self.decorated_wrappers: list[tuple[FunctionRef, ast.expr]] = []
+        #: Decorators whose wrapper an earlier cell made async, put around an ``async def``.
+        self.twin_decorators: list[ast.expr] = []
+        self._local_functions = set(collected.functions)
+        for ref, returned in collected.returns.items():
+            if not ref.user_async and ref not in collected.generators:
+                ref.returns = returned_function(ref, returned, collected.binds)
 
     def _widened(self, initial: Initial) -> Initial:
         def lookup(name: str) -> Values:
@@ -399,8 +411,41 @@ class Evaluator:
     def _def_values(self, ref: FunctionRef, scope: Scope, globals_: Globals) -> Values:
         self._settle_function(ref, scope, globals_)
         if ref.stays_sync and ref.stays_sync.startswith("is decorated"):
-            return ONLY_UNKNOWN
+            return self._decorated_values(ref, scope, globals_)
         return frozenset({Func(ref)})
+
+    def _decorated_values(self, ref: FunctionRef, scope: Scope, globals_: Globals) -> Values:
+        """What a decorated ``def`` binds: its decorators applied from the innermost out.
+
+        Known where each decorator is a function of the notebook's that returns a
+        function it defines (``def retry(f): ... return wrapper``), or a call of
+        one that returns such a decorator (``@retry(times=3)``): the name is then
+        bound to that wrapper, and calling it calls the wrapper.
+        """
+        if ref.cls is not None or ref.node is None:
+            return ONLY_UNKNOWN  # a method's decorators also decide how it binds
+        values: Values = frozenset({Func(ref)})
+        for decorator in reversed(ref.node.decorator_list):
+            if self._is_wraps(decorator, scope, globals_):
+                continue
+            if values != {Func(ref)}:  # stacked: the wrapper so far is handed to this decorator as a value
+                self.decorated_wrappers.extend((v.ref, decorator) for v in values if isinstance(v, Func))
+            applied = _union(_call_result(d) for d in self.value(decorator, scope, globals_))
+            if not applied or not all(isinstance(v, Func) for v in applied):
+                return ONLY_UNKNOWN
+            if ref.user_async:
+                wrappers = [v.ref for v in applied if isinstance(v, Func)]
+                if any(w.converted and w not in self._local_functions for w in wrappers):
+                    # An earlier cell made this wrapper async: around an `async def` its twin runs.
+                    self.twin_decorators.append(decorator)
+                    return ONLY_UNKNOWN
+                self.wraps_async.update({w: ref.name for w in wrappers})
+            values = applied
+        return values
+
+    def _is_wraps(self, decorator: ast.expr, scope: Scope, globals_: Globals) -> bool:
+        """``@functools.wraps(f)``: gives back the function it decorates."""
+        return isinstance(decorator, ast.Call) and target_of(self.value(decorator.func, scope, globals_)) == WRAPS
 
     def _settle_function(self, ref: FunctionRef, scope: Scope | None = None, globals_: Globals | None = None) -> None:
         """Work out, once, how a def is bound (method, staticmethod, ...) from its decorators."""
@@ -416,7 +461,7 @@ class Evaluator:
         unknown = [
             ast.unparse(decorator)
             for decorator, name in zip(node.decorator_list, names, strict=True)
-            if name not in (STATICMETHOD, CLASSMETHOD)
+            if name not in (STATICMETHOD, CLASSMETHOD) and not (name == WRAPS and isinstance(decorator, ast.Call))
         ]
         if ref.cls is not None and STATICMETHOD in names:
             ref.binding = "staticmethod"
@@ -552,4 +597,25 @@ def _call_result(callee: Value) -> Values:
         return frozenset({Instance(callee.ref, exact=True)})
     elif isinstance(callee, LiveClass):
         return frozenset({FOREIGN})  # exactly that class: none of its methods is a function of ours
+    elif isinstance(callee, Func) and callee.ref.returns is not None:
+        return frozenset({Func(callee.ref.returns)})  # a decorator gives its wrapper
     return frozenset({UNKNOWN})
+
+
+def returned_function(ref: FunctionRef, returned: list[tuple[ast.expr | None, Scope]], binds: list[Bind]) -> FunctionRef | None:
+    """The function ``ref`` defines and returns, if every ``return`` of ``ref`` gives that one function."""
+    found: set[FunctionRef] = set()
+    for expr, scope in returned:
+        if not isinstance(expr, ast.Name):
+            return None
+        kind, owner = scope.resolve(expr.id)
+        if kind != "local" or owner.function is not ref:
+            return None
+        defs = [bind for bind in binds if bind.scope is owner and bind.name == expr.id]
+        if not defs or any(bind.kind != "def" or not isinstance(bind.ref, FunctionRef) for bind in defs):
+            return None
+        found |= {bind.ref for bind in defs if isinstance(bind.ref, FunctionRef)}
+    if len(found) != 1:
+        return None
+    (inner,) = found
+    return inner if inner.cls is None and not inner.user_async else None

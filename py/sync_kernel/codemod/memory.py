@@ -64,6 +64,8 @@ class Registry:
         self._entries: dict[int, tuple[weakref.ref[Any], Ref]] = {}
         #: Code objects of converted functions, for recognising their coroutines.
         self.converted_code: dict[int, tuple[weakref.ref[Any], FunctionRef]] = {}
+        #: Converted functions defined inside other functions, by name and first line.
+        self.nested: dict[tuple[str, int], list[FunctionRef]] = {}
 
     def add(self, obj: object, ref: Ref) -> None:
         try:
@@ -80,13 +82,36 @@ class Registry:
             return entry[1]
         return None
 
+    def converted_function(self, function: types.FunctionType) -> FunctionRef | None:
+        """The converted function whose code ``function`` runs (each call of a decorator makes a new wrapper).
+
+        A function defined inside another (a wrapper) is not in the namespace to
+        be harvested: it is matched by its name and first line, then its code is
+        registered.
+        """
+        code = function.__code__
+        entry = self.converted_code.get(id(code))
+        if entry is not None and entry[0]() is code:
+            return entry[1]
+        for ref in reversed(self.nested.get((code.co_name, code.co_firstlineno), [])):
+            if _same_function(function, ref):
+                self.add(function, ref)
+                return ref
+        return None
+
     def converted_coroutine(self, value: object) -> bool:
         """Whether ``value`` is a coroutine made by calling a function this session converted."""
         code = getattr(value, "cr_code", None)
         if code is None or not inspect.iscoroutine(value):
             return False
         entry = self.converted_code.get(id(code))
-        return entry is not None and entry[0]() is code
+        if entry is not None and entry[0]() is code:
+            return True
+        for ref in reversed(self.nested.get((code.co_name, code.co_firstlineno), [])):
+            if ref.converted:  # a wrapper's coroutine: see converted_function
+                self.converted_code[id(code)] = (weakref.ref(code), ref)
+                return True
+        return False
 
 
 def _known_objects() -> dict[int, Value]:

@@ -136,6 +136,8 @@ class Plan:
     async_fors: list[CallSite] = field(default_factory=list)
     #: Callees or values to wrap with the blocking twin (earlier cells' async functions).
     twins: list[ast.expr] = field(default_factory=list)
+    #: Decorators whose async wrapper is put around an ``async def``: it gets the wrapper's twin.
+    twin_decorators: list[ast.expr] = field(default_factory=list)
     #: Calls that may or may not return a coroutine of ours: awaited through ``settle``.
     settles: list[CallSite] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
@@ -587,8 +589,10 @@ class Planner:
                 root = self.family(ref)
                 uses.setdefault(root, []).append(_Use("ambiguous", site.node, site.host, site, root))
         value_loads: list[tuple[Load, set[FunctionRef]]] = []
+        # `return wrapper` in a decorator: where the result goes is followed from each call instead.
+        returned = {id(expr) for ref, found in self.c.returns.items() if ref.returns for expr, _ in found}
         for load in self.c.loads:
-            if id(load.node) in spawned:
+            if id(load.node) in spawned or id(load.node) in returned:
                 continue
             refs, ambiguous = self._load_refs(load)
             if not refs:
@@ -599,6 +603,8 @@ class Planner:
             for root in {self.family(ref) for ref in refs}:
                 uses.setdefault(root, []).append(_Use("ambiguous" if ambiguous else "value", load.node, load.host))
 
+        for wrapper, decorator in self.ev.decorated_wrappers:
+            uses.setdefault(self.family(wrapper), []).append(_Use("value", decorator, Host("module")))
         async_set = self._settle(blocking, uses, calls_in)
 
         run_arguments = {id(b.main) for b in blocking if b.kind == "run" and self.awaitable(b.site.host, async_set)}
@@ -635,6 +641,8 @@ class Planner:
             else:
                 plan.twins.append(site.node.func)
         self._plan_prior_uses(plan, uses, async_set, value_loads, ambiguous_names)
+        plan.twins.extend(self._escaping_results(async_set))
+        plan.twin_decorators = list(dict.fromkeys(self.ev.twin_decorators))
         for load in self.c.loads:
             if load.alias or id(load.node) in spawned:
                 continue
@@ -642,6 +650,33 @@ class Planner:
             if target:
                 plan.kept.append(Kept(load.node, f"{target} is passed on as a value, so it stays blocking"))
         return plan
+
+    def _escaping_results(self, async_set: set[FunctionRef]) -> list[ast.expr]:
+        """Calls that give an async function (a decorator's wrapper) where nothing follows it.
+
+        ``@deco``, ``g = deco(h)`` and ``deco(h)(x)`` bind or call the wrapper, and
+        the analysis follows it from there. Anywhere else (``map(deco(h), xs)``,
+        ``return deco(h)``) the call gets the blocking twin of what it returns.
+        """
+        followed: set[int] = set(self.c.decorators)
+        for statement in self.c.module.node.body if isinstance(self.c.module.node, ast.Module) else []:
+            for node in ast.walk(statement):
+                if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                        followed.add(id(node.value))
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call):
+                    followed.add(id(node.func))
+        escaping: list[ast.expr] = []
+        for site in self.c.calls:
+            if id(site.node) in followed or not self.worth_evaluating(site.node.func):
+                continue
+            for value in self.callee_values(site):
+                inner = value.ref.returns if isinstance(value, Func) else None
+                if inner is not None and (inner.converted or (inner in self.local and self.family(inner) in async_set)):
+                    escaping.append(site.node)
+                    break
+        return escaping
 
     def _waits_otherwise(
         self,
@@ -752,6 +787,8 @@ class Planner:
                         return f"is a method of `{ref.cls.name}`, whose base `{live.__qualname__}` may call it"
             if ref.user_async:
                 return "overrides or is overridden by an `async def`"
+            if ref in self.ev.wraps_async:
+                return f"wraps `async def {self.ev.wraps_async[ref]}` (it returns what that gives)"
             if ref.cls is None and "." not in ref.qualname and ref.name in self.called_earlier:
                 caller = self.called_earlier[ref.name]
                 return f"is called without `await` by `{caller}`, which an earlier cell defined"

@@ -39,6 +39,9 @@ class FunctionRef:
     #: Why it must stay synchronous, if it must: a predicate with the function as subject
     #: ("is decorated with @cache"), else ``None``.
     stays_sync: str | None = None
+    #: The function it defines and returns, when it returns only that (a decorator returns its
+    #: wrapper, a decorator factory its decorator): what calling it gives.
+    returns: FunctionRef | None = None
     #: The cell's AST node, only while that cell is analysed.
     node: FunctionNode | None = field(default=None, repr=False)
     #: The original source of the ``def`` and the sync rewrite used for its blocking twin.

@@ -265,6 +265,15 @@ class Rewriter:
                     self._await(site.node, site.wrap, f"await {SUPPORT_NAME}.settle(", ")"),
                 )
             )
+        for node in plan.twin_decorators:
+            self.groups.append(
+                _Group(
+                    node,
+                    "kept-blocking",
+                    f"`{_snippet(ast.unparse(node))}` gives an async wrapper; around an `async def` its blocking version runs",
+                    self._await(node, False, f"{SUPPORT_NAME}.twin_decorator(", ")"),
+                )
+            )
         for node in plan.twins:
             self.groups.append(
                 _Group(

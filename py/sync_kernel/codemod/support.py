@@ -158,11 +158,19 @@ class Support:
         ref = self._registry.get(function)
         if ref is None and inspect.iscoroutinefunction(function):
             self._learn(function.__globals__)  # defined by the running cell, or matched by no namespace yet
-            ref = self._registry.get(function)
+            ref = self._registry.get(function) or self._registry.converted_function(function)
         if ref is None or not getattr(ref, "converted", False):
             return obj
         twin = self._twin(function, ref)  # type: ignore[arg-type]
         return types.MethodType(twin, bound_to) if bound_to is not None else twin
+
+    def twin_decorator(self, decorator: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``decorator``, giving the blocking twin of the wrapper it returns (for an ``async def``)."""
+
+        def decorate(function: Any) -> Any:
+            return self.blocking(decorator(function))
+
+        return decorate
 
     def _twin(self, function: types.FunctionType, ref: FunctionRef) -> types.FunctionType:
         cached = self._twins.get(id(function))
@@ -170,7 +178,7 @@ class Support:
             return cached[1]
         if ref.twin_source is None:
             raise RuntimeError(f"no blocking version of {ref.qualname} was recorded")
-        code = _compile_twin(ref, function.__code__.co_filename)
+        code = _compile_twin(ref, function.__code__.co_filename, function.__code__.co_freevars)
         if code.co_freevars != function.__code__.co_freevars:
             raise RuntimeError(f"the blocking version of {ref.qualname} does not match its closure")
         twin = types.FunctionType(
@@ -259,13 +267,20 @@ async def _close_new_generators(loop: asyncio.AbstractEventLoop, generators: Any
             )
 
 
-def _compile_twin(ref: FunctionRef, filename: str) -> types.CodeType:
-    """Compile a twin's source so its lines keep their numbers in the cell."""
+def _compile_twin(ref: FunctionRef, filename: str, freevars: tuple[str, ...] = ()) -> types.CodeType:
+    """Compile a twin's source so its lines keep their numbers in the cell.
+
+    A nested function (a decorator's wrapper) is compiled inside a function
+    whose parameters are its free variables, so the twin takes the original's
+    closure.
+    """
     assert ref.twin_source is not None
     source = ref.twin_source
     indented = source[:1].isspace()
     if ref.cls is not None:
         text = "\n" * (ref.lineno - 2) + f"class {_TWIN_CLASS}:\n" + source
+    elif freevars and indented:
+        text = "\n" * (ref.lineno - 2) + f"def {_TWIN_CLASS}({', '.join(freevars)}):\n" + source
     elif indented:
         text = "\n" * (ref.lineno - 2) + "if True:\n" + source
     else:

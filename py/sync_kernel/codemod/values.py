@@ -37,6 +37,7 @@ DATACLASS = "dataclasses.dataclass"
 TOTAL_ORDERING = "functools.total_ordering"
 TO_THREAD = "asyncio.to_thread"
 PARTIAL = "functools.partial"
+WRAPS = "functools.wraps"
 
 #: Module attributes the codemod recognises, by module name.
 MODULE_TARGETS: dict[str, dict[str, str]] = {
@@ -53,7 +54,7 @@ MODULE_TARGETS: dict[str, dict[str, str]] = {
     },
     "getpass": {"getpass": GETPASS},
     "dataclasses": {"dataclass": DATACLASS},
-    "functools": {"total_ordering": TOTAL_ORDERING, "partial": PARTIAL},
+    "functools": {"total_ordering": TOTAL_ORDERING, "partial": PARTIAL, "wraps": WRAPS},
     **{module: {name: f"{module}.{name}" for name in names} for module, names in THREAD_TARGETS.items()},
     "concurrent": {},
     UI_POLL_MODULE: {name: f"{UI_POLL_MODULE}.{name}" for name in UI_POLL_TARGETS},
