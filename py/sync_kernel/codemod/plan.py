@@ -658,8 +658,19 @@ class Planner:
         the analysis follows it from there. Anywhere else (``map(deco(h), xs)``,
         ``return deco(h)``) the call gets the blocking twin of what it returns.
         """
-        followed: set[int] = set(self.c.decorators)
-        for statement in self.c.module.node.body if isinstance(self.c.module.node, ast.Module) else []:
+        candidates: list[CallSite] = []
+        for site in self.c.calls:
+            if id(site.node) in self.c.decorators or not self.worth_evaluating(site.node.func):
+                continue
+            for value in self.callee_values(site):
+                inner = value.ref.returns if isinstance(value, Func) else None
+                if inner is not None and (inner.converted or (inner in self.local and self.family(inner) in async_set)):
+                    candidates.append(site)
+                    break
+        if not candidates:
+            return []
+        followed: set[int] = set()
+        for statement in {id(site.stmt): site.stmt for site in candidates}.values():
             for node in ast.walk(statement):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -667,16 +678,7 @@ class Planner:
                         followed.add(id(node.value))
                 elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call):
                     followed.add(id(node.func))
-        escaping: list[ast.expr] = []
-        for site in self.c.calls:
-            if id(site.node) in followed or not self.worth_evaluating(site.node.func):
-                continue
-            for value in self.callee_values(site):
-                inner = value.ref.returns if isinstance(value, Func) else None
-                if inner is not None and (inner.converted or (inner in self.local and self.family(inner) in async_set)):
-                    escaping.append(site.node)
-                    break
-        return escaping
+        return [site.node for site in candidates if id(site.node) not in followed]
 
     def _waits_otherwise(
         self,
