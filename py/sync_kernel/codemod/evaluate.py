@@ -146,9 +146,15 @@ class Evaluator:
         #: Decorators whose wrapper an earlier cell made async, put around an ``async def``.
         self.twin_decorators: list[ast.expr] = []
         self._local_functions = set(collected.functions)
+        by_scope: dict[tuple[int, str], list[Bind]] | None = None
         for ref, returned in collected.returns.items():
-            if not ref.user_async and ref not in collected.generators:
-                ref.returns = returned_function(ref, returned, collected.binds)
+            if ref.user_async or ref in collected.generators or not all(isinstance(e, ast.Name) for e, _ in returned):
+                continue
+            if by_scope is None:
+                by_scope = {}
+                for bind in collected.binds:
+                    by_scope.setdefault((id(bind.scope), bind.name), []).append(bind)
+            ref.returns = returned_function(ref, returned, by_scope)
 
     def _widened(self, initial: Initial) -> Initial:
         def lookup(name: str) -> Values:
@@ -602,7 +608,9 @@ def _call_result(callee: Value) -> Values:
     return frozenset({UNKNOWN})
 
 
-def returned_function(ref: FunctionRef, returned: list[tuple[ast.expr | None, Scope]], binds: list[Bind]) -> FunctionRef | None:
+def returned_function(
+    ref: FunctionRef, returned: list[tuple[ast.expr | None, Scope]], binds: dict[tuple[int, str], list[Bind]]
+) -> FunctionRef | None:
     """The function ``ref`` defines and returns, if every ``return`` of ``ref`` gives that one function."""
     found: set[FunctionRef] = set()
     for expr, scope in returned:
@@ -611,7 +619,7 @@ def returned_function(ref: FunctionRef, returned: list[tuple[ast.expr | None, Sc
         kind, owner = scope.resolve(expr.id)
         if kind != "local" or owner.function is not ref:
             return None
-        defs = [bind for bind in binds if bind.scope is owner and bind.name == expr.id]
+        defs = binds.get((id(owner), expr.id), [])
         if not defs or any(bind.kind != "def" or not isinstance(bind.ref, FunctionRef) for bind in defs):
             return None
         found |= {bind.ref for bind in defs if isinstance(bind.ref, FunctionRef)}

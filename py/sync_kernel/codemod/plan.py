@@ -235,6 +235,7 @@ class Planner:
         #: This cell's functions made async only because of those awaits.
         self.forced_by_earlier: dict[FunctionRef, str] = {}
         self._instances_earlier: dict[int, tuple[str, str]] | None = None
+        self._module_bind_kinds: dict[str, set[str]] | None = None
         self.ev = evaluator
         #: The live namespace is known, so functions of this cell can be recognised at run time.
         self.live = live
@@ -428,12 +429,15 @@ class Planner:
 
     def _only_imported(self, name: str) -> bool:
         """Whether every binding of module-level ``name`` (this cell's, else earlier cells') is an import."""
-        kinds = set()
-        for bind in self.c.binds:
-            if bind.scope is not self.c.module:
-                continue
-            if bind.name == name or (bind.kind == "star" and name in MODULE_TARGETS.get(bind.module or "", {})):
-                kinds.add(bind.kind)
+        if self._module_bind_kinds is None:
+            self._module_bind_kinds = {}
+            for bind in self.c.binds:
+                if bind.scope is not self.c.module:
+                    continue
+                star_names = MODULE_TARGETS.get(bind.module or "", {}) if bind.kind == "star" else ()
+                for bound in (bind.name, *star_names):
+                    self._module_bind_kinds.setdefault(bound, set()).add(bind.kind)
+        kinds = self._module_bind_kinds.get(name, set())
         if not kinds:
             return name in self.imported_earlier or name in BUILTIN_TARGETS
         return kinds <= {"import", "star"}
