@@ -18,6 +18,7 @@ import contextlib
 import getpass
 import inspect
 import io
+import re
 import sys
 import textwrap
 import traceback
@@ -50,7 +51,19 @@ class Outcome:
         return "".join(cell.stdout for cell in self.cells)
 
     def behaviour(self) -> tuple[list[CellOutcome], dict[str, str]]:
-        return self.cells, self.data
+        """What a user sees, with object addresses (``<generator object f at 0x7f...>``) blanked."""
+        cells = [
+            CellOutcome(
+                _ADDRESS.sub("at 0x…", cell.stdout),
+                None if cell.error is None else (cell.error[0], _ADDRESS.sub("at 0x…", cell.error[1]), cell.error[2]),
+            )
+            for cell in self.cells
+        ]
+        return cells, {name: _ADDRESS.sub("at 0x…", text) for name, text in self.data.items()}
+
+
+#: An object's address in its repr: different in every run.
+_ADDRESS = re.compile(r"at 0x[0-9a-fA-F]+")
 
 
 def cells_of(*cells: str) -> list[str]:

@@ -301,7 +301,7 @@ def test_an_alias_of_input_or_asyncio_run_is_followed_at_run_time():
         """,
         answers=["ada"],
     )
-    assert "await __sync__.call(ask, \"name? \")" in outcome.results[0].code
+    assert 'await __sync__.call(ask, "name? ")' in outcome.results[0].code
     assert "hello ada" in outcome.stdout and "hello nobody" in outcome.stdout
     assert "ran" in outcome.stdout and "closed" in outcome.stdout
 
@@ -643,3 +643,54 @@ def test_an_instance_of_a_class_its_cell_defined_again_keeps_its_async_methods()
         memory_too=False,
     )
     assert 'print("loop", await obj.m(i), Sensor().m(i))' in outcome.results[1].code
+
+
+def test_a_decorated_redefinition_under_a_name_earlier_code_awaits_makes_its_wrapper_async():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def helper(k):
+            time.sleep(0)
+            return k
+        def step(k):
+            for i in range(2):
+                yield i + helper(k)
+        """,
+        """
+        def logged(f):
+            def inner(k):
+                return f(k)
+            return inner
+        @logged
+        def helper(k):
+            return k + 9
+        for item in step(1):
+            print("item", item)
+        """,
+    )
+    assert "    async def inner(k):" in outcome.results[1].code
+    assert "item 10\nitem 11" in outcome.stdout
+
+
+def test_a_method_earlier_code_awaits_through_its_class_stays_async_in_a_new_class():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        class Sensor:
+            @classmethod
+            def make(cls, k):
+                time.sleep(0)
+                return k
+        def fetch(k):
+            return Sensor.make(k) + 1
+        """,
+        """
+        class Sensor:
+            @classmethod
+            def make(cls, k):
+                return k * 10
+        print(fetch(2))
+        """,
+    )
+    assert "    async def make(cls, k):" in outcome.results[1].code
+    assert "21" in outcome.stdout

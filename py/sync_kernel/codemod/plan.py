@@ -23,7 +23,7 @@ in a way that cannot be awaited, it gets the function's blocking twin.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,12 +33,12 @@ from .memory import live_class_may_call
 from .records import ClassRef, FunctionRef
 from .scopes import Host, Scope
 from .values import (
-    MODULE_TARGETS,
-    BUILTIN_TARGETS,
     ASYNCIO_RUN,
     ASYNCIO_RUNNER,
+    BUILTIN_TARGETS,
     GETPASS,
     INPUT,
+    MODULE_TARGETS,
     NEW_EVENT_LOOP,
     PARTIAL,
     SET_EVENT_LOOP,
@@ -337,10 +337,10 @@ class Planner:
         values = self.callee_values(site)
         value = single(values)
         if isinstance(value, Target):
-            found = self._classify_target(site, value.qualname)
-            if isinstance(found, Blocking) and value.qualname in REBINDABLE_TARGETS:
-                found.rebindable = self._runs_later(site.scope) and self._rebindable(node.func, site.scope)
-            return found
+            target = self._classify_target(site, value.qualname)
+            if isinstance(target, Blocking) and value.qualname in REBINDABLE_TARGETS:
+                target.rebindable = self._runs_later(site.scope) and self._rebindable(node.func, site.scope)
+            return target
         if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
             if value.name in WAIT_METHODS.get(value.owner.kind, ()):
                 return Blocking(site, "wait", f"{value.owner.kind}.{value.name}")
@@ -718,7 +718,7 @@ class Planner:
                 settled.add(id(use.site))
                 if use.site.awaited:
                     continue
-                if self.awaitable(use.site.host, async_set) and not self.is_generator(root):
+                if self.awaitable(use.site.host, async_set) and not self._reaches_generator(use.site):
                     plan.settles.append(use.site)
                 else:  # `settle` awaits coroutines: an async generator gets its blocking twin instead
                     plan.twins.append(use.site.node.func)
@@ -798,7 +798,10 @@ class Planner:
             if ref.cls is None and "." not in ref.qualname and ref.name in self.called_earlier:
                 caller = self.called_earlier[ref.name]
                 return f"is called without `await` by `{caller}`, which an earlier cell defined"
+            awaited_method = ref.cls is not None and f"{ref.cls.name}.{ref.name}" in self.awaited_earlier
             if ref.cls is not None and "." not in ref.cls.qualname and ref.cls.name in self.called_earlier:
+                if awaited_method:
+                    continue  # earlier code awaits this one (`await Sensor.make(k)`)
                 # Earlier code may make instances of the class and call any of their methods.
                 caller = self.called_earlier[ref.cls.name]
                 return f"is a method of `{ref.cls.name}`, which `{caller}` (defined by an earlier cell) uses"
@@ -857,6 +860,21 @@ class Planner:
                 if awaiting is not None and not root.user_async:
                     wants.add(root)
                     self.forced_by_earlier[root] = awaiting
+            # A method earlier code awaits through the class's name (`await Sensor.make(k)`).
+            if root in self.local and root.cls is not None and "." not in root.cls.qualname:
+                awaiting = self.awaited_earlier.get(f"{root.cls.name}.{root.name}")
+                if awaiting is not None and not root.user_async and not self.is_generator(root):
+                    wants.add(root)
+                    self.forced_by_earlier[root] = awaiting
+        for name, awaiting in self.awaited_earlier.items():
+            # The same for what the name is bound to otherwise (`@logged def helper`: the wrapper).
+            for _, values in self.ev.module_values.get(name, ()):
+                for value in values:
+                    if isinstance(value, Func) and value.ref in self.local and not value.ref.user_async:
+                        root = self.family(value.ref)
+                        if not self.is_generator(root) and root.cls is None:
+                            wants.add(root)
+                            self.forced_by_earlier.setdefault(root, awaiting)
 
         for _ in range(MAX_ROUNDS):
             async_set = set(forced) | {root for root in wants if root not in self.blocked}
@@ -886,13 +904,24 @@ class Planner:
             self.blocked.update(newly)
         raise PlanningError(f"deciding which functions become async did not settle in {MAX_ROUNDS} rounds")
 
+    def _reaches_generator(self, site: CallSite) -> bool:
+        """Whether any function a call may reach is a generator (``settle`` cannot tell one from a value)."""
+        kind = self.classify(site)
+        if isinstance(kind, Calls):
+            refs: Iterable[FunctionRef] = kind.refs
+        elif isinstance(kind, UnknownMethod):
+            refs = self._families_by_name.get(kind.name, ())
+        else:
+            return False
+        return any(self.is_generator(self.family(ref)) for ref in refs)
+
     def _settleable(self, use: _Use, async_set: set[FunctionRef]) -> bool:
         """An unresolved call in code that can await, to functions the session can recognise at run time."""
         if not self.live or use.site is None or use.site.awaited or use.root is None:
             return False
         if not self.awaitable(use.host, async_set):
             return False
-        if self.is_generator(use.root):
+        if self.is_generator(use.root) or self._reaches_generator(use.site):
             return False
         return all(self._reachable(ref) for ref in self.members(use.root))
 
@@ -976,10 +1005,10 @@ def _live_bases(cls: ClassRef) -> list[type]:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        found.extend(current.live_bases)
         live = current.live() if current is not cls and current.live is not None else None
         if live is not None:
-            found.append(live)
+            found.append(live)  # before its own live bases: the same order whether or not it was analysed
+        found.extend(current.live_bases)
         stack.extend(current.bases)
     return found
 

@@ -96,7 +96,8 @@ class Session:
         blocking_run.install()
         namespace[ASYNCIO_NAME] = asyncio
         namespace[SUPPORT_NAME] = self.support
-        self.support.input_hook = (lambda: namespace.get(self.input_hook)) if self.input_hook else None
+        hook = self.input_hook
+        self.support.input_hook = (lambda: namespace.get(hook)) if hook is not None else None
 
     def transform(
         self,
@@ -295,8 +296,11 @@ def _awaited_in_functions(plan: Plan) -> dict[str, str]:
     found: dict[str, str] = {}
     for site in plan.awaits:
         function = site.host.function if site.host.kind == "function" else None
-        if function is not None and isinstance(site.node.func, ast.Name):
-            found.setdefault(site.node.func.id, function.qualname)
+        func = site.node.func
+        if function is not None and isinstance(func, ast.Name):
+            found.setdefault(func.id, function.qualname)
+        elif function is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            found.setdefault(f"{func.value.id}.{func.attr}", function.qualname)  # `Sensor.make(k)`
     return found
 
 
