@@ -16,7 +16,7 @@ from sync_kernel.codemod.collect import Collected, Collector
 from sync_kernel.codemod.evaluate import Evaluator, Initial
 from sync_kernel.codemod.memory import Memory
 from sync_kernel.codemod.plan import Plan, Planner
-from sync_kernel.codemod.relevance import relevant_statements
+from sync_kernel.codemod.relevance import identifiers, relevant_statements
 from sync_kernel.codemod.rewrite import Rewriter
 from sync_kernel.codemod.scopes import symbol_table
 from sync_kernel.codemod.source import SourceText
@@ -46,7 +46,7 @@ def cell(source: str) -> tuple[ast.Module, SourceText]:
 def analyse(source: str, initial: Initial | None = None, *, every_statement: bool = False) -> Analysis:
     """Collect and evaluate a cell; ``every_statement`` skips the relevance filter."""
     tree, text = cell(source)
-    remembered, seeds = Memory().initial(None)
+    remembered, seeds = Memory().initial(None, identifiers(text.text))
     statements = list(enumerate(tree.body)) if every_statement else relevant_statements(tree, text, seeds).chosen
     collected = Collector(tree, symbol_table(text, tree, statements)).collect(statements)
     evaluator = Evaluator(collected, initial or remembered)
@@ -57,7 +57,7 @@ def analyse(source: str, initial: Initial | None = None, *, every_statement: boo
 def plan_of(analysis: Analysis, input_hook: str | None = INPUT_HOOK) -> Plan:
     """The plan for an analysed cell (no earlier cells, no live namespace)."""
     names = analysis.seeds | set(BUILTIN_TARGETS)
-    return Planner(analysis.collected, analysis.evaluator, input_hook, [], names).plan()
+    return Planner(analysis.collected, analysis.evaluator, input_hook, {}, names).plan()
 
 
 def rewriter_of(analysis: Analysis, plan: Plan, input_hook: str | None = INPUT_HOOK) -> Rewriter:

@@ -9,6 +9,11 @@ same text (best of several runs each). Two kinds of cell:
 * ``plain``: the same code without ``time.sleep`` (the common case).
 
 Prints a Markdown table; the ratio column is what matters (goal: ≤ 2×).
+
+Then the cost of one cell against the length of the notebook before it: one
+session with the live namespace runs 2,000 cells that each define a sleeping
+function, a class calling it and a list, and the same kind of cell is timed at
+cell 20 and at cell 2,000 (goal: at most 1.5× apart).
 """
 
 from __future__ import annotations
@@ -54,6 +59,38 @@ def best_of(action: Callable[[str], object], text: str, repeat: int) -> float:
     return best
 
 
+HISTORY_CELL = """\
+def nap_{i}(seconds):
+    time.sleep(seconds)
+class Box_{i}:
+    def go(self):
+        nap_{i}(0)
+items_{i} = [1, 2, 3]
+"""
+
+#: Where the notebook's history is measured, and how many cells are timed around each point.
+HISTORY_POINTS = (20, 2_000)
+HISTORY_SAMPLE = 10
+
+
+def history() -> dict[int, float]:
+    """Median transform time of a cell at each of :data:`HISTORY_POINTS`, in one session."""
+    session = Session(input_hook="__input__")
+    namespace: dict[str, object] = {"__name__": "__main__"}
+    exec("import time", namespace)
+    timings: dict[int, list[float]] = {point: [] for point in HISTORY_POINTS}
+    for i in range(max(HISTORY_POINTS) + HISTORY_SAMPLE):
+        source = HISTORY_CELL.format(i=i)
+        started = time.perf_counter()
+        result = session.transform(source, namespace)
+        elapsed = time.perf_counter() - started
+        exec(compile(result.code, f"<cell {i}>", "exec"), namespace)
+        for point in HISTORY_POINTS:
+            if point <= i < point + HISTORY_SAMPLE:
+                timings[point].append(elapsed)
+    return {point: sorted(found)[len(found) // 2] for point, found in timings.items()}
+
+
 def main() -> int:
     print("| cell | lines | ast.parse | transform | ratio |")
     print("|---|---|---|---|---|")
@@ -68,6 +105,12 @@ def main() -> int:
                 f"| {kind} | {text.count(chr(10)):,} | {parse * 1000:.2f} ms | {transform * 1000:.2f} ms "
                 f"| {transform / parse:.2f}× |"
             )
+    at = history()
+    first, last = HISTORY_POINTS
+    print()
+    print(f"| cell {first} | cell {last:,} | ratio |")
+    print("|---|---|---|")
+    print(f"| {at[first] * 1000:.2f} ms | {at[last] * 1000:.2f} ms | {at[last] / at[first]:.2f}× |")
     return 0
 
 

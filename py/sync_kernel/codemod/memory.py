@@ -148,6 +148,9 @@ class Memory:
         self.names: dict[str, Values] = {}
         self.classes: list[ClassRef] = []
         self._classes_by_qualname: dict[str, list[ClassRef]] = {}
+        #: The methods of those classes by name, and the names of those made async.
+        self.methods_by_name: dict[str, set[FunctionRef]] = {}
+        self.converted_method_names: set[str] = set()
         self.registry = Registry()
         #: Module-level names that functions (or class bodies) of earlier cells declare ``global``.
         self.set_elsewhere: set[str] = set()
@@ -172,11 +175,17 @@ class Memory:
 
     # ---- what a name held before the cell ------------------------------------------------
 
-    def initial(self, namespace: Mapping[str, Any] | None) -> tuple[Any, set[str]]:
-        """A lookup function for names before the cell, and the names worth noticing."""
+    def initial(self, namespace: Mapping[str, Any] | None, mentioned: Set[str]) -> tuple[Any, set[str]]:
+        """A lookup function for names before the cell, and the names worth noticing among ``mentioned``.
+
+        ``mentioned`` are the identifiers the cell's text contains: only they can
+        make a statement matter, so only they are looked up (a cell's cost does
+        not grow with the namespace).
+        """
+        method_names = self.converted_method_names & mentioned
         if namespace is None:
-            seeds = {name for name, values in self.names.items() if values != ONLY_UNKNOWN}
-            seeds |= self._method_names()
+            seeds = {name for name in mentioned if self.names.get(name, ONLY_UNKNOWN) != ONLY_UNKNOWN}
+            seeds |= method_names
 
             def from_memory(name: str) -> Values:
                 values = self.names.get(name)
@@ -201,8 +210,8 @@ class Memory:
                 cache[name] = cached
             return cached
 
-        seeds = {name for name, value in list(namespace.items()) if self.classify(value, known, module) != UNKNOWN}
-        return from_namespace, seeds | self._method_names()
+        seeds = {name for name in mentioned if name in namespace and from_namespace(name) != ONLY_UNKNOWN}
+        return from_namespace, seeds | method_names
 
     def classify(self, obj: object, known: dict[int, Value], module: str | None = None) -> Value:
         """What a live object is, for the codemod (``module``: the namespace's ``__name__``)."""
@@ -251,9 +260,6 @@ class Memory:
                     self.registry.add(found[name], method)
                 return ref
         return None
-
-    def _method_names(self) -> set[str]:
-        return {name for cls in self.classes for name, ref in cls.methods.items() if ref.converted}
 
     # ---- learning from a cell -------------------------------------------------------------
 
@@ -305,6 +311,10 @@ class Memory:
         self.classes.extend(classes)
         for cls in classes:
             self._classes_by_qualname.setdefault(cls.qualname, []).append(cls)
+            for name, method in cls.methods.items():
+                self.methods_by_name.setdefault(name, set()).add(method)
+                if method.converted:
+                    self.converted_method_names.add(name)
 
     def harvest(self, namespace: Mapping[str, Any], *, consume: bool = True) -> None:
         """Match remembered defs and classes with the live objects the cells created.

@@ -198,6 +198,27 @@ class _Use:
     root: FunctionRef | None = None
 
 
+class _Overlay:
+    """Sets by name: a shared mapping read-only, plus this cell's additions."""
+
+    def __init__(self, shared: Mapping[str, set[FunctionRef]]) -> None:
+        self._shared = shared
+        self._added: dict[str, set[FunctionRef]] = {}
+
+    def add(self, name: str, ref: FunctionRef) -> None:
+        self._added.setdefault(name, set()).add(ref)
+
+    def get(self, name: str, default: Iterable[FunctionRef] = ()) -> Iterable[FunctionRef]:
+        added, shared = self._added.get(name), self._shared.get(name)
+        if added is not None and shared is not None:
+            return added | shared  # read only where a call may reach any method of that name
+        found = added if added is not None else shared
+        return default if found is None else found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._added or name in self._shared
+
+
 def _is_dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
@@ -214,7 +235,7 @@ class Planner:
         collected: Collected,
         evaluator: Evaluator,
         input_hook: str | None,
-        prior_classes: list[ClassRef],
+        prior_methods: Mapping[str, set[FunctionRef]],
         interesting_names: set[str],
         live: bool = False,
         called_earlier: Mapping[str, str] | None = None,
@@ -242,13 +263,12 @@ class Planner:
         self.input_hook = input_hook
         self.local = set(collected.functions)
         self._parent: dict[FunctionRef, FunctionRef] = {}
-        self._families_by_name: dict[str, set[FunctionRef]] = {}
         self._members: dict[FunctionRef, list[FunctionRef]] | None = None
-        self._build_families(prior_classes)
+        self._build_families(prior_methods)
         # Only names and attributes that can hold something we track are worth evaluating.
         self.names = interesting_names | {bind.name for bind in collected.binds}
         self.every_name = any(bind.kind == "star" for bind in collected.binds)
-        self.attributes = CATALOGUE_ATTRIBUTES | THREAD_ATTRIBUTES | set(self._families_by_name)
+        self.attributes = CATALOGUE_ATTRIBUTES | THREAD_ATTRIBUTES
 
     # ---- method families ----------------------------------------------------------------
 
@@ -267,10 +287,12 @@ class Planner:
                 ra, rb = rb, ra
             self._parent[rb] = ra
 
-    def _build_families(self, prior_classes: list[ClassRef]) -> None:
-        for cls in [*self.c.classes, *prior_classes]:
+    def _build_families(self, prior_methods: Mapping[str, set[FunctionRef]]) -> None:
+        # Earlier cells' methods by name (kept by the session, so this does not grow with the history).
+        self._families_by_name = _Overlay(prior_methods)
+        for cls in self.c.classes:
             for name, method in cls.methods.items():
-                self._families_by_name.setdefault(name, set()).add(method)
+                self._families_by_name.add(name, method)
         for cls in self.c.classes:
             for name, method in cls.methods.items():
                 for base in cls.bases:
@@ -315,7 +337,7 @@ class Planner:
         if isinstance(node, ast.Name):
             return self.every_name or node.id in self.names
         if isinstance(node, ast.Attribute):
-            return node.attr in self.attributes
+            return node.attr in self.attributes or node.attr in self._families_by_name
         return True
 
     # ---- classification of calls ----------------------------------------------------------
@@ -737,7 +759,7 @@ class Planner:
                 refs |= found
                 ambiguous = ambiguous or open_ or len(found) > 1
             elif value == UNKNOWN and isinstance(load.node, ast.Attribute):
-                named = self._families_by_name.get(load.node.attr, set())
+                named = set(self._families_by_name.get(load.node.attr, ()))
                 if named:
                     refs |= named
                     ambiguous = True
@@ -866,9 +888,12 @@ class Planner:
                 if awaiting is not None and not root.user_async and not self.is_generator(root):
                     wants.add(root)
                     self.forced_by_earlier[root] = awaiting
-        for name, awaiting in self.awaited_earlier.items():
+        for name, bound in self.ev.module_values.items():
             # The same for what the name is bound to otherwise (`@logged def helper`: the wrapper).
-            for _, values in self.ev.module_values.get(name, ()):
+            awaiting = self.awaited_earlier.get(name)
+            if awaiting is None:
+                continue
+            for _, values in bound:
                 for value in values:
                     if isinstance(value, Func) and value.ref in self.local and not value.ref.user_async:
                         root = self.family(value.ref)

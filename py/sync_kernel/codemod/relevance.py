@@ -38,6 +38,11 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 EVERYTHING = "*"
 
 
+def identifiers(text: str) -> set[str]:
+    """Every identifier in ``text`` (in code, strings or comments alike: a superset of the names it uses)."""
+    return set(_IDENTIFIER.findall(text))
+
+
 #: Fields of statements that hold assignment targets (``name``: a ``type X = ...`` alias).
 _TARGET_FIELDS = frozenset({"targets", "target", "optional_vars", "name"})
 

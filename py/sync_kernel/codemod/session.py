@@ -26,7 +26,7 @@ from .evaluate import Evaluator
 from .memory import Memory
 from .notes import Note
 from .plan import Plan, Planner, PlanningError
-from .relevance import Relevance, relevant_statements
+from .relevance import Relevance, identifiers, relevant_statements
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .scopes import symbol_table
 from .source import EditConflict, SourceText, apply_edits, blank_lines, statement_lines
@@ -138,7 +138,7 @@ class Session:
         remember: bool,
     ) -> TransformResult:
         text = SourceText(source)
-        initial, seeds = self.memory.initial(namespace)
+        initial, seeds = self.memory.initial(namespace, identifiers(source))
         threads = self.memory.threads_seen or _THREAD_MODULES.search(source) is not None
         if threads:  # a wait on a receiver the analysis cannot follow is known by its method's name
             seeds = seeds | WAIT_NAMES
@@ -166,7 +166,7 @@ class Session:
             collected,
             evaluator,
             self.input_hook,
-            self.memory.classes,
+            self.memory.methods_by_name,
             seeds | set(BUILTIN_TARGETS),
             live=namespace is not None,
             called_earlier=self.memory.called_without_await,
