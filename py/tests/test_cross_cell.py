@@ -694,3 +694,57 @@ def test_a_method_earlier_code_awaits_through_its_class_stays_async_in_a_new_cla
     )
     assert "    async def make(cls, k):" in outcome.results[1].code
     assert "21" in outcome.stdout
+
+
+def test_a_method_earlier_code_awaits_through_a_global_instance_stays_async_in_a_new_class():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        class Sensor:
+            def m(self, k):
+                time.sleep(0)
+                return k
+        obj = Sensor()
+        def fetch(k):
+            return obj.m(k) + 1
+        """,
+        """
+        class Sensor:
+            v = 2
+            def m(self, k):
+                return k + self.v
+        obj = Sensor()
+        print("result", fetch(1))
+        """,
+    )
+    assert "    async def m(self, k):" in outcome.results[1].code
+    assert "result 4" in outcome.stdout
+
+
+def test_a_name_one_function_awaits_and_another_calls_plainly_keeps_a_later_definition_blocking():
+    # `helper` settles its call of `fetch`, `work` calls it plainly: a later `fetch` that sleeps
+    # must stay blocking, or `work` would get a coroutine.
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def fetch(k):
+            time.sleep(0)
+        """,
+        """
+        def helper(k):
+            return k + fetch(k)
+        def fetch(k):
+            return k + 6
+        def work(k):
+            return k + fetch(k) + 8
+        """,
+        """
+        def fetch(k):
+            time.sleep(0)
+            return k
+        print("then", work(1))
+        """,
+        memory_too=False,
+    )
+    assert "time.sleep(0)" in outcome.results[2].code
+    assert "then 10" in outcome.stdout

@@ -257,6 +257,8 @@ class Planner:
         self.forced_by_earlier: dict[FunctionRef, str] = {}
         self._instances_earlier: dict[int, tuple[str, str]] | None = None
         self._module_bind_kinds: dict[str, set[str]] | None = None
+        self._instance_awaits: dict[FunctionRef, str] | None = None
+        self._local_classes = set(collected.classes)
         self.ev = evaluator
         #: The live namespace is known, so functions of this cell can be recognised at run time.
         self.live = live
@@ -820,20 +822,42 @@ class Planner:
             if ref.cls is None and "." not in ref.qualname and ref.name in self.called_earlier:
                 caller = self.called_earlier[ref.name]
                 return f"is called without `await` by `{caller}`, which an earlier cell defined"
-            awaited_method = ref.cls is not None and f"{ref.cls.name}.{ref.name}" in self.awaited_earlier
+            awaited_method = ref.cls is not None and (
+                f"{ref.cls.name}.{ref.name}" in self.awaited_earlier or root in self._awaited_through_instances
+            )
             if ref.cls is not None and "." not in ref.cls.qualname and ref.cls.name in self.called_earlier:
                 if awaited_method:
                     continue  # earlier code awaits this one (`await Sensor.make(k)`)
                 # Earlier code may make instances of the class and call any of their methods.
                 caller = self.called_earlier[ref.cls.name]
                 return f"is a method of `{ref.cls.name}`, which `{caller}` (defined by an earlier cell) uses"
-            if ref.cls is not None and id(ref.cls) in self._instances_used_earlier:
+            if ref.cls is not None and id(ref.cls) in self._instances_used_earlier and not awaited_method:
                 name, caller = self._instances_used_earlier[id(ref.cls)]
                 return (
                     f"is a method of `{ref.cls.name}`, whose instance `{name}` "
                     f"`{caller}` (defined by an earlier cell) uses"
                 )
         return None
+
+    @property
+    def _awaited_through_instances(self) -> dict[FunctionRef, str]:
+        """This cell's methods that earlier code awaits through a name now bound to an instance.
+
+        ``obj = Sensor()`` where an earlier cell's ``fetch`` does ``await obj.m(k)``:
+        the new class's ``m`` must be async too (by family, with its caller).
+        """
+        if self._instance_awaits is None:
+            self._instance_awaits = {}
+            for name, bound in self.ev.module_values.items():
+                for _, values in bound:
+                    for value in values:
+                        if not isinstance(value, Instance) or value.cls not in self._local_classes:
+                            continue
+                        for method_name, method in value.cls.methods.items():
+                            awaiting = self.awaited_earlier.get(f"{name}.{method_name}")
+                            if awaiting is not None:
+                                self._instance_awaits.setdefault(self.family(method), awaiting)
+        return self._instance_awaits
 
     @property
     def _instances_used_earlier(self) -> dict[int, tuple[str, str]]:
@@ -888,6 +912,10 @@ class Planner:
                 if awaiting is not None and not root.user_async and not self.is_generator(root):
                     wants.add(root)
                     self.forced_by_earlier[root] = awaiting
+        for root, awaiting in self._awaited_through_instances.items():
+            if not root.user_async and not self.is_generator(root):
+                wants.add(root)
+                self.forced_by_earlier.setdefault(root, awaiting)
         for name, bound in self.ev.module_values.items():
             # The same for what the name is bound to otherwise (`@logged def helper`: the wrapper).
             awaiting = self.awaited_earlier.get(name)

@@ -231,7 +231,7 @@ class Session:
             evaluator.final_env.poisoned,
             untracked,
             set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
-            called_without_await=_called_without_await(relevance.tree, text, plan),
+            called_without_await=_called_without_await(relevance.tree, text, plan, collected),
             awaited=_awaited_in_functions(plan),
             imported=_imported(collected),
         )
@@ -244,7 +244,9 @@ _THREAD_MODULES = re.compile(r"\b(?:threading|queue|concurrent|_thread|multiproc
 _PLAIN_NAME = re.compile(r"(?<![.\w])([A-Za-z_]\w*)")
 
 
-def _called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None = None) -> dict[str, str]:
+def _called_without_await(
+    tree: ast.Module, text: SourceText, plan: Plan | None = None, collected: Collected | None = None
+) -> dict[str, str]:
     """Names the cell's functions and classes may call without ``await``, each with a caller.
 
     Such a call is compiled by the time a later cell defines the name: a
@@ -257,8 +259,16 @@ def _called_without_await(tree: ast.Module, text: SourceText, plan: Plan | None 
     """
     handled: set[str] = set()
     if plan is not None:
+        awaited = {id(site.node) for site in (*plan.awaits, *plan.settles)}
+        twins = {id(twin) for twin in plan.twins}
         handled = {site.node.func.id for site in (*plan.awaits, *plan.settles) if isinstance(site.node.func, ast.Name)}
         handled |= {twin.id for twin in plan.twins if isinstance(twin, ast.Name)}
+        # A name is handled only if every call of it is: one plain call elsewhere was compiled as is.
+        for site in collected.calls if collected is not None else ():
+            func = site.node.func
+            deferred = site.host.kind != "module"  # module-level code has run by then
+            if deferred and isinstance(func, ast.Name) and id(site.node) not in awaited and id(func) not in twins:
+                handled.discard(func.id)
     found: dict[str, str] = {}
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
