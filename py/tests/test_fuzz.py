@@ -2,11 +2,10 @@
 
 The seeded runs use the features that pass today. The others still fail, each
 with a minimal reproducer from the fuzzer (``npm run fuzz -- --by-feature``
-shows which): a global alias rebound in a later cell after a function that
-reads it was converted (rebind, cond_expr, branch_rebind, loop_rebind, global,
-redefine), a module shadowed by ``from time import *`` (star_import), the
-statement filter on a subclass that overrides (inheritance), and, without the
-namespace, twins and ``settle`` that miss converted methods (so the classes
+shows which): a function redefined in a later cell as a generator under a name
+earlier code awaits, and a few other redefinitions (redefine), a module
+shadowed by ``from time import *`` in a later cell (star_import), and, without
+the namespace, twins and ``settle`` that miss converted methods (so the classes
 features pass only as the kernel runs cells). They join these sets as they
 are fixed.
 """
@@ -62,6 +61,15 @@ PASSING_IN_THE_KERNEL = PASSING_EVERY_CHECK | {
     "classes",
     "classmethod",
     "dunder",
+    # Since calls through a rebindable alias follow it at run time, and the statement filter
+    # judges earlier classes by their live code (3,000 programs of all but redefine and
+    # star_import: 0 differences):
+    "rebind",
+    "cond_expr",
+    "branch_rebind",
+    "loop_rebind",
+    "global",
+    "inheritance",
 }
 
 
