@@ -748,3 +748,30 @@ def test_a_name_one_function_awaits_and_another_calls_plainly_keeps_a_later_defi
     )
     assert "time.sleep(0)" in outcome.results[2].code
     assert "then 10" in outcome.stdout
+
+
+def test_blocking_twins_work_without_the_namespace_for_async_generators_and_redefined_names():
+    # From memory alone (`python -m sync_kernel transform`, then run): the twin is found by the
+    # function's name and first line when no namespace lookup matched it.
+    outcome = assert_same_behaviour(
+        """
+        import time
+        def helper(k):
+            for i in range(2):
+                time.sleep(0)
+                yield i + k
+        def fetch(k):
+            time.sleep(0)
+            return k + 5
+        """,
+        """
+        g = lambda v: max(helper(v)) + 1
+        f = lambda v: fetch(v) + 1
+        print(g(2), f(1))
+        def fetch(k):
+            return k + 8
+        print(f(1))
+        """,
+    )
+    assert "max(__sync__.blocking(helper)(v))" in outcome.results[1].code
+    assert "4 7\n10" in outcome.stdout

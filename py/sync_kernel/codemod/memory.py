@@ -64,8 +64,9 @@ class Registry:
         self._entries: dict[int, tuple[weakref.ref[Any], Ref]] = {}
         #: Code objects of converted functions, for recognising their coroutines.
         self.converted_code: dict[int, tuple[weakref.ref[Any], FunctionRef]] = {}
-        #: Converted functions defined inside other functions, by name and first line.
-        self.nested: dict[tuple[str, int], list[FunctionRef]] = {}
+        #: Converted functions by name and first line, for those no name in a namespace leads to
+        #: (a decorator's wrapper, or any function when the session has no namespace).
+        self.by_line: dict[tuple[str, int], list[FunctionRef]] = {}
 
     def add(self, obj: object, ref: Ref) -> None:
         try:
@@ -86,14 +87,15 @@ class Registry:
         """The converted function whose code ``function`` runs (each call of a decorator makes a new wrapper).
 
         A function defined inside another (a wrapper) is not in the namespace to
-        be harvested: it is matched by its name and first line, then its code is
+        be harvested, nor is any function when the session has no namespace: it
+        is matched by its name and first line (the latest such), then its code is
         registered.
         """
         code = function.__code__
         entry = self.converted_code.get(id(code))
         if entry is not None and entry[0]() is code:
             return entry[1]
-        for ref in reversed(self.nested.get((code.co_name, code.co_firstlineno), [])):
+        for ref in reversed(self.by_line.get((code.co_name, code.co_firstlineno), [])):
             if _same_function(function, ref):
                 self.add(function, ref)
                 return ref
@@ -107,7 +109,7 @@ class Registry:
         entry = self.converted_code.get(id(code))
         if entry is not None and entry[0]() is code:
             return True
-        for ref in reversed(self.nested.get((code.co_name, code.co_firstlineno), [])):
+        for ref in reversed(self.by_line.get((code.co_name, code.co_firstlineno), [])):
             if ref.converted:  # a wrapper's coroutine: see converted_function
                 self.converted_code[id(code)] = (weakref.ref(code), ref)
                 return True

@@ -194,9 +194,8 @@ class Session:
         if remember:
             for ref in plan.converted:
                 ref.twin_source = rewriter.twin_source(ref)
-                if ".<locals>." in ref.qualname:
-                    key = (ref.name, ref.first_line or ref.lineno)
-                    self.memory.registry.nested.setdefault(key, []).append(ref)
+                key = (ref.name, ref.first_line or ref.lineno)
+                self.memory.registry.by_line.setdefault(key, []).append(ref)
             self._remember(collected, evaluator, relevance, self._untracked(relevance, namespace), plan, text)
         return TransformResult(code, notes, source)
 

@@ -156,7 +156,7 @@ class Support:
         if not isinstance(function, types.FunctionType):
             return obj
         ref = self._registry.get(function)
-        if ref is None and inspect.iscoroutinefunction(function):
+        if ref is None and (inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)):
             self._learn(function.__globals__)  # defined by the running cell, or matched by no namespace yet
             ref = self._registry.get(function) or self._registry.converted_function(function)
         if ref is None or not getattr(ref, "converted", False):
