@@ -775,3 +775,26 @@ def test_blocking_twins_work_without_the_namespace_for_async_generators_and_rede
     )
     assert "max(__sync__.blocking(helper)(v))" in outcome.results[1].code
     assert "4 7\n10" in outcome.stdout
+
+
+def test_a_method_earlier_code_awaits_on_a_new_instance_stays_async_in_a_new_class():
+    outcome = assert_same_behaviour(
+        """
+        import time
+        class Robot:
+            def run(self, k):
+                time.sleep(0)
+                return k
+        class Sensor:
+            def m(self, k):
+                return sum([Robot().run(i) for i in range(k)])
+        """,
+        """
+        class Robot:
+            def run(self, k):
+                return k * 10
+        print("sum", Sensor().m(3))
+        """,
+    )
+    assert "    async def run(self, k):" in outcome.results[1].code
+    assert "sum 30" in outcome.stdout

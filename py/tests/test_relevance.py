@@ -138,6 +138,11 @@ EARLIER_CLASSES = [
         "class Robot:\n    def m(self, k):\n        time.sleep(0)\n        return max(work(k))\n"
         "def work(k):\n    p = wait\n    p(0)\n    return [k]\nprint(Robot().m(1))\n",
     ],
+    [  # a name earlier converted code awaits matters, even once deleted
+        "def fetch(k):\n    if k <= 0:\n        return 0\n    time.sleep(0)\n    return fetch(k - 1) + 1\n"
+        "import time\ndel fetch\n",
+        "def fetch(k):\n    return k + 8\n",
+    ],
 ]
 
 

@@ -184,7 +184,8 @@ class Memory:
         make a statement matter, so only they are looked up (a cell's cost does
         not grow with the namespace).
         """
-        method_names = self.converted_method_names & mentioned
+        # Converted methods' names, and names earlier converted code awaits (a new def under one matters).
+        method_names = (self.converted_method_names | self.awaited_by_earlier.keys()) & mentioned
         if namespace is None:
             seeds = {name for name in mentioned if self.names.get(name, ONLY_UNKNOWN) != ONLY_UNKNOWN}
             seeds |= method_names

@@ -309,7 +309,14 @@ def _awaited_in_functions(plan: Plan) -> dict[str, str]:
         if function is not None and isinstance(func, ast.Name):
             found.setdefault(func.id, function.qualname)
         elif function is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            found.setdefault(f"{func.value.id}.{func.attr}", function.qualname)  # `Sensor.make(k)`
+            found.setdefault(f"{func.value.id}.{func.attr}", function.qualname)  # `Sensor.make(k)`, `obj.m(k)`
+        elif (
+            function is not None
+            and isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name)
+        ):
+            found.setdefault(f"{func.value.func.id}.{func.attr}", function.qualname)  # `Robot().run(i)`
     return found
 
 
