@@ -4,6 +4,8 @@ Each test runs the cells on CPython as written and rewritten, and compares
 (``assert_same_behaviour``), then checks what the rewrite did.
 """
 
+import textwrap
+
 from harness import assert_same_behaviour
 
 RETRY = """
@@ -35,6 +37,17 @@ print(flaky(21), flaky.__name__)
 """
 
 
+#: A plain decorator whose wrapper sleeps.
+SLOWLY = """
+import time
+def slowly(f):
+    def inner(k):
+        time.sleep(0.001)
+        return f(k) + 1
+    return inner
+"""
+
+
 def test_a_retry_decorator_with_a_sleep_makes_its_wrapper_async():
     outcome = assert_same_behaviour(RETRY, FLAKY)
     assert "        async def wrapper(*args, **kwargs):" in outcome.results[0].code
@@ -45,18 +58,15 @@ def test_a_retry_decorator_with_a_sleep_makes_its_wrapper_async():
 
 def test_the_same_cell_and_a_plain_decorator():
     outcome = assert_same_behaviour(
-        """
-        import time
-        def slowly(f):
-            def inner(k):
-                time.sleep(0.001)
-                return f(k) + 1
-            return inner
-        @slowly
-        def step(k):
-            return k * 10
-        print(step(1), [step(i) for i in range(3)])
-        """
+        SLOWLY
+        + textwrap.dedent(
+            """
+            @slowly
+            def step(k):
+                return k * 10
+            print(step(1), [step(i) for i in range(3)])
+            """
+        )
     )
     code = outcome.results[0].code
     assert "    async def inner(k):" in code
@@ -66,23 +76,20 @@ def test_the_same_cell_and_a_plain_decorator():
 def test_stacked_decorators_keep_the_inner_wrapper_blocking():
     # The outer wrapper calls the inner one through its parameter, without `await`.
     outcome = assert_same_behaviour(
-        """
-        import time
-        def slowly(f):
-            def inner(k):
-                time.sleep(0.001)
-                return f(k) + 1
-            return inner
-        @slowly
-        @slowly
-        def twice(k):
-            return k
-        print(twice(1))
-        """
+        SLOWLY
+        + textwrap.dedent(
+            """
+            @slowly
+            @slowly
+            def twice(k):
+                return k
+            print(twice(1))
+            """
+        )
     )
     assert "async def" not in outcome.results[0].code
     (note,) = [n for n in outcome.results[0].notes if n.kind == "kept-blocking"]
-    assert "`inner` is used as a value on line 7" in note.message
+    assert "`inner` is used as a value on line 8" in note.message  # the outer `@slowly`
 
 
 def test_wrappers_handed_where_they_cannot_be_awaited_get_their_blocking_version():
@@ -106,18 +113,15 @@ def test_wrappers_handed_where_they_cannot_be_awaited_get_their_blocking_version
 
 def test_a_wrapper_used_as_a_value_in_its_own_cell_stays_blocking():
     outcome = assert_same_behaviour(
-        """
-        import time
-        def slowly(f):
-            def inner(k):
-                time.sleep(0.001)
-                return f(k)
-            return inner
-        @slowly
-        def step(k):
-            return k * 10
-        print(list(map(step, [1, 2])))
-        """
+        SLOWLY
+        + textwrap.dedent(
+            """
+            @slowly
+            def step(k):
+                return k * 10
+            print(list(map(step, [1, 2])))
+            """
+        )
     )
     assert "async def" not in outcome.results[0].code
     (note,) = [n for n in outcome.results[0].notes if n.kind == "kept-blocking"]

@@ -6,18 +6,16 @@ number of Python function calls after 20 cells as after 400.
 """
 
 import sys
+from pathlib import Path
 
 import sync_kernel
 
-CELL = """\
-def nap_{i}(seconds):
-    time.sleep(seconds)
-class Box_{i}:
-    def go(self):
-        nap_{i}(0)
-items_{i} = [1, 2, 3]
-print(Box_{i}().go(), nap_{previous}(0))
-"""
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+from bench import HISTORY_CELL  # noqa: E402
+
+#: The bench's cell, then calls of its function and of the one the cell before defined.
+CELL = HISTORY_CELL + "print(Box_{i}().go(), nap_{previous}(0))\n"
 
 
 def _calls_at(cells_before: int) -> int:
