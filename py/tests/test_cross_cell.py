@@ -620,7 +620,7 @@ def test_methods_of_a_class_whose_instance_earlier_code_uses_stay_blocking():
         """,
     )
     (note,) = [n for n in outcome.results[1].notes if n.kind == "kept-blocking"]
-    assert "whose instance `obj` `ping` (defined by an earlier cell) uses" in note.message
+    assert "whose instance `obj` is used by `ping`, which an earlier cell defined" in note.message
 
 
 def test_an_instance_of_a_class_its_cell_defined_again_keeps_its_async_methods():

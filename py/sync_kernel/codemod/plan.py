@@ -834,8 +834,8 @@ class Planner:
             if ref.cls is not None and id(ref.cls) in self._instances_used_earlier and not awaited_method:
                 name, caller = self._instances_used_earlier[id(ref.cls)]
                 return (
-                    f"is a method of `{ref.cls.name}`, whose instance `{name}` "
-                    f"`{caller}` (defined by an earlier cell) uses"
+                    f"is a method of `{ref.cls.name}`, whose instance `{name}` is used by `{caller}`, "
+                    "which an earlier cell defined"
                 )
         return None
 
