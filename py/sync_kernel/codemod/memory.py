@@ -84,36 +84,40 @@ class Registry:
         return None
 
     def converted_function(self, function: types.FunctionType) -> FunctionRef | None:
-        """The converted function whose code ``function`` runs (each call of a decorator makes a new wrapper).
-
-        A function defined inside another (a wrapper) is not in the namespace to
-        be harvested, nor is any function when the session has no namespace: it
-        is matched by its name and first line (the latest such), then its code is
-        registered.
-        """
-        code = function.__code__
-        entry = self.converted_code.get(id(code))
-        if entry is not None and entry[0]() is code:
-            return entry[1]
-        for ref in reversed(self.by_line.get((code.co_name, code.co_firstlineno), [])):
-            if _same_function(function, ref):
-                self.add(function, ref)
-                return ref
-        return None
+        """The converted function whose code ``function`` runs (each call of a decorator makes a new wrapper)."""
+        ref = self._converted_code(function.__code__)
+        if ref is not None:
+            self.add(function, ref)
+        return ref
 
     def converted_coroutine(self, value: object) -> bool:
         """Whether ``value`` is a coroutine made by calling a function this session converted."""
         code = getattr(value, "cr_code", None)
-        if code is None or not inspect.iscoroutine(value):
-            return False
+        return code is not None and inspect.iscoroutine(value) and self._converted_code(code) is not None
+
+    def _converted_code(self, code: types.CodeType) -> FunctionRef | None:
+        """The converted function ``code`` belongs to, registering the code the first time.
+
+        A function defined inside another (a wrapper) is not in the namespace to
+        be harvested, nor is any function when the session has no namespace: its
+        code is matched by name and first line (the latest such).
+        """
         entry = self.converted_code.get(id(code))
         if entry is not None and entry[0]() is code:
-            return True
+            return entry[1]
+        if not code.co_flags & (inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR):
+            return None
         for ref in reversed(self.by_line.get((code.co_name, code.co_firstlineno), [])):
-            if ref.converted:  # a wrapper's coroutine: see converted_function
+            if ref.converted:
                 self.converted_code[id(code)] = (weakref.ref(code), ref)
-                return True
-        return False
+                return ref
+        return None
+
+
+def known_target(obj: object) -> str | None:
+    """The catalogue name of ``obj`` if it is one of the catalogue's functions right now (``time.sleep``)."""
+    value = _known_objects().get(id(obj))
+    return value.qualname if isinstance(value, Target) else None
 
 
 def _known_objects() -> dict[int, Value]:
@@ -148,7 +152,6 @@ class Memory:
     def __init__(self) -> None:
         #: Module-level names as the cells left them, when no namespace is given.
         self.names: dict[str, Values] = {}
-        self.classes: list[ClassRef] = []
         self._classes_by_qualname: dict[str, list[ClassRef]] = {}
         #: The methods of those classes by name, and the names of those made async.
         self.methods_by_name: dict[str, set[FunctionRef]] = {}
@@ -241,7 +244,7 @@ class Memory:
             return Runner()
         if kind is type and module is not None and getattr(obj, "__module__", None) == module:
             return LiveClass(obj)  # type: ignore[arg-type]
-        if module is not None and isinstance(kind, type) and kind.__module__ == module:
+        if module is not None and kind.__module__ == module:
             return FOREIGN  # an instance of such a class: as `LiveClass()` gives, none of its methods is ours
         return UNKNOWN
 
@@ -253,7 +256,7 @@ class Memory:
         Matched by the code of its methods, then registered.
         """
         for ref in self._classes_by_qualname.get(cls.__qualname__, ()):
-            if ref.live is not None and ref.live() is not None or not ref.methods:
+            if (ref.live is not None and ref.live() is not None) or not ref.methods:
                 continue
             found = {name: getattr(vars(cls).get(name), "__func__", vars(cls).get(name)) for name in ref.methods}
             if all(_same_function(found[name], method) for name, method in ref.methods.items()):
@@ -311,7 +314,6 @@ class Memory:
                 self.pending[name] = only.ref
             elif isinstance(only, Cls):
                 self.pending[name] = only.ref
-        self.classes.extend(classes)
         for cls in classes:
             self._classes_by_qualname.setdefault(cls.qualname, []).append(cls)
             for name, method in cls.methods.items():

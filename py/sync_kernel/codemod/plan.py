@@ -198,6 +198,18 @@ class _Use:
     root: FunctionRef | None = None
 
 
+def bound_by_import(collected: Collected) -> dict[str, bool]:
+    """For each module-level name the cell binds, whether only imports bind it (``from time import *`` too)."""
+    found: dict[str, bool] = {}
+    for bind in collected.binds:
+        if bind.scope is not collected.module:
+            continue
+        names = MODULE_TARGETS.get(bind.module or "", {}) if bind.kind == "star" else (bind.name,)
+        for name in names:
+            found[name] = found.get(name, True) and bind.kind in ("import", "star")
+    return found
+
+
 class _Overlay:
     """Sets by name: a shared mapping read-only, plus this cell's additions."""
 
@@ -256,7 +268,7 @@ class Planner:
         #: This cell's functions made async only because of those awaits.
         self.forced_by_earlier: dict[FunctionRef, str] = {}
         self._instances_earlier: dict[int, tuple[str, str]] | None = None
-        self._module_bind_kinds: dict[str, set[str]] | None = None
+        self._bound_by_import: dict[str, bool] | None = None
         self._instance_awaits: dict[FunctionRef, str] | None = None
         self._local_classes = set(collected.classes)
         self.ev = evaluator
@@ -453,18 +465,12 @@ class Planner:
 
     def _only_imported(self, name: str) -> bool:
         """Whether every binding of module-level ``name`` (this cell's, else earlier cells') is an import."""
-        if self._module_bind_kinds is None:
-            self._module_bind_kinds = {}
-            for bind in self.c.binds:
-                if bind.scope is not self.c.module:
-                    continue
-                star_names = MODULE_TARGETS.get(bind.module or "", {}) if bind.kind == "star" else ()
-                for bound in (bind.name, *star_names):
-                    self._module_bind_kinds.setdefault(bound, set()).add(bind.kind)
-        kinds = self._module_bind_kinds.get(name, set())
-        if not kinds:
+        if self._bound_by_import is None:
+            self._bound_by_import = bound_by_import(self.c)
+        only_imports = self._bound_by_import.get(name)
+        if only_imports is None:
             return name in self.imported_earlier or name in BUILTIN_TARGETS
-        return kinds <= {"import", "star"}
+        return only_imports
 
     def _classify_target(self, site: CallSite, qualname: str) -> Blocking | Neutral | None:
         node = site.node

@@ -25,13 +25,13 @@ from .collect import Collected, Collector
 from .evaluate import Evaluator
 from .memory import Memory
 from .notes import Note
-from .plan import Plan, Planner, PlanningError
+from .plan import Plan, Planner, PlanningError, bound_by_import
 from .relevance import Relevance, identifiers, relevant_statements
 from .rewrite import ASYNCIO_NAME, SUPPORT_NAME, Rewriter
 from .scopes import symbol_table
 from .source import EditConflict, SourceText, apply_edits, blank_lines, statement_lines
 from .support import Runner, Support
-from .values import BUILTIN_TARGETS, MODULE_TARGETS
+from .values import BUILTIN_TARGETS
 from .waits import WAIT_NAMES
 
 
@@ -232,7 +232,7 @@ class Session:
             set_elsewhere=evaluator.set_elsewhere | relevance.dropped_globals(),
             called_without_await=_called_without_await(relevance.tree, text, plan, collected),
             awaited=_awaited_in_functions(plan),
-            imported=_imported(collected),
+            imported=bound_by_import(collected),
         )
 
 
@@ -283,18 +283,6 @@ def _called_without_await(
     return found
 
 
-def _imported(collected: Collected) -> dict[str, bool]:
-    """For each module-level name the cell binds, whether only imports bind it."""
-    found: dict[str, bool] = {}
-    for bind in collected.binds:
-        if bind.scope is not collected.module:
-            continue
-        names = MODULE_TARGETS.get(bind.module or "", {}) if bind.kind == "star" else (bind.name,)
-        for name in names:
-            found[name] = found.get(name, True) and bind.kind in ("import", "star")
-    return found
-
-
 def _awaited_in_functions(plan: Plan) -> dict[str, str]:
     """Plain names the cell's functions now call with ``await``, each with a caller.
 
@@ -305,19 +293,20 @@ def _awaited_in_functions(plan: Plan) -> dict[str, str]:
     found: dict[str, str] = {}
     for site in plan.awaits:
         function = site.host.function if site.host.kind == "function" else None
-        func = site.node.func
-        if function is not None and isinstance(func, ast.Name):
-            found.setdefault(func.id, function.qualname)
-        elif function is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            found.setdefault(f"{func.value.id}.{func.attr}", function.qualname)  # `Sensor.make(k)`, `obj.m(k)`
-        elif (
-            function is not None
-            and isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Call)
-            and isinstance(func.value.func, ast.Name)
-        ):
-            found.setdefault(f"{func.value.func.id}.{func.attr}", function.qualname)  # `Robot().run(i)`
+        key = _awaited_name(site.node.func)
+        if function is not None and key is not None:
+            found.setdefault(key, function.qualname)
     return found
+
+
+def _awaited_name(func: ast.expr) -> str | None:
+    """How earlier code names what it awaits: ``pause``, ``Sensor.make`` / ``obj.m``, ``Robot().run`` → ``Robot.run``."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if not isinstance(func, ast.Attribute):
+        return None
+    receiver = func.value.func if isinstance(func.value, ast.Call) else func.value
+    return f"{receiver.id}.{func.attr}" if isinstance(receiver, ast.Name) else None
 
 
 def _compile_problem(source: str, code: str, tree: ast.Module, statements: list[tuple[int, ast.stmt]]) -> str | None:

@@ -23,16 +23,16 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
 from __future__ import annotations
 
 import asyncio
-import builtins
 import inspect
 import sys
-import time
 import types
 import weakref
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from .. import threads
+from .memory import known_target
+from .values import ASYNCIO_RUN, GETPASS, INPUT, TIME_SLEEP
 
 if TYPE_CHECKING:
     from .memory import Registry
@@ -109,16 +109,14 @@ class Support:
         async is awaited, like :meth:`settle`.
         """
         __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
-        target = _blocking_target(function)
-        hook = self.input_hook() if self.input_hook is not None else None
-        if target == "time.sleep":
+        target = known_target(function)  # read at each call: the kernel and Pyodide replace some of them
+        if target == TIME_SLEEP:
             return await asyncio.sleep(*args, **kwargs)
-        if target == "asyncio.run":
+        if target == ASYNCIO_RUN:
             return await self.run(*args, **kwargs)
-        if target == "input" and hook is not None:
-            return await hook(*args, **kwargs)
-        if target == "getpass.getpass" and hook is not None:
-            return await hook.getpass(*args, **kwargs)
+        hook = self.input_hook() if self.input_hook is not None and target in (INPUT, GETPASS) else None
+        if hook is not None:
+            return await (hook(*args, **kwargs) if target == INPUT else hook.getpass(*args, **kwargs))
         return await self.settle(function(*args, **kwargs))
 
     @staticmethod
@@ -191,24 +189,6 @@ class Support:
         twin.__dict__.update(function.__dict__)
         self._twins[id(function)] = (function, twin)
         return twin
-
-
-def _blocking_target(function: Any) -> str | None:
-    """Which blocking function ``function`` is, by identity with what the modules hold now.
-
-    Read at each call: the kernel and Pyodide replace ``time.sleep`` and
-    ``asyncio.run`` with their own versions.
-    """
-    if function is time.sleep:
-        return "time.sleep"
-    if function is asyncio.run:
-        return "asyncio.run"
-    if function is builtins.input:
-        return "input"
-    getpass = sys.modules.get("getpass")
-    if getpass is not None and function is getattr(getpass, "getpass", None):
-        return "getpass.getpass"
-    return None
 
 
 def _main_coroutine(main: Any) -> Coroutine[Any, Any, Any]:
