@@ -308,6 +308,28 @@ def test_sigint_between_the_cells_statements_stops_the_next_one_at_its_line(harn
     assert reply["status"] == "ok" and stream_text(events) == "next cell\n", "nothing is left for the next cell"
 
 
+def test_a_stop_raised_before_a_statements_first_line_shows_that_line(harness: Harness) -> None:
+    # The engine checks for a Stop as each statement's code starts, where a module's code is at
+    # line 0: the traceback shows the statement's line, as for any other Stop, not "line 0".
+    cell = (
+        "import sys\n"
+        "cell = sys._getframe().f_code.co_filename\n"
+        "def stop_as_the_next_statement_starts(frame, event, arg):\n"
+        "    if event == 'call' and frame.f_code.co_filename == cell:\n"
+        "        sys.settrace(None)\n"
+        "        raise KeyboardInterrupt\n"
+        "sys.settrace(stop_as_the_next_statement_starts)\n"
+        "\n"
+        "print('never')\n"
+    )
+    reply, events = harness.run(cell)
+    assert reply["ename"] == "KeyboardInterrupt"
+    text = plain(reply["traceback"])
+    assert re.search(r"-+> 9 print\('never'\)", text), text
+    assert "line 0" not in text and "Error retrieving" not in text, text
+    assert stream_text(events) == ""
+
+
 def test_sigint_with_no_cell_running_is_dropped(harness: Harness) -> None:
     assert harness.kernel is not None
     harness.kernel.on_interrupt_signal(signal.SIGINT, None)

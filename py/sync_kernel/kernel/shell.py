@@ -249,7 +249,7 @@ class SyncShell(InteractiveShell):
         if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
             interrupt = KeyboardInterrupt()
             etype, value, internal = KeyboardInterrupt, interrupt, (*internal, _ASYNCIO_DIR)
-        tb = drop_internal_frames(tb, internal)
+        tb = at_statement_lines(drop_internal_frames(tb, internal))
         value.__traceback__ = tb
         super().showtraceback((etype, value, tb), filename, tb_offset, exception_only, running_compiled_code)
 
@@ -330,6 +330,29 @@ def drop_internal_frames(tb: types.TracebackType | None, internal_dirs: tuple[st
     return rebuilt
 
 
+def at_statement_lines(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` with every entry that has no line (a Stop that the engine raised before a
+    statement's first instruction, where a module's code is at line 0) moved to its statement's
+    first line, so the traceback shows that line instead of an unreadable "line 0"."""
+    frames: list[types.TracebackType] = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    if all(entry.tb_lineno for entry in frames):
+        return frames[0] if frames else None
+    rebuilt: types.TracebackType | None = None
+    for entry in reversed(frames):
+        line = entry.tb_lineno or first_line(entry.tb_frame.f_code)
+        rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, line)
+    return rebuilt
+
+
+def first_line(code: types.CodeType) -> int:
+    """The first line ``code``'s instructions are at (a module's code starts at line 0 whatever
+    its statement's line)."""
+    return min((line for *_, line in code.co_lines() if line), default=code.co_firstlineno or 1)
+
+
 def _is_internal(filename: str, internal_dirs: tuple[str, ...]) -> bool:
     try:
         resolved = str(Path(filename).resolve())
@@ -341,6 +364,4 @@ def _is_internal(filename: str, internal_dirs: tuple[str, ...]) -> bool:
 def _raise_keyboard_interrupt_at(code: types.CodeType) -> types.CodeType:
     """Code that raises ``KeyboardInterrupt`` at the first line of ``code``, in its file (so the
     traceback shows the cell's line, as a Stop there shows it)."""
-    # A module's code starts at line 1 whatever its statement's line: take its instructions' first.
-    line = min((line for *_, line in code.co_lines() if line), default=1)
-    return compile("\n" * (line - 1) + "raise KeyboardInterrupt", code.co_filename, "exec")
+    return compile("\n" * (first_line(code) - 1) + "raise KeyboardInterrupt", code.co_filename, "exec")
