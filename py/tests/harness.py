@@ -113,7 +113,7 @@ class AsyncInput:
     def __init__(self, answers: _Answers) -> None:
         self._answers = answers
 
-    async def __call__(self, prompt: object = "") -> str:
+    async def __call__(self, prompt: object = "", /) -> str:
         await asyncio.sleep(0)
         return self._answers.take(prompt)
 
@@ -125,7 +125,7 @@ class AsyncInput:
 @contextlib.contextmanager
 def _blocking_input(answers: _Answers) -> Iterator[None]:
     saved = builtins.input, getpass.getpass
-    builtins.input = answers.take  # type: ignore[assignment]
+    builtins.input = lambda prompt="", /: answers.take(prompt)  # type: ignore[assignment]
     getpass.getpass = lambda prompt="Password: ", stream=None: answers.take(prompt)  # type: ignore[assignment]
     try:
         yield

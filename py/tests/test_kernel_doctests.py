@@ -1,4 +1,4 @@
-"""The examples in the kernel modules' docstrings run as written."""
+"""The examples in the modules' docstrings run as written."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ from harness import desktop_asyncio
         "kernel.transform_view",
         "kernel.after_import",
         "codemod.magic_calls",
+        "codemod.rules",
+        "codemod.session",
+        "codemod.waits",
+        "kernel.api",
+        "kernel.comms",
+        "kernel.interrupts",
     ],
 )
 def test_docstring_examples(name: str) -> None:

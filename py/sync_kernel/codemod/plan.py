@@ -31,18 +31,15 @@ from .collect import Bind, CallSite, Collected, Load, WithSite
 from .evaluate import Evaluator
 from .memory import live_class_may_call
 from .records import ClassRef, FunctionRef
+from .rules import CALL_RULES, CallKind
 from .scopes import Host, Scope
 from .values import (
-    ASYNCIO_RUN,
     ASYNCIO_RUNNER,
     BUILTIN_TARGETS,
-    GETPASS,
-    INPUT,
     MODULE_TARGETS,
     NEW_EVENT_LOOP,
     PARTIAL,
     SET_EVENT_LOOP,
-    TIME_SLEEP,
     TO_THREAD,
     UNBOUND,
     UNKNOWN,
@@ -78,10 +75,7 @@ MAX_ROUNDS = 10_000
 #: How far a callee is followed through aliases before it counts as rebindable.
 _MAX_ALIAS_DEPTH = 16
 
-#: Blocking targets whose call through a rebindable alias is settled at run time (``__sync__.call``).
-REBINDABLE_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
-
-BlockingKind = Literal["sleep", "run", "input", "getpass", "wait", "iterate", "with"]
+BlockingKind = Literal[CallKind, "wait", "iterate", "with"]
 NeutralKind = Literal["noop", "get_event_loop", "Runner", "to_thread", "run_in_executor"]
 #: Waits on thread primitives: awaited in the user's ``async def`` too, since there a blocking
 #: wait would stop the very tasks it waits for.
@@ -180,8 +174,6 @@ THREAD_ATTRIBUTES = frozenset(
     | SPAWNING_METHODS
     | {"futures", "pool", "dummy", "to_thread", "partial"}
 )
-#: Catalogue names whose calls block.
-BLOCKING_TARGETS = frozenset({TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS})
 #: Attribute names the catalogue and loops care about.
 CATALOGUE_ATTRIBUTES = frozenset(
     {"sleep", "run", "run_until_complete", "close", "get_loop", "getpass", "Runner"}
@@ -374,7 +366,7 @@ class Planner:
         value = single(values)
         if isinstance(value, Target):
             target = self._classify_target(site, value.qualname)
-            if isinstance(target, Blocking) and value.qualname in REBINDABLE_TARGETS:
+            if isinstance(target, Blocking) and value.qualname in CALL_RULES:
                 target.rebindable = self._runs_later(site.scope) and self._rebindable(node.func, site.scope)
             return target
         if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
@@ -416,7 +408,7 @@ class Planner:
                 if self.threads and looks_like_wait(node):
                     return Blocking(site, "wait", f".{node.func.attr}()", guessed=True)
                 return UnknownMethod(node.func.attr)
-            elif isinstance(candidate, Target) and candidate.qualname in BLOCKING_TARGETS:
+            elif isinstance(candidate, Target) and candidate.qualname in CALL_RULES:
                 return MaybeBlocking(candidate.qualname)
             else:
                 certain = False
@@ -474,15 +466,11 @@ class Planner:
 
     def _classify_target(self, site: CallSite, qualname: str) -> Blocking | Neutral | None:
         node = site.node
-        if qualname == TIME_SLEEP and _one_argument(node):
-            return Blocking(site, "sleep", "time.sleep")
-        if qualname == ASYNCIO_RUN:
-            main = _run_argument(node)
-            return Blocking(site, "run", "asyncio.run", main) if main is not None else None
-        if qualname == INPUT and self.input_hook and _at_most_one_argument(node):
-            return Blocking(site, "input", "input")
-        if qualname == GETPASS and self.input_hook and not any(isinstance(a, ast.Starred) for a in node.args):
-            return Blocking(site, "getpass", "getpass.getpass")
+        rule = CALL_RULES.get(qualname)
+        if rule is not None:
+            if not rule.accepts_call(node) or (rule.asks_the_page and not self.input_hook):
+                return None
+            return Blocking(site, rule.kind, rule.target, _run_argument(node) if rule.kind == "run" else None)
         if qualname == NEW_EVENT_LOOP and not node.args and not node.keywords:
             return Neutral(site, "get_event_loop", "asyncio.new_event_loop")
         if qualname == SET_EVENT_LOOP:
@@ -645,7 +633,7 @@ class Planner:
         for item in blocking:
             if self.awaitable(item.site.host, async_set):
                 plan.rewrites.append(item)
-            elif _user_async(item.site.host) and item.kind in ("input", "getpass", *THREAD_WAITS):
+            elif _user_async(item.site.host) and _awaited_in_async_def(item):
                 # A prompt waits for the user either way; awaited, it works without JSPI too
                 # (other tasks may run while it waits, where desktop Python would hold them).
                 # A wait on a thread must let that thread (a task) run, or it would never end.
@@ -778,11 +766,10 @@ class Planner:
         if not self.worth_evaluating(node):
             return None
         value = single(self.ev.value(node, load.scope, self.ev.globals_for(load.scope, load.stmt)))
-        if isinstance(value, Target) and value.qualname in (TIME_SLEEP, ASYNCIO_RUN, INPUT, GETPASS):
-            if value.qualname in (INPUT, GETPASS) and not self.input_hook:
-                return None
-            return value.qualname
-        return None
+        rule = CALL_RULES.get(value.qualname) if isinstance(value, Target) else None
+        if rule is None or (rule.asks_the_page and not self.input_hook):
+            return None
+        return rule.target
 
     # ---- the fixed point ------------------------------------------------------------------------
 
@@ -1024,6 +1011,12 @@ class Planner:
         return f"is called from {use.host.describe()} on {where}"
 
 
+def _awaited_in_async_def(item: Blocking) -> bool:
+    """Whether ``item`` is awaited where the user's own ``async def`` makes it (see the module's doc)."""
+    rule = CALL_RULES.get(item.target)
+    return rule.awaited_in_async_def if rule is not None else item.kind in THREAD_WAITS
+
+
 def _user_async(host: Host) -> bool:
     """Whether ``host`` is the body of an ``async def`` the user wrote."""
     return host.kind == "function" and host.function is not None and host.function.user_async
@@ -1081,15 +1074,6 @@ def _one_argument(node: ast.Call) -> bool:
     return len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)
 
 
-def _at_most_one_argument(node: ast.Call) -> bool:
-    return len(node.args) <= 1 and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
-
-
-def _run_argument(node: ast.Call) -> ast.expr | None:
-    """The coroutine given to ``asyncio.run`` (positionally or as ``main=``)."""
-    if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
-        return None
-    mains = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "main")]
-    if len(mains) != 1 or len(node.args) > 1:
-        return None
-    return mains[0]
+def _run_argument(node: ast.Call) -> ast.expr:
+    """The coroutine given to ``asyncio.run`` (positionally or as ``main=``) in a call its rule accepts."""
+    return node.args[0] if node.args else next(k.value for k in node.keywords if k.arg == "main")

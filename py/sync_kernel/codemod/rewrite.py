@@ -22,6 +22,7 @@ from .collect import CallSite
 from .notes import Note, NoteKind
 from .plan import Blocking, Neutral, Plan
 from .records import FunctionRef
+from .rules import CALL_RULES
 from .source import Edit, SourceText, apply_edits
 from .waits import KNOWN_MODULES, REPLACEMENT_PACKAGE, RUN_UI_POLL_LOOP, WITH_UI_EVENTS
 
@@ -33,11 +34,8 @@ SUPPORT_NAME = "__sync__"
 #: Longest snippet shown in a note's ``before``/``after``.
 MAX_SNIPPET = 80
 
-_MESSAGES = {
-    "sleep": "waits without freezing the page",
-    "run": "runs on the kernel's event loop",
-    "input": "asks for input without blocking",
-    "getpass": "asks for a password without blocking",
+_MESSAGES: dict[str, str] = {
+    **{rule.kind: rule.note for rule in CALL_RULES.values()},
     "asyncio.new_event_loop": "uses the kernel's running event loop",
     "asyncio.Runner": "uses the kernel's running event loop",
     "loop.close": "the kernel's event loop stays open",
@@ -106,19 +104,15 @@ class Rewriter:
         call = site.node
         if item.rebindable:
             return self._handed_over(site, "call")
-        if item.kind == "sleep":
-            return [*self._await(call, site.wrap), self._replace(call.func, f"{ASYNCIO_NAME}.sleep")]
-        if item.kind == "input":
-            return [*self._await(call, site.wrap), self._replace(call.func, str(self.input_hook))]
-        if item.kind == "getpass":
-            return [*self._await(call, site.wrap), self._replace(call.func, f"{self.input_hook}.getpass")]
+        rule = CALL_RULES.get(item.target)
+        if rule is not None:  # asyncio.run keeps its arguments and what it does at the end
+            callee = rule.callee_text(asyncio=ASYNCIO_NAME, support=SUPPORT_NAME, input_hook=self.input_hook)
+            return [*self._await(call, site.wrap), self._replace(call.func, callee)]
         if item.kind == "wait":
             return self._handed_over(site, "wait")
         if item.kind == "iterate":
             start = self._for_keyword(site)
             return [Edit(start, start, "async ")]
-        if item.target == "asyncio.run":  # keeps its arguments and what it does at the end
-            return [*self._await(call, site.wrap), self._replace(call.func, f"{SUPPORT_NAME}.run")]
         assert item.main is not None
         return self._run_edits(site, item.main)
 

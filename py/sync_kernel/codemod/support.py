@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import threads
 from .memory import known_target
-from .values import ASYNCIO_RUN, GETPASS, INPUT, TIME_SLEEP
+from .rules import CALL_RULES
 
 if TYPE_CHECKING:
     from .memory import Registry
@@ -109,14 +109,13 @@ class Support:
         async is awaited, like :meth:`settle`.
         """
         __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
-        target = known_target(function)  # read at each call: the kernel and Pyodide replace some of them
-        if target == TIME_SLEEP:
-            return await asyncio.sleep(*args, **kwargs)
-        if target == ASYNCIO_RUN:
-            return await self.run(*args, **kwargs)
-        hook = self.input_hook() if self.input_hook is not None and target in (INPUT, GETPASS) else None
-        if hook is not None:
-            return await (hook(*args, **kwargs) if target == INPUT else hook.getpass(*args, **kwargs))
+        # Read at each call: the kernel and Pyodide replace some of the catalogue's functions.
+        rule = CALL_RULES.get(known_target(function) or "")
+        if rule is not None and rule.accepts_arguments(args, kwargs):
+            hook = self.input_hook() if rule.asks_the_page and self.input_hook is not None else None
+            if hook is not None or not rule.asks_the_page:
+                callee = rule.callee({"asyncio": asyncio, "support": self, "input_hook": hook})
+                return await callee(*args, **kwargs)
         return await self.settle(function(*args, **kwargs))
 
     @staticmethod

@@ -19,7 +19,6 @@ calls those are:
 Example::
 
     >>> import ast
-import re
     >>> call = ast.parse("t.join(timeout=1)").body[0].value
     >>> looks_like_wait(call)
     True

@@ -58,7 +58,7 @@ class InputHook:
         #: Whether the current request allows ``input()`` (set per cell by the kernel).
         self.allowed = True
 
-    async def __call__(self, prompt: object = "") -> str:
+    async def __call__(self, prompt: object = "", /) -> str:
         """Ask for one line, like ``input(prompt)``; returns it without its newline."""
         return await self._ask(str(prompt), password=False)
 
@@ -136,7 +136,7 @@ class Blocking:
 def blocking_input(hook: InputHook, blocking: Blocking) -> Callable[..., str]:
     """A replacement for the ``input`` builtin, for calls the codemod could not rewrite."""
 
-    def input(prompt: object = "") -> str:  # noqa: A001 - stands in for the builtin
+    def input(prompt: object = "", /) -> str:  # noqa: A001 - stands in for the builtin
         return blocking.wait("input", hook(prompt))
 
     return input
