@@ -24,6 +24,7 @@ from harness import desktop_asyncio
         "kernel.transform_view",
         "kernel.after_import",
         "codemod.magic_calls",
+        "codemod.reasons",
         "codemod.rules",
         "codemod.session",
         "codemod.waits",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stages import Analysis, analyse
+from sync_kernel.codemod.reasons import Reason, StaysBlocking
 from sync_kernel.codemod.values import (
     ONLY_UNBOUND,
     ONLY_UNKNOWN,
@@ -160,7 +161,7 @@ def test_an_unknown_decorator_makes_the_function_unknown_and_keeps_it_sync() -> 
     )
     (work,) = analysis.collected.functions
     assert analysis.evaluator.final_env.get("work") == ONLY_UNKNOWN
-    assert work.stays_sync == "is decorated with @memoize"
+    assert work.stays_sync == Reason.of(StaysBlocking.DECORATED, decorator="memoize")
 
 
 def test_names_from_before_the_cell_come_from_initial() -> None:

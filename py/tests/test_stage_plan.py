@@ -6,6 +6,7 @@ import ast
 
 from stages import INPUT_HOOK, analyse, plan_of
 from sync_kernel.codemod.plan import Plan
+from sync_kernel.codemod.reasons import Reason, StaysBlocking
 
 
 def plan(source: str, input_hook: str | None = INPUT_HOOK) -> Plan:
@@ -114,6 +115,46 @@ def test_functions_that_can_never_be_async_stay_blocking() -> None:
         (4, "time.sleep stays blocking because `cached` is decorated with @memoize"),
         (7, "time.sleep stays blocking because `__init__` is a special method, which cannot be async"),
     ]
+
+
+def test_why_each_function_stays_blocking_is_a_fact_of_the_plan() -> None:
+    p = plan(
+        """
+        import time
+        @memoize
+        def cached():
+            time.sleep(1)
+        def tick():
+            time.sleep(1)
+        def outer():
+            tick()
+        handlers = [outer]
+        def idle():
+            pass
+        """
+    )
+    facts = {ref.name: reason for ref, reason in p.stays_blocking.items()}
+    assert {name: reason.why for name, reason in facts.items()} == {
+        "cached": StaysBlocking.DECORATED,
+        "outer": StaysBlocking.USED_AS_VALUE,
+        "tick": StaysBlocking.CALLED_FROM_BLOCKING,
+    }
+    assert facts["tick"] == Reason.of(StaysBlocking.CALLED_FROM_BLOCKING, where="line 8", caller="outer")
+    assert str(facts["outer"]) == "is used as a value on line 9"
+
+
+def test_a_reason_names_exactly_the_fields_its_sentence_needs() -> None:
+    assert str(Reason.of(StaysBlocking.WRAPS_ASYNC, wrapped="fetch")).endswith(
+        "`async def fetch` (it returns what that gives)"
+    )
+    for why in StaysBlocking:
+        if why.fields:
+            try:
+                Reason.of(why)
+            except TypeError as error:
+                assert why.name in str(error)
+            else:
+                raise AssertionError(f"{why.name} was made without its fields")
 
 
 def test_overriding_methods_are_decided_together() -> None:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable
 
 from .collect import Bind, Collected
+from .reasons import Reason, StaysBlocking
 from .records import ClassRef, FunctionRef
 from .scopes import Scope
 from .values import (
@@ -416,7 +417,7 @@ class Evaluator:
 
     def _def_values(self, ref: FunctionRef, scope: Scope, globals_: Globals) -> Values:
         self._settle_function(ref, scope, globals_)
-        if ref.stays_sync and ref.stays_sync.startswith("is decorated"):
+        if ref.stays_sync is not None and ref.stays_sync.why is StaysBlocking.DECORATED:
             return self._decorated_values(ref, scope, globals_)
         return frozenset({Func(ref)})
 
@@ -474,7 +475,7 @@ class Evaluator:
         elif ref.cls is not None and CLASSMETHOD in names:
             ref.binding = "classmethod"
         if unknown:
-            ref.stays_sync = f"is decorated with @{unknown[0]}"
+            ref.stays_sync = Reason.of(StaysBlocking.DECORATED, decorator=unknown[0])
 
     def _defining_context(self, ref: FunctionRef | ClassRef) -> tuple[Scope, Globals]:
         if self._definitions is None:

@@ -30,6 +30,7 @@ from typing import Literal
 from .collect import Bind, CallSite, Collected, Load, WithSite
 from .evaluate import Evaluator
 from .memory import live_class_may_call
+from .reasons import Reason, StaysBlocking
 from .records import ClassRef, FunctionRef
 from .rules import CALL_RULES, CallKind
 from .scopes import Host, Scope
@@ -139,6 +140,8 @@ class Plan:
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
     #: Converted functions that are async only because earlier cells' code awaits them (with a caller).
     awaited_earlier: dict[FunctionRef, str] = field(default_factory=dict)
+    #: Functions of this cell (by family: overriding methods share one) that stay blocking, and why.
+    stays_blocking: dict[FunctionRef, Reason] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -628,6 +631,7 @@ class Planner:
         for wrapper, decorator in self.ev.decorated_wrappers:
             uses.setdefault(self.family(wrapper), []).append(_Use("value", decorator, Host("module")))
         async_set = self._settle(blocking, uses, calls_in)
+        plan.stays_blocking = {root: reason for root, reason in self.blocked.items() if root in self.local}
 
         run_arguments = {id(b.main) for b in blocking if b.kind == "run" and self.awaitable(b.site.host, async_set)}
         for item in blocking:
@@ -784,37 +788,36 @@ class Planner:
     def why_not(self, host: Host) -> str:
         """Why code in ``host`` cannot await, as the end of a sentence (for notes)."""
         if host.kind == "function" and host.function is not None:
-            reason = self.blocked.get(self.family(host.function), "does not await")
+            reason = self.blocked.get(self.family(host.function), Reason.of(StaysBlocking.NOTHING_TO_AWAIT))
             return f"`{host.function.name}` {reason}"
         return f"{host.describe()} cannot await"
 
-    def _inherent(self, root: FunctionRef) -> str | None:
+    def _inherent(self, root: FunctionRef) -> Reason | None:
         """Why a family can never be async, whatever its uses (a predicate)."""
         if root not in self.local:
             return None  # fixed by its cell
         members = self.members(root)
         if len({ref in self.c.generators for ref in members}) > 1:
-            return "is overridden by a generator (or overrides one)"
+            return Reason.of(StaysBlocking.GENERATOR_IN_FAMILY)
         for ref in members:
             if ref.stays_sync:
                 return ref.stays_sync
             if ref in self.c.plain_generators and ref in self.c.generators:
-                return "is a generator that uses `yield from` or returns a value"
+                return Reason.of(StaysBlocking.RETURNING_GENERATOR)
             if ref.cls is not None and _is_dunder(ref.name):  # only a method (defined in a class body) is special
-                return "is a special method, which cannot be async"
+                return Reason.of(StaysBlocking.SPECIAL_METHOD)
             if ref.cls is not None and ref.cls.open:
-                return f"is a method of `{ref.cls.name}`, which {ref.cls.open} (that code may call it)"
+                return Reason.of(StaysBlocking.OPEN_CLASS, owner=ref.cls.name, how=ref.cls.open)
             if ref.cls is not None:
                 for live in _live_bases(ref.cls):
                     if live_class_may_call(live, ref.name):
-                        return f"is a method of `{ref.cls.name}`, whose base `{live.__qualname__}` may call it"
+                        return Reason.of(StaysBlocking.BASE_MAY_CALL, owner=ref.cls.name, base=live.__qualname__)
             if ref.user_async:
-                return "overrides or is overridden by an `async def`"
+                return Reason.of(StaysBlocking.ASYNC_IN_FAMILY)
             if ref in self.ev.wraps_async:
-                return f"wraps `async def {self.ev.wraps_async[ref]}` (it returns what that gives)"
+                return Reason.of(StaysBlocking.WRAPS_ASYNC, wrapped=self.ev.wraps_async[ref])
             if ref.cls is None and "." not in ref.qualname and ref.name in self.called_earlier:
-                caller = self.called_earlier[ref.name]
-                return f"is called without `await` by `{caller}`, which an earlier cell defined"
+                return Reason.of(StaysBlocking.CALLED_EARLIER, caller=self.called_earlier[ref.name])
             awaited_method = ref.cls is not None and (
                 f"{ref.cls.name}.{ref.name}" in self.awaited_earlier or root in self._awaited_through_instances
             )
@@ -823,13 +826,10 @@ class Planner:
                     continue  # earlier code awaits this one (`await Sensor.make(k)`)
                 # Earlier code may make instances of the class and call any of their methods.
                 caller = self.called_earlier[ref.cls.name]
-                return f"is a method of `{ref.cls.name}`, which `{caller}` (defined by an earlier cell) uses"
+                return Reason.of(StaysBlocking.CLASS_USED_EARLIER, owner=ref.cls.name, caller=caller)
             if ref.cls is not None and id(ref.cls) in self._instances_used_earlier and not awaited_method:
                 name, caller = self._instances_used_earlier[id(ref.cls)]
-                return (
-                    f"is a method of `{ref.cls.name}`, whose instance `{name}` is used by `{caller}`, "
-                    "which an earlier cell defined"
-                )
+                return Reason.of(StaysBlocking.INSTANCE_USED_EARLIER, owner=ref.cls.name, instance=name, caller=caller)
         return None
 
     @property
@@ -877,14 +877,14 @@ class Planner:
     ) -> set[FunctionRef]:
         roots = {self.family(ref) for ref in self.c.functions}
         forced = {root for root in roots | set(uses) if root not in self.local and root.converted}
-        self.blocked: dict[FunctionRef, str] = {}
+        self.blocked: dict[FunctionRef, Reason] = {}
         for root in roots:
             reason = self._inherent(root)
             if reason:
                 self.blocked[root] = reason
         for root in roots | set(uses):
             if root not in self.local and not root.converted:
-                self.blocked[root] = f"overrides `{root.qualname}`, which stays blocking"
+                self.blocked[root] = Reason.of(StaysBlocking.OVERRIDES_BLOCKING, method=root.qualname)
         wants: set[FunctionRef] = set()
         for item in blocking:
             host = item.site.host
@@ -936,7 +936,7 @@ class Planner:
                         continue
                     async_set.add(caller)
                     changed = True
-            newly: dict[FunctionRef, str] = {}
+            newly: dict[FunctionRef, Reason] = {}
             # Earlier code awaits these (`forced`, or a name it awaits): a use here that cannot
             # await gets the blocking twin instead of keeping the function blocking.
             for root in async_set - forced - self.forced_by_earlier.keys():
@@ -983,32 +983,31 @@ class Planner:
             and final.get(cls.name) == frozenset({Cls(cls)})
         )
 
-    def _violation(self, use: _Use, async_set: set[FunctionRef]) -> str | None:
+    def _violation(self, use: _Use, async_set: set[FunctionRef]) -> Reason | None:
         """Why ``use`` cannot be awaited (a predicate), or ``None`` if it can."""
         where = _describe(use.node)
         if use.kind == "value":
-            return f"is used as a value on {where}"
+            return Reason.of(StaysBlocking.USED_AS_VALUE, where=where)
         if use.kind == "ambiguous":
             if self._settleable(use, async_set):
                 return None
-            return f"may be called on {where} through a name the codemod cannot follow"
+            return Reason.of(StaysBlocking.UNFOLLOWED_CALL, where=where)
         if use.site is not None and use.site.awaited:
             return None
         if self.is_generator(self.family_of_use(use)):
             assert use.site is not None
             if use.site.loop is None:
-                return f"is a generator called on {where} outside a `for` loop, so it cannot become async"
+                return Reason.of(StaysBlocking.GENERATOR_OUTSIDE_FOR, where=where)
             if isinstance(use.site.comprehension, ast.GeneratorExp):
-                return f"is a generator iterated by a generator expression on {where}"
+                return Reason.of(StaysBlocking.GENERATOR_IN_GENERATOR_EXPRESSION, where=where)
         if self.awaitable(use.host, async_set):
             return None
         if _user_async(use.host):
             assert use.host.function is not None
-            name = use.host.function.name
-            return f"is called on {where} from `async def {name}`, where it blocks the event loop as on desktop"
+            return Reason.of(StaysBlocking.CALLED_FROM_ASYNC_DEF, where=where, caller=use.host.function.name)
         if use.host.kind == "function" and use.host.function is not None:
-            return f"is called on {where} from `{use.host.function.name}`, which stays blocking"
-        return f"is called from {use.host.describe()} on {where}"
+            return Reason.of(StaysBlocking.CALLED_FROM_BLOCKING, where=where, caller=use.host.function.name)
+        return Reason.of(StaysBlocking.CALLED_FROM_SCOPE, scope=use.host.describe(), where=where)
 
 
 def _awaited_in_async_def(item: Blocking) -> bool:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .reasons import Reason
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 #: How a function is bound where it is defined.
@@ -36,9 +38,9 @@ class FunctionRef:
     converted: bool = False
     #: A converted generator (now an async generator: iterate it with ``async for``).
     generator: bool = False
-    #: Why it must stay synchronous, if it must: a predicate with the function as subject
-    #: ("is decorated with @cache"), else ``None``.
-    stays_sync: str | None = None
+    #: Why it must stay synchronous whatever its uses (decorated with a decorator the codemod
+    #: cannot follow), else ``None``.
+    stays_sync: Reason | None = None
     #: The function it defines and returns, when it returns only that (a decorator returns its
     #: wrapper, a decorator factory its decorator): what calling it gives.
     returns: FunctionRef | None = None
