@@ -13,9 +13,9 @@
  * JavaScript, JSON, SVG) gzipped, as GitHub Pages does; everything else
  * (wasm, wheels, the standard library zip, the snapshot, which is gzipped
  * already) as is. Each visit is a fresh browser profile (empty cache), JSPI
- * off in the kernel's worker (as in Safari, and in Firefox before 153: the
- * browsers the snapshot is made for) and on (Chromium, which boots from the
- * wheels). Reports medians.
+ * off in the kernel's worker (as in Safari, and in Firefox before 153) and on
+ * (Chromium), each with the snapshot made for that engine and without it.
+ * Reports medians.
  */
 import { gzipSync } from 'node:zlib';
 
@@ -114,7 +114,8 @@ try {
   const configs = [
     { name: 'JSPI off, with the snapshot', jspi: false, snapshot: true },
     { name: 'JSPI off, without the snapshot', jspi: false, snapshot: false },
-    { name: 'JSPI on (no snapshot for it)', jspi: true, snapshot: true },
+    { name: 'JSPI on, with the snapshot', jspi: true, snapshot: true },
+    { name: 'JSPI on, without the snapshot', jspi: true, snapshot: false },
   ];
   const results = new Map(configs.map((config) => [config.name, []]));
   for (let run = 0; run < RUNS; run += 1) {

@@ -98,6 +98,13 @@ const visit = (name, path, body) =>
       assert.equal(await page.evaluate(() => 'Suspending' in WebAssembly), true, 'Firefox ESR has JSPI');
       await body(page);
       assert.deepEqual(errors, [], 'no errors in the page console');
+      // The snapshot made in Chromium (standard JSPI, as Firefox has) restores here too.
+      const steps = await page.evaluate(() => window.__bootSteps);
+      assert.ok(
+        steps.some((step) => step.includes('restore snapshot')) &&
+          !steps.some((step) => step.includes('install wheels')),
+        `the kernel starts from the memory snapshot: ${JSON.stringify(steps)}`,
+      );
     } finally {
       await page.screenshot({ path: `${RESULTS_DIR}/${name.replace(/\W+/g, '-')}-firefox.png` }).catch(() => undefined);
       await context.close();

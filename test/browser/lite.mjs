@@ -85,12 +85,19 @@ export async function launchChromium() {
 /**
  * Run in every page before its own scripts: record each kernel status the page shows
  * (`data-status` attributes) in `window.__statuses`, so a test can wait for a kernel that said
- * "starting" before it says "idle" (JupyterLab shows "idle" for a moment before a session has one).
+ * "starting" before it says "idle" (JupyterLab shows "idle" for a moment before a session has one);
+ * and each text of the status bar's start-up item ("… is starting: restore snapshot…") in
+ * `window.__bootSteps`.
  */
 export function recordStatuses() {
   window.__statuses = [];
+  window.__bootSteps = [];
   new MutationObserver((records) => {
     for (const record of records) {
+      const item = record.target instanceof Element && record.target.closest('.jp-SyncKernel-StartingStatus');
+      if (item && item.textContent) {
+        window.__bootSteps.push(item.textContent);
+      }
       if (record.type === 'attributes') {
         window.__statuses.push(record.target.getAttribute('data-status'));
       }
@@ -168,6 +175,8 @@ export class Visit {
     this.offsite = [];
     /** Messages of alert/confirm/prompt dialogs the page opened. */
     this.dialogs = [];
+    /** The kernel's console lines saying it booted from the wheels instead of a memory snapshot. */
+    this.withoutSnapshot = [];
     /** Console errors a test causes on purpose (see {@link expectConsoleError}). */
     this.expectedErrors = [];
   }
@@ -178,6 +187,9 @@ export class Visit {
   }
 
   _console(where, message) {
+    if (/without a memory snapshot/.test(message.text())) {
+      this.withoutSnapshot.push(`${where}: ${message.text()}`);
+    }
     if (message.type() !== 'error') {
       return;
     }
