@@ -32,7 +32,7 @@ from .evaluate import Evaluator
 from .memory import live_class_may_call
 from .reasons import Reason, StaysBlocking
 from .records import ClassRef, FunctionRef
-from .rules import CALL_RULES, CallKind
+from .rules import CALL_RULE_MODULES, CALL_RULES, CallKind
 from .scopes import Host, Scope
 from .values import (
     ASYNCIO_RUNNER,
@@ -177,10 +177,11 @@ THREAD_ATTRIBUTES = frozenset(
     | SPAWNING_METHODS
     | {"futures", "pool", "dummy", "to_thread", "partial"}
 )
-#: Attribute names the catalogue and loops care about.
+#: Attribute names the catalogue and loops care about: the attributes of the modules its blocking
+#: calls come from (``time.sleep``, ``asyncio.new_event_loop``) and the methods of loops and runners.
 CATALOGUE_ATTRIBUTES = frozenset(
-    {"sleep", "run", "run_until_complete", "close", "get_loop", "getpass", "Runner"}
-    | {"new_event_loop", "get_event_loop", "get_running_loop", "set_event_loop"}
+    {attribute for module in CALL_RULE_MODULES for attribute in MODULE_TARGETS[module]}
+    | {"run_until_complete", "close", "get_loop", "run"}
 )
 
 

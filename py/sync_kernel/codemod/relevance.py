@@ -30,8 +30,19 @@ import re
 import sys
 from dataclasses import dataclass, field
 
+from .rules import CALL_RULE_MODULES, CALL_RULES
 from .source import SourceText, statement_lines
-from .values import TRIGGER_NAMES
+from .waits import REPLACED_MODULES, UI_POLL_MODULE
+
+#: Identifiers whose presence makes a statement worth analysing: the rules' modules and builtins,
+#: and the modules whose waits are rewritten. A bare ``sleep`` or ``run`` only matters once an
+#: import that names ``time`` or ``asyncio`` (or an earlier cell, through the session's seeds) has
+#: bound it.
+TRIGGER_NAMES = frozenset(
+    CALL_RULE_MODULES
+    | {rule.target for rule in CALL_RULES.values() if "." not in rule.target}
+    | {UI_POLL_MODULE, *REPLACED_MODULES}
+)
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 #: Stands for "any name": a star import from a module we cannot see may bind anything.

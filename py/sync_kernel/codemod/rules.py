@@ -150,3 +150,6 @@ CALL_RULES: dict[str, CallRule] = {
         ),
     )
 }
+
+#: The modules the rules' calls come from (``input`` is a builtin), and ``asyncio`` for its loops.
+CALL_RULE_MODULES = frozenset({rule.target.rpartition(".")[0] for rule in CALL_RULES.values()} - {""} | {"asyncio"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .waits import REPLACED_MODULES, THREAD_TARGETS, UI_POLL_MODULE, UI_POLL_TARGETS
+from .waits import THREAD_TARGETS, UI_POLL_MODULE, UI_POLL_TARGETS
 
 if TYPE_CHECKING:
     from .records import ClassRef, FunctionRef
@@ -81,11 +81,6 @@ LOOP_FACTORIES = frozenset({GET_EVENT_LOOP, NEW_EVENT_LOOP, GET_RUNNING_LOOP})
 
 #: Class decorators that return the class they are given.
 TRANSPARENT_CLASS_DECORATORS = frozenset({DATACLASS, TOTAL_ORDERING})
-
-#: Identifiers whose presence makes a statement worth analysing. A bare ``sleep`` or
-#: ``run`` only matters once an import that names ``time`` or ``asyncio`` (or an
-#: earlier cell, through the session's seeds) has bound it.
-TRIGGER_NAMES = frozenset({"time", "asyncio", "getpass", "input", UI_POLL_MODULE, *REPLACED_MODULES})
 
 
 @dataclass(frozen=True)
