@@ -70,8 +70,10 @@ const stops = new PolledStops(
 type Mode = 'none' | 'buffer' | 'asking';
 const cpu: Record<Mode, number[]> = { none: [], buffer: [], asking: [] };
 const wall: Record<Mode, number[]> = { none: [], buffer: [], asking: [] };
+const MODES = ['none', 'buffer', 'asking'] as const;
 for (let i = 0; i < loopRounds; i++) {
-  for (const mode of ['none', 'buffer', 'asking'] as const) {
+  // Each round starts with another mode, so no mode always runs first (or after the same one).
+  for (const mode of [...MODES.slice(i % MODES.length), ...MODES.slice(0, i % MODES.length)]) {
     const uninstall =
       mode === 'asking'
         ? installPolledStops(pyodide as unknown as Parameters<typeof installPolledStops>[0], stops)

@@ -13,7 +13,7 @@
  * - 100,000 `print` calls: time and number of stream messages;
  * - what the interrupt buffer (which lets Stop reach a loop that never awaits)
  *   costs: 10 million additions in bare Pyodide without and with it installed,
- *   alternating within each round; CPU time, the fastest round of each (other
+ *   alternating within each round (each round starting with another); CPU time, the fastest round of each (other
  *   load only adds time to a CPU-bound loop), as a ratio;
  * - what asking the page for Stops costs where there is no shared memory (see
  *   `src/worker/stop-requests.ts`; a local HTTP server stands in for the service
