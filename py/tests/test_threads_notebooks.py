@@ -165,3 +165,27 @@ ts = [threading.Thread(target=produce), threading.Thread(target=consume)]
 print(out)
 del ts, buf
 """)
+
+
+def test_threads_started_and_joined_in_a_function_under_one_name():
+    # `t` is a new Thread in the first loop and an element of the list in the second: the join
+    # may be a primitive's or something unknown's, and is awaited either way (found by the sweep:
+    # a second pass over the rewrite awaited it, the first did not).
+    outcome = same_as_desktop("""
+import threading, time
+results = []
+def work(i):
+    time.sleep(0.01 * (3 - i))
+    results.append(i)
+def main():
+    threads = []
+    for i in range(3):
+        t = threading.Thread(target=work, args=(i,))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    print("joined", sorted(results), len(results))
+main()
+""")
+    assert "await __sync__.wait(t.join)" in outcome.results[0].code

@@ -397,6 +397,17 @@ class Planner:
                 if not isinstance(node.args[0], ast.Starred):
                     return Blocking(site, "run", "runner.run", node.args[0])
             return None
+        waits = [
+            f"{candidate.owner.kind}.{candidate.name}"
+            for candidate in values
+            if isinstance(candidate, BoundAttr)
+            and isinstance(candidate.owner, Primitive)
+            and candidate.name in WAIT_METHODS.get(candidate.owner.kind, ())
+        ]
+        if waits and len(waits) + len(values & {UNKNOWN, UNBOUND}) == len(values):
+            # A primitive's wait, or something unknown (`for t in threads: t.join()` in a function
+            # whose `t` was also a new Thread): `__sync__.wait` calls anything but a primitive as written.
+            return Blocking(site, "wait", min(waits), guessed=True)
         refs: set[FunctionRef] = set()
         certain = True
         for candidate in values:
@@ -408,7 +419,7 @@ class Planner:
                 found, open_ = self.resolve_method(candidate)
                 refs |= found
                 certain = certain and not open_
-            elif candidate == UNKNOWN and isinstance(node.func, ast.Attribute) and len(values) == 1:
+            elif candidate == UNKNOWN and isinstance(node.func, ast.Attribute) and not values - {UNKNOWN, UNBOUND}:
                 if self.threads and looks_like_wait(node):
                     return Blocking(site, "wait", f".{node.func.attr}()", guessed=True)
                 return UnknownMethod(node.func.attr)
