@@ -189,3 +189,28 @@ def main():
 main()
 """)
     assert "await __sync__.wait(t.join)" in outcome.results[0].code
+
+
+def test_a_with_over_a_lock_or_a_list_element_under_one_name():
+    # `guard` is a new Lock and then each element of a list: `with guard:` becomes `async with`,
+    # and `__sync__.entering` tells at run time what it was given.
+    outcome = same_as_desktop("""
+import threading, time
+counts = {"a": 0}
+def bump(locks):
+    guard = threading.Lock()
+    for guard in locks:
+        with guard:
+            seen = counts["a"]
+            time.sleep(0.001)
+            counts["a"] = seen + 1
+shared = [threading.Lock()]
+threads = [threading.Thread(target=bump, args=(shared,)) for _ in range(3)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("count", counts["a"])
+del threads, t
+""")
+    assert "async with" in outcome.results[0].code

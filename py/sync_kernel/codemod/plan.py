@@ -39,6 +39,7 @@ from .values import (
     BUILTIN_TARGETS,
     MODULE_TARGETS,
     NEW_EVENT_LOOP,
+    ONLY_UNKNOWN,
     PARTIAL,
     SET_EVENT_LOOP,
     TO_THREAD,
@@ -545,9 +546,14 @@ class Planner:
         globals_ = self.ev.globals_for(site.scope, site.stmt)
         for item in site.node.items:
             expr = item.context_expr
-            value = single(self.ev.value(expr, site.scope, globals_)) if self.worth_evaluating(expr) else None
+            values = self.ev.value(expr, site.scope, globals_) if self.worth_evaluating(expr) else ONLY_UNKNOWN
+            value = single(values)
+            locks = sorted(v.kind for v in values if isinstance(v, Primitive) and v.kind in WITH_KINDS)
             if isinstance(value, Primitive) and value.kind in WITH_KINDS:
                 kinds.append(value.kind)
+            elif self.threads and locks and len(locks) + len(values & {UNKNOWN, UNBOUND}) == len(values):
+                kinds.append(locks[0])  # a lock or something unknown: `entering` tells at run time
+                guessed = True
             elif isinstance(value, Cls | Method | Func | Target):
                 kinds.append(None)
             elif self.threads and looks_like_lock(expr):
