@@ -214,3 +214,28 @@ print("count", counts["a"])
 del threads, t
 """)
     assert "async with" in outcome.results[0].code
+
+
+def test_a_thread_subclass_started_and_joined_in_a_function_under_one_name():
+    outcome = same_as_desktop("""
+import threading, time
+class Worker(threading.Thread):
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+        self.result = None
+    def run(self):
+        time.sleep(0.01 * (3 - self.n))
+        self.result = self.n * 10
+def main():
+    workers = []
+    for n in range(3):
+        w = Worker(n)
+        w.start()
+        workers.append(w)
+    for w in workers:
+        w.join()
+    print("results", [w.result for w in workers])
+main()
+""")
+    assert "await __sync__.wait(w.join)" in outcome.results[0].code

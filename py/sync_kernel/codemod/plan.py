@@ -375,17 +375,16 @@ class Planner:
                 target.rebindable = self._runs_later(site.scope) and self._rebindable(node.func, site.scope)
             return target
         if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
-            if value.name in WAIT_METHODS.get(value.owner.kind, ()):
-                return Blocking(site, "wait", f"{value.owner.kind}.{value.name}")
-            return None
+            wait = _primitive_wait(value)
+            return Blocking(site, "wait", wait) if wait is not None else None
         if isinstance(value, Primitive):  # `poll(10)`: calling the object waits (unless already awaited)
             if "__call__" in WAIT_METHODS.get(value.kind, ()) and not site.awaited:
                 return Blocking(site, "wait", f"{value.kind}.__call__")
             return None
-        if isinstance(value, Method) and value.bound:
-            kind = value.cls.primitive_kind()
-            if kind and value.name in WAIT_METHODS[kind] and value.cls.lookup(value.name) is None:
-                return Blocking(site, "wait", f"{kind}.{value.name}")
+        if isinstance(value, Method):
+            wait = _primitive_wait(value)
+            if wait is not None:
+                return Blocking(site, "wait", wait)
         if isinstance(value, BoundAttr):
             if isinstance(value.owner, Loop) and value.name == "run_in_executor":
                 return Neutral(site, "run_in_executor", "loop.run_in_executor")
@@ -398,13 +397,7 @@ class Planner:
                 if not isinstance(node.args[0], ast.Starred):
                     return Blocking(site, "run", "runner.run", node.args[0])
             return None
-        waits = [
-            f"{candidate.owner.kind}.{candidate.name}"
-            for candidate in values
-            if isinstance(candidate, BoundAttr)
-            and isinstance(candidate.owner, Primitive)
-            and candidate.name in WAIT_METHODS.get(candidate.owner.kind, ())
-        ]
+        waits = [wait for wait in map(_primitive_wait, values) if wait is not None]
         if waits and len(waits) + len(values & {UNKNOWN, UNBOUND}) == len(values):
             # A primitive's wait, or something unknown (`for t in threads: t.join()` in a function
             # whose `t` was also a new Thread): `__sync__.wait` calls anything but a primitive as written.
@@ -1026,6 +1019,20 @@ class Planner:
         if use.host.kind == "function" and use.host.function is not None:
             return Reason.of(StaysBlocking.CALLED_FROM_BLOCKING, where=where, caller=use.host.function.name)
         return Reason.of(StaysBlocking.CALLED_FROM_SCOPE, scope=use.host.describe(), where=where)
+
+
+def _primitive_wait(value: object) -> str | None:
+    """``Thread.join`` if ``value`` is a thread primitive's waiting method (also one a user subclass
+    inherits, ``class Worker(threading.Thread)``), else ``None``."""
+    if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
+        kind: str | None = value.owner.kind
+    elif isinstance(value, Method) and value.bound and value.cls.lookup(value.name) is None:
+        kind = value.cls.primitive_kind()
+    else:
+        return None
+    if kind is None or value.name not in WAIT_METHODS.get(kind, ()):
+        return None
+    return f"{kind}.{value.name}"
 
 
 def _awaited_in_async_def(item: Blocking) -> bool:
