@@ -711,3 +711,26 @@ def test_an_interrupt_armed_after_the_last_statement_does_not_reach_the_next_cel
     assert sys.gettrace() is None
     reply, events = harness.run("print('next cell')")
     assert reply["status"] == "ok" and stream_text(events) == "next cell\n"
+
+
+def test_an_error_is_formatted_once_and_its_history_keeps_what_the_cell_showed(harness: Harness) -> None:
+    # IPython formats a cell's error again for its history, from the whole traceback (the kernel's
+    # frames too): that second pass made a Stop's reply up to half a second late.
+    assert harness.kernel is not None
+    shell = harness.kernel.shell
+    formatted = []
+    original = shell.InteractiveTB.structured_traceback
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        formatted.append(args[0])
+        return original(*args, **kwargs)
+
+    shell.InteractiveTB.structured_traceback = counting  # type: ignore[method-assign]
+    try:
+        reply, _ = harness.run("def fail():\n    raise ValueError('boom')\nfail()")
+    finally:
+        del shell.InteractiveTB.structured_traceback
+    assert reply["ename"] == "ValueError"
+    assert formatted == [ValueError]
+    stored = shell.history_manager.exceptions[reply["execution_count"]]
+    assert stored == {"ename": "ValueError", "evalue": "boom", "traceback": reply["traceback"]}

@@ -133,6 +133,8 @@ class SyncShell(InteractiveShell):
         self.interrupt_pending = False
         #: The ``error`` content of the last traceback shown (for the execute reply).
         self.last_error: dict[str, Any] | None = None
+        #: The exception :meth:`showtraceback` showed last, with what it showed.
+        self._shown_error: tuple[BaseException, dict[str, Any]] | None = None
         self.input_hook = InputHook(self._request_input)
         blocking = blocking or Blocking()
         self.blocking_input = blocking_input(self.input_hook, blocking)
@@ -245,13 +247,29 @@ class SyncShell(InteractiveShell):
             etype, value, tb = self._get_exc_info(exc_tuple)
         except ValueError:
             return super().showtraceback(exc_tuple, filename, tb_offset, exception_only, running_compiled_code)
+        shown = value
         internal: tuple[str, ...] = (_PACKAGE_DIR, _THREADS_DIR)
         if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
             interrupt = KeyboardInterrupt()
             etype, value, internal = KeyboardInterrupt, interrupt, (*internal, _ASYNCIO_DIR)
         tb = at_statement_lines(drop_internal_frames(tb, internal))
         value.__traceback__ = tb
+        self.last_error = None
         super().showtraceback((etype, value, tb), filename, tb_offset, exception_only, running_compiled_code)
+        self._shown_error = (shown, self.last_error) if self.last_error is not None else None
+
+    def _format_exception_for_storage(
+        self, exception: BaseException, filename: str | None = None, running_compiled_code: bool = False
+    ) -> dict[str, Any]:
+        """What IPython keeps in its history for a cell's error: the traceback the cell showed.
+
+        IPython formats the error a second time for this, from the whole traceback: with the
+        kernel's frames in it, ``stack_data`` parses their (large) files, which made a Stop's
+        reply up to half a second late.
+        """
+        if self._shown_error is not None and self._shown_error[0] is exception:
+            return dict(self._shown_error[1])
+        return super()._format_exception_for_storage(exception, filename, running_compiled_code)  # type: ignore[no-any-return]
 
     async def run_code(
         self, code_obj: types.CodeType, result: ExecutionResult | None = None, *, async_: bool = False
