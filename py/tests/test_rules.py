@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from harness import assert_same_behaviour
-from sync_kernel.codemod.rules import CALL_RULES, CallRule
+from sync_kernel.codemod.rules import CALL_RULES, CallRule, rule_of
 from sync_kernel.codemod.values import BUILTIN_TARGETS, MODULE_TARGETS
 
 RULES = list(CALL_RULES.values())
@@ -60,6 +60,18 @@ def test_a_rule_accepts_exactly_the_arguments_the_real_function_binds(rule: Call
                 ), (positional, keywords)
                 checked += 1
     assert checked >= 16
+
+
+def test_a_function_is_known_by_its_identity_as_the_modules_hold_it_now() -> None:
+    for rule in RULES:
+        assert rule_of(real_function(rule)) is rule
+    assert rule_of(print) is None and rule_of(lambda seconds: None) is None
+    replaced = builtins.input
+    builtins.input = lambda prompt="", /: "typed"  # as the kernel replaces it with its own
+    try:
+        assert rule_of(builtins.input) is CALL_RULES["input"] and rule_of(replaced) is None
+    finally:
+        builtins.input = replaced
 
 
 def test_the_rewrite_and_the_run_time_stand_in_name_the_same_callee() -> None:

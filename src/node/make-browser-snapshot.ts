@@ -131,9 +131,8 @@ async function main(): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const page = await browser.newPage();
-    const hasSuspending = async (): Promise<boolean> => page.evaluate(() => 'Suspending' in WebAssembly);
     await page.goto(`http://127.0.0.1:${port}/`);
-    if (!(await hasSuspending())) {
+    if (!(await page.evaluate(() => 'Suspending' in WebAssembly))) {
       process.stdout.write(`${executablePath} has no WebAssembly.Suspending (JSPI): no snapshot made for it\n`);
       return;
     }

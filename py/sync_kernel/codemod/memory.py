@@ -114,12 +114,6 @@ class Registry:
         return None
 
 
-def known_target(obj: object) -> str | None:
-    """The catalogue name of ``obj`` if it is one of the catalogue's functions right now (``time.sleep``)."""
-    value = _known_objects().get(id(obj))
-    return value.qualname if isinstance(value, Target) else None
-
-
 def _known_objects() -> dict[int, Value]:
     """Identity of the catalogue's modules and functions, as they are right now.
 

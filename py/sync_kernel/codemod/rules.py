@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import ast
+import builtins
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -153,3 +154,17 @@ CALL_RULES: dict[str, CallRule] = {
 
 #: The modules the rules' calls come from (``input`` is a builtin), and ``asyncio`` for its loops.
 CALL_RULE_MODULES = frozenset({rule.target.rpartition(".")[0] for rule in CALL_RULES.values()} - {""} | {"asyncio"})
+
+
+def rule_of(function: object) -> CallRule | None:
+    """The rule of the catalogue function ``function`` is right now (by identity), else ``None``.
+
+    Read at each call of ``__sync__.call``: the kernel and Pyodide replace some of
+    these functions at start-up, and a cell may too. Four lookups, no more.
+    """
+    for rule in CALL_RULES.values():
+        module, _, attribute = rule.target.rpartition(".")
+        holder = sys.modules.get(module) if module else builtins
+        if holder is not None and getattr(holder, attribute, None) is function:
+            return rule
+    return None

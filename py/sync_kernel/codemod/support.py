@@ -31,8 +31,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from .. import threads
-from .memory import known_target
-from .rules import CALL_RULES
+from .rules import rule_of
 
 if TYPE_CHECKING:
     from .memory import Registry
@@ -109,8 +108,7 @@ class Support:
         async is awaited, like :meth:`settle`.
         """
         __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
-        # Read at each call: the kernel and Pyodide replace some of the catalogue's functions.
-        rule = CALL_RULES.get(known_target(function) or "")
+        rule = rule_of(function)
         if rule is not None and rule.accepts_arguments(args, kwargs):
             hook = self.input_hook() if rule.asks_the_page and self.input_hook is not None else None
             if hook is not None or not rule.asks_the_page:

@@ -252,7 +252,7 @@ class SyncShell(InteractiveShell):
         if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
             interrupt = KeyboardInterrupt()
             etype, value, internal = KeyboardInterrupt, interrupt, (*internal, _ASYNCIO_DIR)
-        tb = at_statement_lines(drop_internal_frames(tb, internal))
+        tb = user_traceback(tb, internal)
         value.__traceback__ = tb
         self.last_error = None
         super().showtraceback((etype, value, tb), filename, tb_offset, exception_only, running_compiled_code)
@@ -330,36 +330,21 @@ class SyncShell(InteractiveShell):
     system_raw = system
 
 
-def drop_internal_frames(tb: types.TracebackType | None, internal_dirs: tuple[str, ...]) -> types.TracebackType | None:
-    """``tb`` without its frames from files under ``internal_dirs`` (the kernel's own, wherever they are).
-
-    A traceback that would be left empty is returned whole.
+def user_traceback(tb: types.TracebackType | None, internal_dirs: tuple[str, ...]) -> types.TracebackType | None:
+    """``tb`` as the cell shows it: without its frames from files under ``internal_dirs`` (the
+    kernel's own, wherever they are; a traceback that would be left empty is kept whole), and with
+    every entry that has no line moved to its statement's first line. (A Stop the engine raises
+    before a statement's first instruction is at line 0, where a module's code starts.)
     """
     frames: list[types.TracebackType] = []
     while tb is not None:
         frames.append(tb)
         tb = tb.tb_next
-    kept = [entry for entry in frames if not _is_internal(entry.tb_frame.f_code.co_filename, internal_dirs)]
-    if len(kept) in (0, len(frames)):
+    kept = [entry for entry in frames if not _is_internal(entry.tb_frame.f_code.co_filename, internal_dirs)] or frames
+    if len(kept) == len(frames) and all(entry.tb_lineno for entry in frames):
         return frames[0] if frames else None
     rebuilt: types.TracebackType | None = None
     for entry in reversed(kept):
-        rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
-    return rebuilt
-
-
-def at_statement_lines(tb: types.TracebackType | None) -> types.TracebackType | None:
-    """``tb`` with every entry that has no line (a Stop that the engine raised before a
-    statement's first instruction, where a module's code is at line 0) moved to its statement's
-    first line, so the traceback shows that line instead of an unreadable "line 0"."""
-    frames: list[types.TracebackType] = []
-    while tb is not None:
-        frames.append(tb)
-        tb = tb.tb_next
-    if all(entry.tb_lineno for entry in frames):
-        return frames[0] if frames else None
-    rebuilt: types.TracebackType | None = None
-    for entry in reversed(frames):
         line = entry.tb_lineno or first_line(entry.tb_frame.f_code)
         rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, line)
     return rebuilt
