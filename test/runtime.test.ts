@@ -962,6 +962,28 @@ describe('the memory snapshot', () => {
     expect(second.stdout.trim().split('\n')[1]).not.toBe(seed);
   }, 180_000);
 
+  test('a cell that the codemod rewrites runs the same in a restored kernel and in a booted one', async () => {
+    // The suite runs its kernel from the snapshot; this is the check that the wheels' path behaves alike.
+    const cell = [
+      'import asyncio, time',
+      'def nap(s):',
+      '    time.sleep(s)',
+      '    return f"slept {s}"',
+      'async def tick():',
+      '    await asyncio.sleep(0)',
+      '    return "ticked"',
+      'print(nap(0.01), asyncio.run(tick()), flush=True)',
+      'try:',
+      '    nap("x")',
+      'except TypeError as error:',
+      '    print(type(error).__name__)',
+    ].join('\n');
+    const restored = await bootAndRun({ snapshot: true }, cell);
+    const booted = await bootAndRun({ snapshot: false }, cell);
+    expect(restored.stdout).toBe('slept 0.01 ticked\nTypeError\n');
+    expect(booted).toEqual({ ...restored, origin: { snapshot: false, reason: 'the snapshot is turned off' } });
+  }, 120_000);
+
   test('one made for other wheels is not used: the kernel says why and boots from the wheels', async () => {
     const dir = wheelsWithoutSnapshots();
     const lock = readLock(wheels);
