@@ -7,6 +7,7 @@
  * Runs twice (plain Node and with JSPI) with the same expectations, except where JSPI is the point.
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -543,6 +544,29 @@ describe('the event loop and the engine', () => {
   test('cells run where stack switching works exactly when the engine has JSPI', async () => {
     const { events } = await kernel.run('from pyodide.ffi import can_run_sync\nprint(can_run_sync())');
     expect(streamText(events)).toBe(JSPI ? 'True\n' : 'False\n');
+  });
+
+  test('a time.sleep in your own async def holds up the other tasks, as on desktop, with JSPI and without', async () => {
+    // Under JSPI Pyodide's own time.sleep switches stacks, which would let the ticker run meanwhile.
+    const code = [
+      'import asyncio, time',
+      'async def blocker():',
+      '    print("block start")',
+      '    time.sleep(0.2)',
+      '    print("block end")',
+      'async def ticker():',
+      '    for i in range(3):',
+      '        print("tick", i)',
+      '        await asyncio.sleep(0.05)',
+      'async def main():',
+      '    await asyncio.gather(ticker(), blocker())',
+      'asyncio.run(main())',
+    ].join('\n');
+    const desktop = spawnSync(join(REPO, '.venv', 'bin', 'python'), ['-c', code], { encoding: 'utf8' });
+    expect(desktop.status).toBe(0);
+    const { reply, events } = await kernel.run(code);
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe(desktop.stdout);
   });
 
   test('an asyncio.run the codemod kept as written runs to its end, with JSPI and without', async () => {

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import math
 import numbers
+import sys
 import time
 import types
 from collections.abc import Callable
@@ -51,6 +53,21 @@ def in_cell_code(frame: types.FrameType | None) -> bool:
     return False
 
 
+#: Code flags of an ``async def`` and of an async generator.
+_ASYNC_CODE = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+def called_from_async_def(frame: types.FrameType | None) -> bool:
+    """Whether ``frame`` (a blocking call's caller) runs the body of an ``async def``.
+
+    >>> async def main():
+    ...     return called_from_async_def(sys._getframe())
+    >>> asyncio.run(main()), called_from_async_def(sys._getframe())
+    (True, False)
+    """
+    return frame is not None and bool(frame.f_code.co_flags & _ASYNC_CODE)
+
+
 #: Longest single sleep of :func:`interruptible_sleep`: a Stop is seen between slices.
 SLEEP_SLICE = 0.05
 
@@ -61,8 +78,11 @@ def interruptible_sleep(sleep: Callable[[float], None], can_switch: Callable[[],
     Without JSPI, Pyodide's ``time.sleep`` waits in one piece and Python sees no
     signal until it returns, so Stop would wait for the whole sleep: this one sleeps
     in slices of :data:`SLEEP_SLICE`. With JSPI (``can_switch()``) it waits for
-    ``asyncio.sleep`` through ``run_sync`` as a task Stop cancels. What ``time.sleep``
-    refuses (negative, NaN, not a real number) goes to ``sleep`` itself.
+    ``asyncio.sleep`` through ``run_sync`` as a task Stop cancels, except when the
+    user's own ``async def`` calls it: there desktop's ``time.sleep`` holds up the
+    event loop, so no other task may run (Pyodide's own sleep would let them: it
+    switches stacks too), and it waits in Python, where Stop is seen. What
+    ``time.sleep`` refuses (negative, NaN, not a real number) goes to ``sleep`` itself.
     """
 
     @functools.wraps(sleep)
@@ -70,9 +90,14 @@ def interruptible_sleep(sleep: Callable[[float], None], can_switch: Callable[[],
         length = float(seconds) if isinstance(seconds, numbers.Real) else math.nan
         if not length >= 0:
             return sleep(seconds)
-        if can_switch():
+        holds_the_loop = called_from_async_def(sys._getframe(1))
+        if can_switch() and not holds_the_loop:
             return blocking_run.wait_through_run_sync(asyncio.sleep(length))
         deadline = time.monotonic() + length
+        if can_switch():
+            while time.monotonic() < deadline:
+                pass
+            return None
         while (remaining := deadline - time.monotonic()) > 0:
             sleep(min(remaining, SLEEP_SLICE))
         return None
