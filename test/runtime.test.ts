@@ -569,6 +569,14 @@ describe('the event loop and the engine', () => {
     expect(streamText(events)).toBe(desktop.stdout);
   });
 
+  test('nest_asyncio, served with the kernel, is loaded when a cell imports it, and its apply() changes nothing', async () => {
+    const { reply, events } = await kernel.run(
+      'import nest_asyncio, asyncio\nnest_asyncio.apply()\nprint(nest_asyncio.__name__, asyncio.run(asyncio.sleep(0, "ran")))',
+    );
+    expect(reply.status).toBe('ok');
+    expect(streamText(events)).toBe('nest_asyncio ran\n');
+  });
+
   test('an asyncio.run the codemod kept as written runs to its end, with JSPI and without', async () => {
     // In a lambda handed to map nothing can await: the call stays, and must not fail as on a running loop.
     const { reply, events } = await kernel.run(

@@ -7,9 +7,10 @@ Runs on the host (``npm run build:wheels``) with the project's ``.venv``:
 2. check that the set is closed: every ``Requires-Dist`` whose marker holds on
    Pyodide (``sys_platform == "emscripten"``, Python 3.14) is satisfied by a
    pinned wheel, so nothing is missing at run time and nothing is fetched twice;
-3. build ``sync_kernel-<version>-py3-none-any.whl`` from ``py/sync_kernel``, and
-   ``jupyter_ui_poll-<version>-py3-none-any.whl`` (``jupyter-ui-poll``'s API for this
-   kernel, loaded when a cell imports it) from ``py/jupyter_ui_poll``;
+3. build ``sync_kernel-<version>-py3-none-any.whl`` from ``py/sync_kernel``, and the
+   distributions that give desktop notebooks' helpers their meaning in this kernel
+   (:data:`COMPAT_DISTRIBUTIONS`: ``jupyter-ui-poll`` from ``py/jupyter_ui_poll``,
+   ``nest-asyncio`` from ``py/nest_asyncio``), loaded when a cell imports them;
 4. write ``sync-kernel-lock.json`` in Pyodide's lock file format, so the
    runtime's ``loadPackage("sync-kernel")`` resolves every dependency.
 
@@ -44,10 +45,34 @@ from packaging.version import Version
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PACKAGE_DIR = REPO / "py" / "sync_kernel"
-UI_POLL_DIR = REPO / "py" / "jupyter_ui_poll"
-#: The version of ``jupyter-ui-poll`` whose API the kernel's module provides (a local version:
-#: ``%pip install jupyter-ui-poll`` finds it installed and leaves it).
-UI_POLL_VERSION = "1.0.0+sync.kernel"
+
+
+@dataclass(frozen=True)
+class CompatDistribution:
+    """A distribution desktop notebooks use, made for this kernel from a package in ``py/``."""
+
+    name: str
+    #: The version whose API the package provides, as a local version: ``%pip install NAME``
+    #: finds it installed and leaves it.
+    version: str
+    summary: str
+    package: Path
+
+
+COMPAT_DISTRIBUTIONS = (
+    CompatDistribution(
+        "jupyter-ui-poll",
+        "1.0.0+sync.kernel",
+        "jupyter-ui-poll's API for the sync kernel: widget events while a cell runs",
+        REPO / "py" / "jupyter_ui_poll",
+    ),
+    CompatDistribution(
+        "nest-asyncio",
+        "1.6.0+sync.kernel",
+        "nest_asyncio's API for the sync kernel, where asyncio.run already works in a cell",
+        REPO / "py" / "nest_asyncio",
+    ),
+)
 PYODIDE_LOCK = REPO / "node_modules" / "pyodide" / "pyodide-lock.json"
 
 #: The marker environment of Pyodide 314 (Python 3.14 on Emscripten).
@@ -291,8 +316,10 @@ def main(argv: list[str] | None = None) -> None:
         check_closed(wheels, provided, extras)
         version = json.loads((REPO / "package.json").read_text())["version"]
         kernel = inspect_wheel(build_kernel_wheel(out, version, [str(p) for p in pins[:1]]))
-        summary = "jupyter-ui-poll's API for the sync kernel: widget events while a cell runs"
-        ui_poll = inspect_wheel(build_pure_wheel(out, "jupyter-ui-poll", UI_POLL_VERSION, summary, UI_POLL_DIR, []))
+        compat = [
+            inspect_wheel(build_pure_wheel(out, d.name, d.version, d.summary, d.package, []))
+            for d in COMPAT_DISTRIBUTIONS
+        ]
         # ON_DEMAND packages stay out of the dependency lists of what start-up installs (IPython
         # requires jedi, but runs without it); one loaded on demand may pull in others (tqdm: ipywidgets).
         lock = {
@@ -302,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
             for w in wheels
         }
         lock[KERNEL_PACKAGE] = lock_entry(kernel, sorted(set(provided) - ON_DEMAND))
-        lock[ui_poll.key] = lock_entry(ui_poll, [KERNEL_PACKAGE])
+        lock.update({wheel.key: lock_entry(wheel, [KERNEL_PACKAGE]) for wheel in compat})
         name = "sync-kernel-lock.json"
     keep = {Path(str(entry["file_name"])).name for entry in lock.values()}
     for stale in out.glob("*.whl"):
