@@ -27,6 +27,7 @@ from harness import desktop_asyncio
         "codemod.reasons",
         "codemod.rules",
         "codemod.session",
+        "codemod.values",
         "codemod.waits",
         "kernel.api",
         "kernel.comms",

@@ -31,9 +31,15 @@ def test_apply_refuses_what_is_not_an_event_loop_in_one_line(harness: Harness) -
 
 
 def test_its_docstring_example_runs() -> None:
+    import builtins
     import doctest
 
     import nest_asyncio
 
-    result = doctest.testmod(nest_asyncio)
+    had_underscore = hasattr(builtins, "_")
+    try:
+        result = doctest.testmod(nest_asyncio)
+    finally:
+        if not had_underscore and hasattr(builtins, "_"):
+            del builtins._  # doctest's displayhook sets it; IPython then stops updating `_`
     assert result.attempted > 0 and result.failed == 0

@@ -15,6 +15,7 @@ from typing import Literal
 
 from .records import ClassRef, FunctionNode, FunctionRef
 from .scopes import Host, Scope
+from .values import getattr_parts
 from .waits import REPLACED_MODULES
 
 BindKind = Literal["value", "enter", "def", "class", "import", "star", "param", "unknown", "unbind"]
@@ -66,7 +67,8 @@ class CallSite:
 class Load:
     """A name or attribute read whose value goes somewhere (not called, not a receiver)."""
 
-    node: ast.Name | ast.Attribute
+    #: ``getattr(x, ...)``: an attribute read by name.
+    node: ast.Name | ast.Attribute | ast.Call
     scope: Scope
     host: Host
     stmt: ast.stmt
@@ -412,6 +414,8 @@ class Collector:
     def visit_expr(self, node: ast.expr, role: Role) -> None:
         if isinstance(node, ast.Call):
             self.out.calls.append(CallSite(node, self.scope, self.host, self.stmt, wrap=role in ("callee", "receiver")))
+            if role in ("value", "alias") and getattr_parts(node) is not None:
+                self.out.loads.append(Load(node, self.scope, self.host, self.stmt, role == "alias"))
             self.visit_expr(node.func, "callee")
             for arg in node.args:
                 self.visit_expr(arg, "value")

@@ -23,6 +23,7 @@ from .values import (
     ASYNCIO_RUNNER,
     CLASSMETHOD,
     FOREIGN,
+    GETATTR,
     LOOP_FACTORIES,
     MODULE_TARGETS,
     ONLY_UNBOUND,
@@ -48,6 +49,7 @@ from .values import (
     Target,
     Value,
     Values,
+    getattr_parts,
     single,
     target_of,
 )
@@ -538,6 +540,9 @@ class Evaluator:
                     return frozenset({Instance(cls)})
                 return ONLY_UNKNOWN
             callees = self.value(node.func, scope, globals_)
+            looked_up = getattr_parts(node)
+            if looked_up is not None and callees == frozenset({Target(GETATTR)}):
+                return self._getattr_value(*looked_up, scope, globals_)
             return _union(_call_result(callee) for callee in callees)
         if isinstance(node, ast.NamedExpr):
             return self.value(node.value, scope, globals_)
@@ -546,6 +551,15 @@ class Evaluator:
         if isinstance(node, ast.BoolOp):
             return _union(self.value(operand, scope, globals_) for operand in node.values)
         return ONLY_UNKNOWN
+
+    def _getattr_value(
+        self, receiver: ast.expr, name: str | None, default: ast.expr | None, scope: Scope, globals_: Globals
+    ) -> Values:
+        """``getattr(receiver, "name")`` is ``receiver.name``; with a computed name it can be anything."""
+        if name is None:
+            return ONLY_UNKNOWN  # the planner counts it as a use of every method (see Planner.looked_up_names)
+        found = _union(_attribute(value, name) for value in self.value(receiver, scope, globals_))
+        return found | self.value(default, scope, globals_) if default is not None else found
 
     @staticmethod
     def _enclosing_class(scope: Scope) -> ClassRef | None:

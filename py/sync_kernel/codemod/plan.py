@@ -37,6 +37,7 @@ from .scopes import Host, Scope
 from .values import (
     ASYNCIO_RUNNER,
     BUILTIN_TARGETS,
+    GETATTR,
     MODULE_TARGETS,
     NEW_EVENT_LOOP,
     ONLY_UNKNOWN,
@@ -47,14 +48,18 @@ from .values import (
     UNKNOWN,
     BoundAttr,
     Cls,
+    Foreign,
     Func,
     Instance,
+    LiveClass,
     Loop,
     Method,
+    Module,
     Primitive,
     Runner,
     Target,
     Values,
+    getattr_parts,
     single,
     target_of,
 )
@@ -155,9 +160,9 @@ class Calls:
 
 @dataclass(eq=False)
 class UnknownMethod:
-    """``x.name(...)`` where nothing is known about ``x``."""
+    """``x.name(...)`` (or ``getattr(x, name)(...)``) where nothing is known about ``x``: a call of any of ``names``."""
 
-    name: str
+    names: frozenset[str]
 
 
 @dataclass(eq=False)
@@ -226,6 +231,9 @@ class _Overlay:
 
     def __contains__(self, name: object) -> bool:
         return name in self._added or name in self._shared
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self._added) | frozenset(self._shared)
 
 
 def _is_dunder(name: str) -> bool:
@@ -351,6 +359,28 @@ class Planner:
             return node.attr in self.attributes or node.attr in self._families_by_name
         return True
 
+    def looked_up_names(self, node: ast.expr, scope: Scope, stmt: ast.stmt) -> frozenset[str]:
+        """The names of the methods an attribute read of an unknown object may give.
+
+        ``x.name`` and ``getattr(x, "name")`` read ``name``; ``getattr(x, command)`` may read
+        any method of the notebook's classes, unless ``x`` cannot be an object of one.
+        """
+        if isinstance(node, ast.Attribute):
+            return frozenset({node.attr})
+        looked_up = getattr_parts(node)
+        if looked_up is None or not isinstance(node, ast.Call):
+            return frozenset()
+        globals_ = self.ev.globals_for(scope, stmt)
+        if self.ev.value(node.func, scope, globals_) != frozenset({Target(GETATTR)}):
+            return frozenset()
+        receiver, name, _ = looked_up
+        if name is not None:
+            return frozenset({name})
+        receivers = self.ev.value(receiver, scope, globals_)
+        if all(isinstance(r, (Module, Target, Foreign, LiveClass, Loop, Runner, Primitive)) for r in receivers):
+            return frozenset()  # none of these is an object of a notebook class
+        return self._families_by_name.names()
+
     # ---- classification of calls ----------------------------------------------------------
 
     def callee_values(self, site: CallSite) -> Values:
@@ -413,10 +443,11 @@ class Planner:
                 found, open_ = self.resolve_method(candidate)
                 refs |= found
                 certain = certain and not open_
-            elif candidate == UNKNOWN and isinstance(node.func, ast.Attribute) and not values - {UNKNOWN, UNBOUND}:
-                if self.threads and looks_like_wait(node):
+            elif candidate == UNKNOWN and not values - {UNKNOWN, UNBOUND}:
+                if isinstance(node.func, ast.Attribute) and self.threads and looks_like_wait(node):
                     return Blocking(site, "wait", f".{node.func.attr}()", guessed=True)
-                return UnknownMethod(node.func.attr)
+                names = self.looked_up_names(node.func, site.scope, site.stmt)
+                return UnknownMethod(names) if names else None
             elif isinstance(candidate, Target) and candidate.qualname in CALL_RULES:
                 return MaybeBlocking(candidate.qualname)
             else:
@@ -598,7 +629,7 @@ class Planner:
             elif isinstance(kind, Neutral):
                 plan.neutral.append(kind)
             elif isinstance(kind, UnknownMethod):
-                ambiguous_names.append((kind.name, site))
+                ambiguous_names.extend((name, site) for name in kind.names)
             elif isinstance(kind, MaybeBlocking):
                 callee = ast.unparse(site.node.func)
                 plan.kept.append(
@@ -769,8 +800,9 @@ class Planner:
                 found, open_ = self.resolve_method(value)
                 refs |= found
                 ambiguous = ambiguous or open_ or len(found) > 1
-            elif value == UNKNOWN and isinstance(load.node, ast.Attribute):
-                named = set(self._families_by_name.get(load.node.attr, ()))
+            elif value == UNKNOWN:
+                names = self.looked_up_names(load.node, load.scope, load.stmt)
+                named = {ref for name in names for ref in self._families_by_name.get(name, ())}
                 if named:
                     refs |= named
                     ambiguous = True
@@ -967,7 +999,7 @@ class Planner:
         if isinstance(kind, Calls):
             refs: Iterable[FunctionRef] = kind.refs
         elif isinstance(kind, UnknownMethod):
-            refs = self._families_by_name.get(kind.name, ())
+            refs = [ref for name in kind.names for ref in self._families_by_name.get(name, ())]
         else:
             return False
         return any(self.is_generator(self.family(ref)) for ref in refs)

@@ -9,6 +9,7 @@ one kind of thing; anything ambiguous is left alone.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ ASYNCIO_RUNNER = "asyncio.Runner"
 INPUT = "input"
 GETPASS = "getpass.getpass"
 SUPER = "super"
+GETATTR = "getattr"
 STATICMETHOD = "staticmethod"
 CLASSMETHOD = "classmethod"
 PROPERTY = "property"
@@ -70,6 +72,7 @@ SUBMODULES: dict[str, dict[str, str]] = {
 BUILTIN_TARGETS: dict[str, str] = {
     "input": INPUT,
     "super": SUPER,
+    "getattr": GETATTR,
     "staticmethod": STATICMETHOD,
     "classmethod": CLASSMETHOD,
     "property": PROPERTY,
@@ -230,3 +233,24 @@ def target_of(values: Values) -> str | None:
     """The catalogue name ``values`` certainly refers to, if any."""
     value = single(values)
     return value.qualname if isinstance(value, Target) else None
+
+
+def getattr_parts(node: ast.expr) -> tuple[ast.expr, str | None, ast.expr | None] | None:
+    """``getattr(obj, name)`` or ``getattr(obj, name, default)`` as ``(obj, name, default)``.
+
+    ``name`` is the attribute's name when the call spells it as a string, else ``None``
+    (any attribute). Whether ``getattr`` is the builtin is for the caller to check.
+
+    >>> parts = getattr_parts(ast.parse('getattr(robot, "move", None)', mode="eval").body)
+    >>> ast.unparse(parts[0]), parts[1], ast.unparse(parts[2])
+    ('robot', 'move', 'None')
+    >>> getattr_parts(ast.parse("getattr(robot, command)", mode="eval").body)[1] is None
+    True
+    """
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"):
+        return None
+    if node.keywords or len(node.args) not in (2, 3) or any(isinstance(a, ast.Starred) for a in node.args):
+        return None
+    name = node.args[1]
+    spelled = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
+    return node.args[0], spelled, node.args[2] if len(node.args) == 3 else None

@@ -130,7 +130,11 @@ def klass(ctx: Context) -> bool:
     else:
         lines.append("    v = 2")
     lines += ["    def m(self, k):", *inner, "        return k + self.v", "    def run(self, k):"]
-    lines.append("        return self.m(k) + 1")
+    if ctx.on("dynamic_lookup") and ctx.chance(0.3):
+        ctx.use("getattr_in_method")
+        lines.append('        return getattr(self, "m" * (k >= 0))(k) + 1')
+    else:
+        lines.append("        return self.m(k) + 1")
     make = ctx.on("classmethod") and ctx.chance(0.5)
     if make:
         ctx.use("classmethod")
@@ -140,6 +144,11 @@ def klass(ctx: Context) -> bool:
     ctx.bind(name, names, cost + 1)
     ctx.classes[name] = make
     ctx.funcs.append(Entry(f"{name}().run({{}})", name, frozenset({name})))
+    if ctx.on("dynamic_lookup") and ctx.chance(0.5):
+        computed = ctx.chance(0.5)
+        ctx.use("getattr_computed" if computed else "getattr_named")
+        method = '"ru" + "n"' if computed else '"run"'
+        ctx.funcs.append(Entry(f"getattr({name}(), {method})({{}})", name, frozenset({name})))
     if make:
         ctx.funcs.append(Entry(f"{name}.make({{}})", name, frozenset({name})))
     ctx.emit(lines)

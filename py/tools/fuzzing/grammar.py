@@ -33,6 +33,7 @@ FEATURES: dict[str, str] = {
     "classes": "classes, instances, self.m() and obj.m() calls",
     "inheritance": "subclasses overriding a method and calling super()",
     "classmethod": "classmethods calling cls()",
+    "dynamic_lookup": 'methods called through getattr(obj, "m") and getattr(obj, computed name)',
     "dunder": "a blocking __init__",
     "closure": "nested functions, nonlocal",
     "global": "global counters, and aliases rebound through global",
@@ -58,6 +59,7 @@ FEATURES: dict[str, str] = {
 NEEDS: dict[str, frozenset[str]] = {
     "inheritance": frozenset({"classes"}),
     "classmethod": frozenset({"classes"}),
+    "dynamic_lookup": frozenset({"classes"}),
     "dunder": frozenset({"classes"}),
     "async_blocking": frozenset({"user_async", "gather"}),  # blocking shows only next to another task
     "asyncio_run": frozenset({"user_async"}),
@@ -132,6 +134,9 @@ SUB_PRODUCTIONS: dict[str, str] = {
     "nonlocal": "closure",
     "blocking_init": "dunder",
     "classmethod": "classmethod",
+    "getattr_named": "dynamic_lookup",
+    "getattr_computed": "dynamic_lookup",
+    "getattr_in_method": "dynamic_lookup",
     "sleep_in_async_def": "async_blocking",
     "redefine": "redefine",
 }
