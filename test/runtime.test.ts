@@ -483,6 +483,31 @@ describe('the event loop and the engine', () => {
     expect(streamText(next.events)).toBe('True\n');
   });
 
+  test('interrupt stops a time.sleep in your own async def, which holds up the loop, at once', async () => {
+    kernel.onEvent = (e) => {
+      if (e.msgType === 'stream') {
+        void kernel.runtime.interrupt();
+      }
+    };
+    const started = Date.now();
+    const { reply, events } = await kernel.run(
+      [
+        'import asyncio, time',
+        'async def blocker():',
+        '    print("block start", flush=True)',
+        '    time.sleep(20)',
+        '    print("never")',
+        'asyncio.run(blocker())',
+      ].join('\n'),
+    );
+    kernel.onEvent = undefined;
+    expect(Date.now() - started).toBeLessThan(10000);
+    expect(reply.ename).toBe('KeyboardInterrupt');
+    expect(streamText(events)).toBe('block start\n');
+    const next = await kernel.run('print("next")');
+    expect(streamText(next.events)).toBe('next\n');
+  });
+
   test('interrupt stops an awaited cell and the next cell runs', async () => {
     kernel.onEvent = (e) => {
       if (e.msgType === 'stream') {

@@ -8,6 +8,7 @@ run, so the kernel's must not use it there.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 from sync_kernel.kernel.interrupts import SLEEP_SLICE, interruptible_sleep
@@ -48,3 +49,20 @@ def test_without_stack_switching_the_sleep_is_cut_in_slices_that_stop_can_end_be
     assert order == ["slept True", "other task"]
     assert len(engine_sleeps) >= 3
     assert max(engine_sleeps) <= SLEEP_SLICE
+
+
+def test_a_stop_that_cancelled_the_cell_ends_the_sleep_at_once_with_cancelled_error() -> None:
+    stop = threading.Event()
+    sleep = interruptible_sleep(time.sleep, lambda: True, stop.is_set)
+
+    async def sleeper() -> str:
+        threading.Timer(0.05, stop.set).start()  # as the kernel's SIGINT handler, from the interrupt buffer
+        try:
+            sleep(30)
+        except asyncio.CancelledError:
+            return "cancelled"
+        return "slept"
+
+    started = time.monotonic()
+    assert asyncio.run(sleeper()) == "cancelled"
+    assert time.monotonic() - started < 5

@@ -291,6 +291,10 @@ class KernelApi:
         if threads.in_thread():  # a thread (a task) that computes without waiting: it ends here
             raise KeyboardInterrupt
 
+    def stopping(self) -> bool:
+        """Whether a Stop has cancelled the running cell, which has not ended yet."""
+        return self.shell.interrupt_requested and self._running is not None and not self._running.done()
+
     def _cancel(self, task: asyncio.Task[Any]) -> None:
         self.shell.interrupt_requested = True
         self.shell.input_hook.cancel()
@@ -361,7 +365,9 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None, fe
     kernel = KernelApi(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
     threads.configure_blocking(run_sync, can_run_sync)  # waits that could not be awaited, under JSPI
     blocking_run.install()  # an asyncio.run left as written runs to its end, with JSPI or without
-    time.sleep = interruptible_sleep(time.sleep, can_run_sync)  # a time.sleep left as written heeds Stop
+    time.sleep = interruptible_sleep(
+        time.sleep, can_run_sync, kernel.stopping
+    )  # a time.sleep left as written heeds Stop
     install_io(kernel)
     if fetch_sync is not None:
         web.install(web.fetch_from_host(fetch_sync))

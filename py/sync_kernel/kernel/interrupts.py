@@ -72,7 +72,9 @@ def called_from_async_def(frame: types.FrameType | None) -> bool:
 SLEEP_SLICE = 0.05
 
 
-def interruptible_sleep(sleep: Callable[[float], None], can_switch: Callable[[], bool]) -> Callable[[Any], None]:
+def interruptible_sleep(
+    sleep: Callable[[float], None], can_switch: Callable[[], bool], stopping: Callable[[], bool] = lambda: False
+) -> Callable[[Any], None]:
     """``time.sleep`` that Stop can end, for the calls the codemod kept as written.
 
     Without JSPI, Pyodide's ``time.sleep`` waits in one piece and Python sees no
@@ -81,8 +83,11 @@ def interruptible_sleep(sleep: Callable[[float], None], can_switch: Callable[[],
     ``asyncio.sleep`` through ``run_sync`` as a task Stop cancels, except when the
     user's own ``async def`` calls it: there desktop's ``time.sleep`` holds up the
     event loop, so no other task may run (Pyodide's own sleep would let them: it
-    switches stacks too), and it waits in Python, where Stop is seen. What
-    ``time.sleep`` refuses (negative, NaN, not a real number) goes to ``sleep`` itself.
+    switches stacks too), and it waits in Python, where Stop is seen. A Stop that
+    lands outside the cell's own code (in a task of the user's ``asyncio.run``) cancels
+    the cell (``stopping()`` is then true): the sleep ends at once with
+    ``CancelledError``, as the ``await`` the cell waits at would. What ``time.sleep``
+    refuses (negative, NaN, not a real number) goes to ``sleep`` itself.
     """
 
     @functools.wraps(sleep)
@@ -94,12 +99,11 @@ def interruptible_sleep(sleep: Callable[[float], None], can_switch: Callable[[],
         if can_switch() and not holds_the_loop:
             return blocking_run.wait_through_run_sync(asyncio.sleep(length))
         deadline = time.monotonic() + length
-        if can_switch():
-            while time.monotonic() < deadline:
-                pass
-            return None
         while (remaining := deadline - time.monotonic()) > 0:
-            sleep(min(remaining, SLEEP_SLICE))
+            if stopping():
+                raise asyncio.CancelledError
+            if not can_switch():
+                sleep(min(remaining, SLEEP_SLICE))
         return None
 
     return interruptible
