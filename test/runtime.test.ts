@@ -117,15 +117,10 @@ describe('the codemod in the kernel', () => {
   });
 
   test('interrupt stops a rewritten time.sleep at once and reports KeyboardInterrupt', async () => {
-    kernel.onEvent = (e) => {
-      if (e.msgType === 'stream') {
-        void kernel.runtime.interrupt();
-      }
-    };
-    const started = Date.now();
-    const { reply, events } = await kernel.run('import time\nprint("start")\ntime.sleep(20)\nprint("never")');
-    kernel.onEvent = undefined;
-    expect(Date.now() - started).toBeLessThan(15000);
+    const { reply, events, elapsed } = await kernel.runStoppedAtFirstOutput(
+      'import time\nprint("start")\ntime.sleep(20)\nprint("never")',
+    );
+    expect(elapsed).toBeLessThan(15000);
     expect(reply.ename).toBe('KeyboardInterrupt');
     expect(plain(reply.traceback)).toMatch(/-+> 3 time\.sleep\(20\)/);
     expect(streamText(events)).toBe('start\n');
@@ -461,18 +456,11 @@ describe('the standard library', () => {
 
 describe('the event loop and the engine', () => {
   test('interrupt stops a time.sleep the codemod kept as written (in a lambda), with JSPI and without', async () => {
-    kernel.onEvent = (e) => {
-      if (e.msgType === 'stream') {
-        void kernel.runtime.interrupt();
-      }
-    };
-    const started = Date.now();
-    const { reply, events } = await kernel.run(
+    const { reply, events, elapsed } = await kernel.runStoppedAtFirstOutput(
       'import time\nprint("start", flush=True)\nlist(map(lambda s: time.sleep(s), [20]))\nprint("never")',
     );
-    kernel.onEvent = undefined;
     if (reply.ename !== 'KeyboardInterrupt') console.log(reply.ename, reply.evalue, plain(reply.traceback));
-    expect(Date.now() - started).toBeLessThan(15000);
+    expect(elapsed).toBeLessThan(15000);
     expect(reply.ename).toBe('KeyboardInterrupt');
     // Stop may land in the print of line 2 or anywhere after it.
     expect(plain(reply.traceback)).toMatch(/-+> [23] /);
@@ -484,13 +472,7 @@ describe('the event loop and the engine', () => {
   });
 
   test('interrupt stops a time.sleep in your own async def, which holds up the loop, at once', async () => {
-    kernel.onEvent = (e) => {
-      if (e.msgType === 'stream') {
-        void kernel.runtime.interrupt();
-      }
-    };
-    const started = Date.now();
-    const { reply, events } = await kernel.run(
+    const { reply, events, elapsed } = await kernel.runStoppedAtFirstOutput(
       [
         'import asyncio, time',
         'async def blocker():',
@@ -500,8 +482,7 @@ describe('the event loop and the engine', () => {
         'asyncio.run(blocker())',
       ].join('\n'),
     );
-    kernel.onEvent = undefined;
-    expect(Date.now() - started).toBeLessThan(10000);
+    expect(elapsed).toBeLessThan(10000);
     expect(reply.ename).toBe('KeyboardInterrupt');
     expect(streamText(events)).toBe('block start\n');
     const next = await kernel.run('print("next")');
@@ -509,13 +490,7 @@ describe('the event loop and the engine', () => {
   });
 
   test('interrupt stops an awaited cell and the next cell runs', async () => {
-    kernel.onEvent = (e) => {
-      if (e.msgType === 'stream') {
-        void kernel.runtime.interrupt();
-      }
-    };
-    const { reply } = await kernel.run('import asyncio\nprint("start")\nawait asyncio.sleep(30)');
-    kernel.onEvent = undefined;
+    const { reply } = await kernel.runStoppedAtFirstOutput('import asyncio\nprint("start")\nawait asyncio.sleep(30)');
     expect(reply.ename).toBe('KeyboardInterrupt');
     expect(plain(reply.traceback)).not.toMatch(/asyncio\/tasks\.py|sync_kernel/);
   });
@@ -622,17 +597,10 @@ describe('the event loop and the engine', () => {
     expect(streamText(raw.events)).toBe('10\n');
 
     // Stop ends a long wait inside it, and the kernel's loop goes on.
-    kernel.onEvent = (e) => {
-      if (e.msgType === 'stream') {
-        void kernel.runtime.interrupt();
-      }
-    };
-    const started = Date.now();
-    const stopped = await kernel.run(
+    const stopped = await kernel.runStoppedAtFirstOutput(
       'print("start", flush=True)\nlist(map(lambda _: asyncio.run(asyncio.sleep(20)), [0]))',
     );
-    kernel.onEvent = undefined;
-    expect(Date.now() - started).toBeLessThan(15000);
+    expect(stopped.elapsed).toBeLessThan(15000);
     expect(stopped.reply.ename).toBe('KeyboardInterrupt');
     expect(plain(stopped.reply.traceback)).toMatch(/-+> [12] /);
     const after = await kernel.run('await asyncio.sleep(0.01)\nprint(list(map(lambda n: asyncio.run(twice(n)), [4])))');

@@ -83,6 +83,23 @@ export class TestKernel {
     return { reply, events };
   }
 
+  /** Run a cell and press Stop as soon as it prints; also how long it took to reply (ms). */
+  async runStoppedAtFirstOutput(
+    code: string,
+  ): Promise<{ reply: ExecuteReply; events: RuntimeEvent[]; elapsed: number }> {
+    this.onEvent = (event) => {
+      if (event.msgType === 'stream') {
+        void this.runtime.interrupt();
+      }
+    };
+    const started = Date.now();
+    try {
+      return { ...(await this.run(code)), elapsed: Date.now() - started };
+    } finally {
+      this.onEvent = undefined;
+    }
+  }
+
   async stop(): Promise<void> {
     await this.node?.terminate();
   }
