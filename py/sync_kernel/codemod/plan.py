@@ -402,7 +402,11 @@ class Planner:
         if isinstance(value, Target):
             target = self._classify_target(site, value.qualname)
             if isinstance(target, Blocking) and value.qualname in CALL_RULES:
-                target.rebindable = self._runs_later(site.scope) and self._rebindable(node.func, site.scope)
+                # A callee that is more than a name (`(input if new else raw_input)(p)`) is handed over
+                # as written, so what it evaluates still runs.
+                target.rebindable = not isinstance(node.func, (ast.Name, ast.Attribute)) or (
+                    self._runs_later(site.scope) and self._rebindable(node.func, site.scope)
+                )
             return target
         if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
             wait = _primitive_wait(value)

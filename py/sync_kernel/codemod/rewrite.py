@@ -123,13 +123,21 @@ class Rewriter:
         function reached through a name a later cell may rebind).
         """
         call = site.node
-        func_end = self.src.end(call.func)
-        paren = self.src.text.index("(", func_end)
+        paren = self._arguments_paren(call)
         has_arguments = bool(call.args or call.keywords)
         return [
             *self._await(call, site.wrap, f"await {SUPPORT_NAME}.{how}("),
-            Edit(func_end, paren + 1, ", " if has_arguments else ""),
+            Edit(paren, paren + 1, ", " if has_arguments else ""),
         ]
+
+    def _arguments_paren(self, call: ast.Call) -> int:
+        """Where the "(" of a call's arguments is: after the callee, and any ")" closing parentheses around it."""
+        text = self.src.text
+        index = self.src.end(call.func)
+        while text[index] != "(":
+            # Whitespace, line continuations, a comment, or the ")" of `(callee)`.
+            index = text.index("\n", index) if text[index] == "#" else index + 1
+        return index
 
     def _with_edits(self, item: Blocking) -> list[Edit]:
         """``with lock:`` → ``async with lock:``; a subject only named like a lock goes through ``entering``."""
