@@ -1,7 +1,8 @@
-"""Sweep the codemod over the Python standard library: ``python py/tools/sweep.py [--sample N]``.
+"""Sweep the codemod over the Python standard library: ``python py/tools/sweep.py [--sample N] [--root DIR]``.
 
 For every ``.py`` file of the running interpreter's standard library (tests
-included), checks that the transform
+included), or of ``--root`` (third-party code, say ``.venv/lib/python3.11/site-packages``),
+checks that the transform
 
 * raises nothing and leaves no ``internal`` note,
 * keeps the number of lines,
@@ -87,10 +88,18 @@ def _may_block(tree: ast.AST, source: str) -> bool:
         if threads and isinstance(node, ast.With):
             return True  # a lock's `with` waits
         if isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if name in blocking:
-                return True
+            # The callee may be more than a name: `(input if PY3 else raw_input)(p)`, `getattr(time, "sleep")`.
+            for part in ast.walk(node.func):
+                if isinstance(part, ast.Name):
+                    name = part.id
+                elif isinstance(part, ast.Attribute):
+                    name = part.attr
+                elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    name = part.value
+                else:
+                    continue
+                if name in blocking:
+                    return True
     return False
 
 
@@ -149,15 +158,17 @@ def sweep(files: list[Path]) -> Report:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="check only N files spread over the library")
+    parser.add_argument("--root", type=Path, help="sweep the .py files under this folder instead")
     args = parser.parse_args(argv)
-    files = stdlib_files()
+    files = sorted(args.root.rglob("*.py")) if args.root else stdlib_files()
     if args.sample:
         files = sample(files, args.sample)
     wall = time.perf_counter()
     report = sweep(files)
     wall = time.perf_counter() - wall
+    where = args.root or sysconfig.get_paths()["stdlib"]
     print(
-        f"Python {sys.version.split()[0]} standard library: {len(files)} files under {sysconfig.get_paths()['stdlib']}"
+        f"Python {sys.version.split()[0]}, {'' if args.root else 'standard library: '}{len(files)} files under {where}"
     )
     print("| files | unparsable | changed | edits | kept blocking | failures | transform time | wall time |")
     print("|---|---|---|---|---|---|---|---|")

@@ -365,9 +365,8 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None, fe
     kernel = KernelApi(emit, blocking=Blocking(run_sync, can_run_sync), transform=transform)
     threads.configure_blocking(run_sync, can_run_sync)  # waits that could not be awaited, under JSPI
     blocking_run.install()  # an asyncio.run left as written runs to its end, with JSPI or without
-    time.sleep = interruptible_sleep(
-        time.sleep, can_run_sync, kernel.stopping
-    )  # a time.sleep left as written heeds Stop
+    # A time.sleep left as written heeds Stop, and holds up the loop in the user's own async def.
+    time.sleep = interruptible_sleep(time.sleep, can_run_sync, kernel.stopping)
     install_io(kernel)
     if fetch_sync is not None:
         web.install(web.fetch_from_host(fetch_sync))

@@ -95,14 +95,14 @@ def interruptible_sleep(
         length = float(seconds) if isinstance(seconds, numbers.Real) else math.nan
         if not length >= 0:
             return sleep(seconds)
-        holds_the_loop = called_from_async_def(sys._getframe(1))
-        if can_switch() and not holds_the_loop:
+        switching = can_switch()
+        if switching and not called_from_async_def(sys._getframe(1)):
             return blocking_run.wait_through_run_sync(asyncio.sleep(length))
         deadline = time.monotonic() + length
         while (remaining := deadline - time.monotonic()) > 0:
             if stopping():
                 raise asyncio.CancelledError
-            if not can_switch():
+            if not switching:  # Pyodide's sleep, in slices; with JSPI it would let other tasks run
                 sleep(min(remaining, SLEEP_SLICE))
         return None
 
