@@ -6,6 +6,9 @@ coroutine of a converted method) or those methods stay blocking. Each test runs 
 on CPython and rewritten, and compares.
 """
 
+import textwrap
+
+import sync_kernel
 from harness import assert_same_behaviour
 
 PLAYER = """
@@ -67,3 +70,13 @@ def test_a_getattr_of_the_notebooks_own_is_not_an_attribute_read() -> None:
         + 'def getattr(obj, name, default=None):\n    return lambda: f"no {name}"\n'
         + 'print(getattr(p, "north")(), p.rest())\n'
     )
+
+
+def test_the_statement_filter_keeps_a_lookup_by_computed_name_that_mentions_nothing_else() -> None:
+    # From the fuzzer: the statement names no function or class the analysis tracks, yet may call `m`.
+    cell = PLAYER + 'print("result", getattr(Sensor(), "no" + "rth")())\n'
+    filtered = sync_kernel.Session(prefilter=True).transform(textwrap.dedent(cell))
+    whole = sync_kernel.Session(prefilter=False).transform(textwrap.dedent(cell))
+    assert filtered.code == whole.code
+    # Without the live namespace the call cannot be settled at run time, so the methods stay blocking.
+    assert "async def" not in filtered.code

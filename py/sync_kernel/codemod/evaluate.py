@@ -557,7 +557,7 @@ class Evaluator:
     ) -> Values:
         """``getattr(receiver, "name")`` is ``receiver.name``; with a computed name it can be anything."""
         if name is None:
-            return ONLY_UNKNOWN  # the planner counts it as a use of every method (see Planner.looked_up_names)
+            return ONLY_UNKNOWN  # the planner finds the methods it may give (Planner.dynamic_refs)
         found = _union(_attribute(value, name) for value in self.value(receiver, scope, globals_))
         return found | self.value(default, scope, globals_) if default is not None else found
 

@@ -160,9 +160,9 @@ class Calls:
 
 @dataclass(eq=False)
 class UnknownMethod:
-    """``x.name(...)`` (or ``getattr(x, name)(...)``) where nothing is known about ``x``: a call of any of ``names``."""
+    """``x.name(...)`` (or ``getattr(x, "name")(...)``) where nothing is known about ``x``."""
 
-    names: frozenset[str]
+    name: str
 
 
 @dataclass(eq=False)
@@ -359,27 +359,54 @@ class Planner:
             return node.attr in self.attributes or node.attr in self._families_by_name
         return True
 
-    def looked_up_names(self, node: ast.expr, scope: Scope, stmt: ast.stmt) -> frozenset[str]:
-        """The names of the methods an attribute read of an unknown object may give.
-
-        ``x.name`` and ``getattr(x, "name")`` read ``name``; ``getattr(x, command)`` may read
-        any method of the notebook's classes, unless ``x`` cannot be an object of one.
-        """
+    def looked_up_name(self, node: ast.expr, scope: Scope, stmt: ast.stmt) -> str | None:
+        """The name ``x.name`` or ``getattr(x, "name")`` reads, for an ``x`` nothing is known about."""
         if isinstance(node, ast.Attribute):
-            return frozenset({node.attr})
+            return node.attr
+        looked_up = self._builtin_getattr(node, scope, stmt)
+        return looked_up[1] if looked_up is not None else None
+
+    def dynamic_refs(self, node: ast.expr, scope: Scope, stmt: ast.stmt) -> set[FunctionRef] | None:
+        """The functions of ours ``getattr(x, command)`` may give; ``None`` if ``node`` is no such lookup.
+
+        Any method of ``x``'s class, its bases, and its subclasses unless ``x`` is exactly
+        of that class; any method of the notebook's when nothing is known about ``x``.
+        """
+        looked_up = self._builtin_getattr(node, scope, stmt)
+        if looked_up is None or looked_up[1] is not None:
+            return None
+        refs: set[FunctionRef] = set()
+        for value in self.ev.value(looked_up[0], scope, self.ev.globals_for(scope, stmt)):
+            if isinstance(value, Instance):
+                refs |= self._method_refs(value.cls, value.exact)
+            elif isinstance(value, Cls):
+                refs |= self._method_refs(value.ref, exact=True)
+            elif not isinstance(value, (Module, Target, Foreign, LiveClass, Loop, Runner, Primitive)):
+                return {ref for name in self._families_by_name.names() for ref in self._families_by_name.get(name)}
+        return refs
+
+    def _builtin_getattr(
+        self, node: ast.expr, scope: Scope, stmt: ast.stmt
+    ) -> tuple[ast.expr, str | None, ast.expr | None] | None:
         looked_up = getattr_parts(node)
         if looked_up is None or not isinstance(node, ast.Call):
-            return frozenset()
-        globals_ = self.ev.globals_for(scope, stmt)
-        if self.ev.value(node.func, scope, globals_) != frozenset({Target(GETATTR)}):
-            return frozenset()
-        receiver, name, _ = looked_up
-        if name is not None:
-            return frozenset({name})
-        receivers = self.ev.value(receiver, scope, globals_)
-        if all(isinstance(r, (Module, Target, Foreign, LiveClass, Loop, Runner, Primitive)) for r in receivers):
-            return frozenset()  # none of these is an object of a notebook class
-        return self._families_by_name.names()
+            return None
+        if self.ev.value(node.func, scope, self.ev.globals_for(scope, stmt)) != frozenset({Target(GETATTR)}):
+            return None
+        return looked_up
+
+    def _method_refs(self, cls: ClassRef, exact: bool) -> set[FunctionRef]:
+        """The methods of ours an object of ``cls`` (or of a subclass, unless ``exact``) has."""
+        refs: set[FunctionRef] = set()
+        todo = [cls] if exact else [cls, *self._subclasses(cls)]
+        seen: set[int] = set()
+        while todo:
+            klass = todo.pop()
+            if id(klass) not in seen:
+                seen.add(id(klass))
+                refs |= set(klass.methods.values())
+                todo.extend(klass.bases)
+        return refs
 
     # ---- classification of calls ----------------------------------------------------------
 
@@ -397,6 +424,9 @@ class Planner:
         node = site.node
         if not self.worth_evaluating(node.func):
             return None
+        dynamic = self.dynamic_refs(node.func, site.scope, site.stmt)
+        if dynamic is not None:  # `getattr(robot, command)(...)`: may be any of these, or something else
+            return Calls(dynamic, certain=False) if dynamic else None
         values = self.callee_values(site)
         value = single(values)
         if isinstance(value, Target):
@@ -450,8 +480,8 @@ class Planner:
             elif candidate == UNKNOWN and not values - {UNKNOWN, UNBOUND}:
                 if isinstance(node.func, ast.Attribute) and self.threads and looks_like_wait(node):
                     return Blocking(site, "wait", f".{node.func.attr}()", guessed=True)
-                names = self.looked_up_names(node.func, site.scope, site.stmt)
-                return UnknownMethod(names) if names else None
+                name = self.looked_up_name(node.func, site.scope, site.stmt)
+                return UnknownMethod(name) if name is not None else None
             elif isinstance(candidate, Target) and candidate.qualname in CALL_RULES:
                 return MaybeBlocking(candidate.qualname)
             else:
@@ -633,7 +663,7 @@ class Planner:
             elif isinstance(kind, Neutral):
                 plan.neutral.append(kind)
             elif isinstance(kind, UnknownMethod):
-                ambiguous_names.extend((name, site) for name in kind.names)
+                ambiguous_names.append((kind.name, site))
             elif isinstance(kind, MaybeBlocking):
                 callee = ast.unparse(site.node.func)
                 plan.kept.append(
@@ -794,6 +824,9 @@ class Planner:
     def _load_refs(self, load: Load) -> tuple[set[FunctionRef], bool]:
         if not self.worth_evaluating(load.node):
             return set(), False
+        dynamic = self.dynamic_refs(load.node, load.scope, load.stmt)
+        if dynamic is not None:
+            return dynamic, True
         values = self.ev.value(load.node, load.scope, self.ev.globals_for(load.scope, load.stmt))
         refs: set[FunctionRef] = set()
         ambiguous = len(values) > 1
@@ -804,9 +837,8 @@ class Planner:
                 found, open_ = self.resolve_method(value)
                 refs |= found
                 ambiguous = ambiguous or open_ or len(found) > 1
-            elif value == UNKNOWN:
-                names = self.looked_up_names(load.node, load.scope, load.stmt)
-                named = {ref for name in names for ref in self._families_by_name.get(name, ())}
+            elif value == UNKNOWN and (name := self.looked_up_name(load.node, load.scope, load.stmt)) is not None:
+                named = set(self._families_by_name.get(name, ()))
                 if named:
                     refs |= named
                     ambiguous = True
@@ -1003,7 +1035,7 @@ class Planner:
         if isinstance(kind, Calls):
             refs: Iterable[FunctionRef] = kind.refs
         elif isinstance(kind, UnknownMethod):
-            refs = [ref for name in kind.names for ref in self._families_by_name.get(name, ())]
+            refs = self._families_by_name.get(kind.name, ())
         else:
             return False
         return any(self.is_generator(self.family(ref)) for ref in refs)

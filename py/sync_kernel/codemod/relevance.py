@@ -35,13 +35,13 @@ from .source import SourceText, statement_lines
 from .waits import REPLACED_MODULES, UI_POLL_MODULE
 
 #: Identifiers whose presence makes a statement worth analysing: the rules' modules and builtins,
-#: and the modules whose waits are rewritten. A bare ``sleep`` or ``run`` only matters once an
-#: import that names ``time`` or ``asyncio`` (or an earlier cell, through the session's seeds) has
-#: bound it.
+#: the modules whose waits are rewritten, and ``getattr`` (``getattr(robot, command)()`` may call
+#: any method, one that waits included). A bare ``sleep`` or ``run`` only matters once an import
+#: that names ``time`` or ``asyncio`` (or an earlier cell, through the session's seeds) has bound it.
 TRIGGER_NAMES = frozenset(
     CALL_RULE_MODULES
     | {rule.target for rule in CALL_RULES.values() if "." not in rule.target}
-    | {UI_POLL_MODULE, *REPLACED_MODULES}
+    | {UI_POLL_MODULE, *REPLACED_MODULES, "getattr"}
 )
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
