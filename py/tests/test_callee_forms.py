@@ -5,6 +5,8 @@ raw_input)('> ')``): the rewrite of a parenthesised callee did not compile, and 
 callee was replaced whole, so its test no longer ran. Each test compares with desktop CPython.
 """
 
+import pytest
+
 from harness import assert_same_behaviour, rewrite
 
 
@@ -33,6 +35,7 @@ def test_a_parenthesised_callee_handed_over_to_the_kernel_compiles_and_runs() ->
     assert "__sync__.call((pause), 0.001)" in outcome.results[0].code
 
 
+@pytest.mark.desktop_threads  # compares with a real thread, which Pyodide cannot start
 def test_a_parenthesised_wait_on_a_thread_compiles_and_runs() -> None:
     cell = 'import threading\nt = threading.Thread(target=print, args=("in thread",))\nt.start()\n(t.join)()\nprint("joined")'
     no_internal_notes(cell)
