@@ -206,7 +206,7 @@ describe('running notebooks', () => {
     const rewritten = await runCli(['run', nb]);
     expect(rewritten.code).toBe(0);
     expect(rewritten.stdout).toBe('slept\n');
-    expect(rewritten.stderr).toMatch(/^note: line 2: time\.sleep\(0\.01\) → await __asyncio__\.sleep\(0\.01\) /m);
+    expect(rewritten.stderr).toMatch(/^note: line 2: time\.sleep\(0\.01\) → await __sync__\.sleep\(0\.01\) /m);
     const asWritten = await runCli(['run', nb, '--no-transform']);
     expect(asWritten.code).toBe(0);
     expect(asWritten.stdout).toBe('slept\n');

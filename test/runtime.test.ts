@@ -126,6 +126,36 @@ describe('the codemod in the kernel', () => {
     expect(streamText(events)).toBe('start\n');
     expect((await kernel.run('print("next")')).reply.status).toBe('ok');
   });
+
+  test('a Stop in time.sleep, rewritten or kept as written, can be caught as KeyboardInterrupt and the cell goes on', async () => {
+    const sleeps = ['time.sleep(20)', 'list(map(lambda s: time.sleep(s), [20]))'];
+    for (const sleep of sleeps) {
+      let stopped = false;
+      kernel.onEvent = (event) => {
+        if (!stopped && event.msgType === 'stream' && String(event.content.text).includes('tick')) {
+          stopped = true;
+          void kernel.runtime.interrupt();
+        }
+      };
+      const started = Date.now();
+      const { reply, events } = await kernel.run(
+        [
+          'import time',
+          'try:',
+          '    print("tick", flush=True)',
+          `    ${sleep}`,
+          'except KeyboardInterrupt:',
+          '    print("caught")',
+          'time.sleep(0.05)',
+          'print("after")',
+        ].join('\n'),
+      );
+      kernel.onEvent = undefined;
+      expect(Date.now() - started).toBeLessThan(15000);
+      expect(reply.status).toBe('ok');
+      expect(streamText(events)).toBe('tick\ncaught\nafter\n');
+    }
+  });
 });
 
 describe('code given to magics', () => {

@@ -8,7 +8,7 @@ The codemod rewrites blocking calls in a cell (``time.sleep``, ``asyncio.run``,
     >>> result = sync_kernel.transform("import time\\ntime.sleep(1)\\n")
     >>> print(result.code, end="")
     import time
-    await __asyncio__.sleep(1)
+    await __sync__.sleep(1)
 
 Two subpackages, with a wall between them:
 

@@ -15,7 +15,7 @@ def test_function_with_sleep_becomes_async_and_its_call_is_awaited():
         """
         import time
         async def work(n):
-            await __asyncio__.sleep(0.01)
+            await __sync__.sleep(0.01)
             return n + 1
         await work(1)
         """,
@@ -45,7 +45,7 @@ def test_calls_are_awaited_wherever_an_await_is_legal():
         """
         import time
         async def slow(x):
-            await __asyncio__.sleep(0)
+            await __sync__.sleep(0)
             return x
         print(await slow(1), await slow(2) + await slow(3))
         values = [await slow(i) for i in range(3)]
@@ -95,7 +95,7 @@ def test_chain_through_several_functions_and_return():
         """
         import time
         async def a():
-            await __asyncio__.sleep(0)
+            await __sync__.sleep(0)
             return 1
         async def b():
             return await a() + 1
@@ -123,7 +123,7 @@ def test_functions_that_do_not_wait_stay_as_they_are():
         def fast(x):
             return x * 2
         async def slow():
-            await __asyncio__.sleep(0)
+            await __sync__.sleep(0)
         print(fast(2))
         await slow()
         """,
@@ -160,13 +160,13 @@ def test_methods_self_obj_and_class_calls():
             def __init__(self, name):
                 self.name = name
             async def step(self):
-                await __asyncio__.sleep(0)
+                await __sync__.sleep(0)
                 return self.name
             async def walk(self, n):
                 return [await self.step() for _ in range(n)]
             @staticmethod
             async def pause():
-                await __asyncio__.sleep(0)
+                await __sync__.sleep(0)
             @classmethod
             async def build(cls):
                 await cls.pause()

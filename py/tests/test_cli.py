@@ -48,7 +48,7 @@ def test_percent_file_is_rewritten_cell_by_cell(tmp_path):
     done = run_cli("transform", str(path))
     assert done.returncode == 0, done.stderr
     assert done.stdout == PERCENT.replace("def nap", "async def nap").replace(
-        "    time.sleep(0.5)", "    await __asyncio__.sleep(0.5)"
+        "    time.sleep(0.5)", "    await __sync__.sleep(0.5)"
     ).replace("\nnap()", "\nawait nap()")
     assert done.stderr.splitlines() == [
         f"{path}:8: async-def: `nap` now waits without blocking, so it is async",

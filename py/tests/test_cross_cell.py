@@ -136,7 +136,7 @@ def test_the_namespace_settles_what_an_earlier_cell_left_ambiguous():
     expected = run_original(cells)
     actual = run_rewritten(cells)
     assert actual.behaviour() == expected.behaviour()
-    assert codes(actual)[1] == 'await __asyncio__.sleep(0.001)\nprint("waited")\n'
+    assert codes(actual)[1] == 'await __sync__.sleep(0.001)\nprint("waited")\n'
     # Without the namespace the session cannot know, and leaves the call alone.
     from_memory = run_rewritten(cells, use_namespace=False)
     assert codes(from_memory)[1] == cells[1]
@@ -318,7 +318,7 @@ def test_names_bound_by_import_and_module_level_calls_keep_the_direct_rewrite():
         wait(1)
         """
     )
-    assert result.code.count("await __asyncio__.sleep(1)") == 3
+    assert result.code.count("await __sync__.sleep(1)") == 3
 
 
 def test_preview_does_not_change_what_the_session_remembers():
@@ -354,7 +354,7 @@ def test_calls_through_unknown_receivers_in_the_same_cell_are_settled_at_run_tim
     actual = run_rewritten(cells)
     assert actual.behaviour() == expected.behaviour()
     first = codes(actual)[0]
-    assert "    async def move(self, name):\n        await __asyncio__.sleep(0.001)" in first
+    assert "    async def move(self, name):\n        await __sync__.sleep(0.001)" in first
     assert "    print(await __sync__.settle(vehicle.move(str(i))))" in first
     assert '    def move(self, name):\n        return name + " drove"' in first  # Car.move needs no change
     # Without the live namespace nothing can be recognised at run time: `move` stays blocking.

@@ -51,7 +51,7 @@ def slowly(f):
 def test_a_retry_decorator_with_a_sleep_makes_its_wrapper_async():
     outcome = assert_same_behaviour(RETRY, FLAKY)
     assert "        async def wrapper(*args, **kwargs):" in outcome.results[0].code
-    assert "await __asyncio__.sleep(0.001)" in outcome.results[0].code
+    assert "await __sync__.sleep(0.001)" in outcome.results[0].code
     assert "print(await flaky(21), flaky.__name__)" in outcome.results[1].code
     assert "retry 1 not yet\n42 flaky" in outcome.stdout
 

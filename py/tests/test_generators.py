@@ -20,7 +20,7 @@ def test_generator_iterated_by_for_loops_becomes_an_async_generator():
         import time
         async def ticks(n):
             for i in range(n):
-                await __asyncio__.sleep(0)
+                await __sync__.sleep(0)
                 yield i
         async for tick in ticks(3):
             print(tick)

@@ -29,7 +29,7 @@ def test_a_rewritten_cell_runs_with_its_notes_first_then_an_error_at_the_users_l
 def test_magics_pip_and_time_go_through_the_cell_pipeline(harness: Harness) -> None:
     reply, events = harness.run("%%transform\nimport time\ntime.sleep(5)")
     assert reply["status"] == "ok"
-    assert "await __asyncio__.sleep(5)" in events[0].content["data"]["text/plain"]
+    assert "await __sync__.sleep(5)" in events[0].content["data"]["text/plain"]
     reply, events = harness.run("%time sum(range(10))")
     assert reply["status"] == "ok" and "Wall time" in stream_text(events)
 

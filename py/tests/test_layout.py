@@ -33,7 +33,7 @@ def test_the_codemod_and_its_command_line_work_with_ipython_unimportable() -> No
         from sync_kernel.codemod import MODULES
         from sync_kernel.codemod.cli import main
         result = sync_kernel.transform("import time\\ntime.sleep(1)\\n")
-        assert result.code.endswith("await __asyncio__.sleep(1)\\n"), result.code
+        assert result.code.endswith("await __sync__.sleep(1)\\n"), result.code
         print("ok")
         """
     ).replace("MODULES", ", ".join(CODEMOD_MODULES))

@@ -46,7 +46,7 @@ def test_each_edit_has_one_note_in_source_order():
     ]
     assert [(n.before, n.after) for n in result.notes] == [
         ("def countdown", "async def countdown"),
-        ("time.sleep(1)", "await __asyncio__.sleep(1)"),
+        ("time.sleep(1)", "await __sync__.sleep(1)"),
         ("countdown(3)", "await countdown(3)"),
         ('input("Your name? ")', 'await __input__("Your name? ")'),
     ]
@@ -63,7 +63,7 @@ def test_long_snippets_are_shortened_to_one_line():
 def test_summary_is_one_line_per_note():
     (result,) = rewrite("import time\ntime.sleep(2)\n")
     assert [n.summary() for n in result.notes] == [
-        "line 2: time.sleep(2) → await __asyncio__.sleep(2) (waits without freezing the page)"
+        "line 2: time.sleep(2) → await __sync__.sleep(2) (waits without freezing the page)"
     ]
 
 

@@ -22,19 +22,19 @@ def test_untouched_lines_keep_comments_and_formatting():
     assert len(before) == len(after)
     changed = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
     assert changed == {1, 3, 7}
-    assert after[3] == "    await __asyncio__.sleep( n )  # nap"
+    assert after[3] == "    await __sync__.sleep( n )  # nap"
     assert after[7] == "await work( 0 )"
 
 
 def test_columns_count_characters_not_bytes():
     (result,) = rewrite('import time\nprint("héllo wörld ✓"); time.sleep(0); print("∂")\n')
-    assert result.code.splitlines()[1] == 'print("héllo wörld ✓"); await __asyncio__.sleep(0); print("∂")'
+    assert result.code.splitlines()[1] == 'print("héllo wörld ✓"); await __sync__.sleep(0); print("∂")'
     assert result.notes[0].col == len('print("héllo wörld ✓"); ')
 
 
 def test_windows_line_endings_are_kept():
     result = sync_kernel.transform("import time\r\ntime.sleep(0)\r\nprint(1)\r\n")
-    assert result.code == "import time\r\nawait __asyncio__.sleep(0)\r\nprint(1)\r\n"
+    assert result.code == "import time\r\nawait __sync__.sleep(0)\r\nprint(1)\r\n"
 
 
 def test_tracebacks_point_at_the_users_lines():

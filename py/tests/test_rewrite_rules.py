@@ -5,7 +5,7 @@ from harness import assert_rewrites, assert_same_behaviour, kinds, rewrite
 # ---- time.sleep ------------------------------------------------------------------------------
 
 
-def test_time_sleep_becomes_awaited_asyncio_sleep():
+def test_time_sleep_becomes_an_awaited_sleep_on_the_event_loop():
     result = assert_rewrites(
         """
         import time
@@ -13,12 +13,12 @@ def test_time_sleep_becomes_awaited_asyncio_sleep():
         """,
         """
         import time
-        await __asyncio__.sleep(0.01)
+        await __sync__.sleep(0.01)
         """,
     )
     assert kinds(result) == [(2, "rewrite")]
     (note,) = result.notes
-    assert (note.before, note.after) == ("time.sleep(0.01)", "await __asyncio__.sleep(0.01)")
+    assert (note.before, note.after) == ("time.sleep(0.01)", "await __sync__.sleep(0.01)")
 
 
 def test_every_spelling_of_time_sleep_is_rewritten():
@@ -34,13 +34,13 @@ def test_every_spelling_of_time_sleep_is_rewritten():
     for source in spellings:
         (result,) = rewrite(source)
         assert result.code.splitlines()[:-1] == source.splitlines()[:-1], source
-        assert result.code.splitlines()[-1].strip() == "await __asyncio__.sleep(0)", source
+        assert result.code.splitlines()[-1].strip() == "await __sync__.sleep(0)", source
 
 
 def test_spelling_bound_in_an_earlier_cell_is_rewritten():
     first, second = rewrite("from time import sleep as nap", "nap(0)")
     assert not first.changed
-    assert second.code == "await __asyncio__.sleep(0)\n"
+    assert second.code == "await __sync__.sleep(0)\n"
 
 
 def test_the_users_own_asyncio_name_is_not_needed():
@@ -70,6 +70,27 @@ def test_sleep_that_is_not_time_sleep_is_left_alone():
 def test_time_sleep_with_wrong_arguments_is_left_to_fail_as_before():
     (result,) = rewrite("import time\ntime.sleep()\ntime.sleep(secs=1)")
     assert not result.changed
+
+
+def test_a_sleep_length_time_sleep_refuses_raises_its_error_after_the_rewrite_too():
+    # asyncio.sleep returns at once for a negative length; a frame-rate loop that
+    # overshoots (`time.sleep(period - elapsed)`) must fail as it does on desktop.
+    outcome = assert_same_behaviour(
+        """
+        import fractions, time
+        def pause(seconds):
+            time.sleep(seconds)
+        for seconds in [-1, -0.5, float("nan"), float("inf"), 10**30, "1", None, fractions.Fraction(1, 2)]:
+            try:
+                pause(seconds)
+            except (ValueError, TypeError, OverflowError) as error:
+                print(repr(seconds), type(error).__name__, error)
+        pause(True)
+        pause(0.0)
+        print("slept")
+        """
+    )
+    assert outcome.cells[0].stdout.count("\n") == 9
 
 
 def test_progress_loop_prints_the_same():

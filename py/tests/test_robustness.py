@@ -109,4 +109,4 @@ def test_cells_with_top_level_await_and_async_constructs_are_fine():
             await asyncio.sleep(0)
         """
     )
-    assert result.code.splitlines()[4] == "    await __asyncio__.sleep(0)"
+    assert result.code.splitlines()[4] == "    await __sync__.sleep(0)"

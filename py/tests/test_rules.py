@@ -3,7 +3,6 @@ run-time stand-in (``__sync__.call``) follow the same row."""
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 import importlib
 import inspect
@@ -80,11 +79,11 @@ def test_the_rewrite_and_the_run_time_stand_in_name_the_same_callee() -> None:
             return ""
 
     support, hook = object(), Hook()
-    namespace = {"__asyncio__": asyncio, "__sync__": support, "__ask__": hook}
+    namespace = {"__sync__": support, "__ask__": hook}
     for rule in RULES:
-        text = rule.callee_text(asyncio="__asyncio__", support="__sync__", input_hook="__ask__")
+        text = rule.callee_text(support="__sync__", input_hook="__ask__")
         expected = eval(text, {}, namespace) if rule.root != "support" else None
-        roots = {"asyncio": asyncio, "support": support, "input_hook": hook}
+        roots = {"support": support, "input_hook": hook}
         if rule.root == "support":
             assert text.startswith("__sync__.") and rule.attribute == text.removeprefix("__sync__.")
         else:

@@ -482,10 +482,10 @@ def test_time_line_magic_awaits_its_code(harness: Harness) -> None:
     harness.run("import time")
     reply, events = harness.run("%time time.sleep(0.05)")
     assert reply["status"] == "ok"
-    assert events[0].content["data"][NOTES_MIME_TYPE][-1]["after"] == "await __asyncio__.sleep(0.05)"
+    assert events[0].content["data"][NOTES_MIME_TYPE][-1]["after"] == "await __sync__.sleep(0.05)"
     assert wall_time(stream_text(events)) >= 0.05
     _, events = harness.run("%transform")
-    assert events[0].content["data"]["text/plain"] == "%time await __asyncio__.sleep(0.05)"
+    assert events[0].content["data"]["text/plain"] == "%time await __sync__.sleep(0.05)"
 
 
 def test_time_magic_over_code_that_needs_no_rewrite_is_ipythons_own(harness: Harness) -> None:
@@ -521,10 +521,10 @@ def test_interrupting_a_timed_cell_reports_times_then_keyboardinterrupt(harness:
 def test_transform_magics_show_a_timed_cell_with_its_magic(harness: Harness) -> None:
     harness.run("import time")
     _, events = harness.run("%%transform\n%%time\ntime.sleep(0.01)")
-    assert events[0].content["data"]["text/plain"] == "%%time\nawait __asyncio__.sleep(0.01)"
+    assert events[0].content["data"]["text/plain"] == "%%time\nawait __sync__.sleep(0.01)"
     harness.run("%%time\n\nx = 1\ntime.sleep(0.01)")
     _, events = harness.run("%transform")
-    assert events[0].content["data"]["text/plain"] == "%%time\n\nx = 1\nawait __asyncio__.sleep(0.01)"
+    assert events[0].content["data"]["text/plain"] == "%%time\n\nx = 1\nawait __sync__.sleep(0.01)"
 
 
 # -- completion, inspection, completeness ----------------------------------------

@@ -22,9 +22,9 @@ def test_only_the_calls_in_the_plan_are_rewritten() -> None:
     analysis = analyse("import time\ntime.sleep(1)\ntime.sleep(2)\n")
     _, second = analysis.collected.calls
     rewriter = rewriter_of(analysis, Plan(rewrites=[Blocking(second, "sleep", "time.sleep")]))
-    assert code(analysis, rewriter) == "import time\ntime.sleep(1)\nawait __asyncio__.sleep(2)\n"
+    assert code(analysis, rewriter) == "import time\ntime.sleep(1)\nawait __sync__.sleep(2)\n"
     assert rewriter.notes() == [
-        Note(3, 0, "rewrite", "waits without freezing the page", "time.sleep(2)", "await __asyncio__.sleep(2)")
+        Note(3, 0, "rewrite", "waits without freezing the page", "time.sleep(2)", "await __sync__.sleep(2)")
     ]
 
 
@@ -51,10 +51,10 @@ def test_one_note_per_change_in_source_order() -> None:
         work()
         """
     )
-    assert code(analysis, rewriter) == "import time\nasync def work():\n    await __asyncio__.sleep(1)\nawait work()\n"
+    assert code(analysis, rewriter) == "import time\nasync def work():\n    await __sync__.sleep(1)\nawait work()\n"
     assert rewriter.notes() == [
         Note(2, 0, "async-def", "`work` now waits without blocking, so it is async", "def work", "async def work"),
-        Note(3, 4, "rewrite", "waits without freezing the page", "time.sleep(1)", "await __asyncio__.sleep(1)"),
+        Note(3, 4, "rewrite", "waits without freezing the page", "time.sleep(1)", "await __sync__.sleep(1)"),
         Note(4, 0, "await-call", "`work` is async now, so the call is awaited", "work()", "await work()"),
     ]
 

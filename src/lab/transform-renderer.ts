@@ -5,7 +5,7 @@
  *
  *     ~ │ «async »def tick(n):
  *       │     for i in range(n):
- *     ~ │         «await __asyncio__».sleep(1)
+ *     ~ │         «await __sync__».sleep(1)
  *
  * The kernel sends the cell already cut into segments (text, token kind,
  * added or not: `sync_kernel.kernel.transform_view`); every segment goes in as

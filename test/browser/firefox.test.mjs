@@ -150,6 +150,6 @@ describe('demo site in Firefox ESR', () => {
     const marked = await page.evaluate(() =>
       [...document.querySelector('.jp-CodeCell .jp-SyncTransform').querySelectorAll('mark')].map((m) => m.textContent),
     );
-    assert.deepEqual(marked, ['async ', 'await __asyncio__', 'await ']);
+    assert.deepEqual(marked, ['async ', 'await __sync__', 'await ']);
   });
 });

@@ -271,16 +271,16 @@ for (const jspi of [true, false]) {
       await nb.waitUntilAllRan();
       const preview = await nb.outputText(0);
       assert.match(preview, /async def tick\(n\):/);
-      assert.match(preview, /await __asyncio__\.sleep\(1\)/);
+      assert.match(preview, /await __sync__\.sleep\(1\)/);
       assert.match(preview, /await tick\(3\)/);
       assert.doesNotMatch(preview, /tick 0/, '%%transform does not run the cell');
       assert.match(await nb.outputText(1), /tick 0\ntick 1\ntick 2/);
-      assert.match(await nb.outputText(2), /await __asyncio__\.sleep\(0\.1\)/);
+      assert.match(await nb.outputText(2), /await __sync__\.sleep\(0\.1\)/);
       // The view: changed lines flagged, what the rewrite added marked, keywords coloured.
       const view = nb.codeCells.nth(0).locator('.jp-SyncTransform');
       assert.deepEqual(await view.locator('.jp-SyncTransform-changed mark').allInnerTexts(), [
         'async ',
-        'await __asyncio__',
+        'await __sync__',
         'await ',
       ]);
       assert.equal(await view.locator('.jp-SyncTransform-same').count(), 5); // of 8 lines, 3 changed

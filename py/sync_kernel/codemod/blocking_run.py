@@ -89,9 +89,9 @@ def _blocking_run(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _run_through_run_sync(main: Any) -> Any:
-    from .support import Support
+    from .support import run_main
 
-    return wait_through_run_sync(Support.run(main))
+    return wait_through_run_sync(run_main(main))
 
 
 def wait_through_run_sync(awaitable: Awaitable[T]) -> T:

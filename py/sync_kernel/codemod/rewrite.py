@@ -2,7 +2,7 @@
 
 Every edit is small and placed at AST positions: ``await `` before a call,
 ``async `` before a ``def``, a replaced callee (``time.sleep`` →
-``__asyncio__.sleep``). Newlines are never added or removed, so every line
+``__sync__.sleep``). Newlines are never added or removed, so every line
 keeps its number. Each edit gets one note.
 
 For every function made ``async`` the rewriter also writes the source of its
@@ -106,7 +106,7 @@ class Rewriter:
             return self._handed_over(site, "call")
         rule = CALL_RULES.get(item.target)
         if rule is not None:  # asyncio.run keeps its arguments and what it does at the end
-            callee = rule.callee_text(asyncio=ASYNCIO_NAME, support=SUPPORT_NAME, input_hook=self.input_hook)
+            callee = rule.callee_text(support=SUPPORT_NAME, input_hook=self.input_hook)
             return [*self._await(call, site.wrap), self._replace(call.func, callee)]
         if item.kind == "wait":
             return self._handed_over(site, "wait")

@@ -15,8 +15,8 @@ Example::
 
     >>> import ast
     >>> rule = CALL_RULES["time.sleep"]
-    >>> rule.callee_text(asyncio="__asyncio__", support="__sync__", input_hook=None)
-    '__asyncio__.sleep'
+    >>> rule.callee_text(support="__sync__", input_hook=None)
+    '__sync__.sleep'
     >>> rule.accepts_call(ast.parse("time.sleep(1)").body[0].value)
     True
     >>> rule.accepts_call(ast.parse("time.sleep(secs=1)").body[0].value)
@@ -36,8 +36,8 @@ from .values import ASYNCIO_RUN, GETPASS, INPUT, TIME_SLEEP
 
 CallKind = Literal["sleep", "run", "input", "getpass"]
 #: What a rewritten call awaits, by the name of the object it is found on:
-#: ``asyncio`` (the module), ``support`` (``__sync__``) or ``input_hook`` (the kernel's prompt).
-Root = Literal["asyncio", "support", "input_hook"]
+#: ``support`` (``__sync__``) or ``input_hook`` (the kernel's prompt).
+Root = Literal["support", "input_hook"]
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,9 @@ class CallRule:
         """The same question at run time, for ``__sync__.call``."""
         return self.parameters.bind(len(args), list(kwargs))
 
-    def callee_text(self, *, asyncio: str, support: str, input_hook: str | None) -> str:
+    def callee_text(self, *, support: str, input_hook: str | None) -> str:
         """The replacement callee as written in the rewritten cell."""
-        root = {"asyncio": asyncio, "support": support, "input_hook": input_hook}[self.root]
+        root = {"support": support, "input_hook": input_hook}[self.root]
         assert root is not None, "a rule that asks the page is used only with an input hook"
         return root if self.attribute is None else f"{root}.{self.attribute}"
 
@@ -117,7 +117,7 @@ CALL_RULES: dict[str, CallRule] = {
             TIME_SLEEP,
             "sleep",
             Parameters(positional_only=("secs",), required=1),
-            "asyncio",
+            "support",
             "sleep",
             note="waits without freezing the page",
         ),

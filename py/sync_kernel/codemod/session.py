@@ -67,7 +67,7 @@ class Session:
         >>> namespace: dict = {}
         >>> exec(session.transform("import time").code, namespace)
         >>> print(session.transform("time.sleep(0.1)", namespace).code)
-        await __asyncio__.sleep(0.1)
+        await __sync__.sleep(0.1)
     """
 
     def __init__(self, input_hook: str | None = None, *, prefilter: bool = True) -> None:

@@ -10,6 +10,8 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
   ``async``, for places that cannot await it (callbacks, ``map``, lambdas);
 * ``settle(value)`` awaits ``value`` only if it is a coroutine made by such a
   function, for calls the codemod could not resolve statically;
+* ``sleep(s)`` stands in for ``time.sleep(s)`` (``await __sync__.sleep(s)``): ``asyncio.sleep``,
+  refusing what ``time.sleep`` refuses;
 * ``run(main)`` stands in for ``asyncio.run(main)`` (``await __sync__.run(main)``);
 * ``call(f, ...)`` calls a blocking function reached through a name a later
   cell may rebind (``await __sync__.call(wait, 1)``): while ``f`` is still
@@ -18,17 +20,26 @@ Rewritten cells use it for what plain ``asyncio`` cannot do:
 * ``wait(t.join, ...)`` waits on a thread primitive as a task (``await __sync__.wait(t.join)``),
   ``entering(cm)`` enters a ``with`` subject named like a lock, ``to_thread`` and
   ``run_in_executor`` start a function as a thread: see :mod:`sync_kernel.threads`.
+
+Where desktop Python blocks, Ctrl-C (Jupyter's Stop) raises ``KeyboardInterrupt``
+in the blocking call, and notebooks catch it (``except KeyboardInterrupt:
+print("stopped")``). The kernel stops a cell by cancelling its task, so the
+stand-ins above turn that cancellation into ``KeyboardInterrupt`` where the
+blocking call was: see :meth:`Support.stoppable`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import math
+import operator
 import sys
+import time
 import types
 import weakref
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import threads
 from .rules import rule_of
@@ -36,6 +47,8 @@ from .rules import rule_of
 if TYPE_CHECKING:
     from .memory import Registry
     from .records import FunctionRef
+
+T = TypeVar("T")
 
 #: Name of the throwaway class a method's twin is compiled in (gives ``super()`` its cell).
 _TWIN_CLASS = "__sync_twin__"
@@ -67,7 +80,6 @@ class Support:
     """What rewritten code calls at run time; one per session."""
 
     Runner = Runner
-    wait = staticmethod(threads.wait)
     entering = staticmethod(threads.entering)
     to_thread = staticmethod(threads.to_thread)
 
@@ -83,6 +95,35 @@ class Support:
         self._twins: dict[int, tuple[types.FunctionType, types.FunctionType]] = {}
         #: Gives the kernel's awaitable prompt (``input`` → ``await hook(prompt)``), when there is one.
         self.input_hook: Callable[[], Any] | None = None
+        #: Set by the kernel: whether a Stop is what cancelled the current task (see :meth:`stoppable`).
+        self.take_stop: Callable[[], bool] = lambda: False
+
+    async def stoppable(self, awaitable: Awaitable[T]) -> T:
+        """Await ``awaitable``, raising ``KeyboardInterrupt`` if a Stop cancels it, as desktop's Ctrl-C would.
+
+        Only a Stop of the running cell's own task counts (``take_stop()``, which
+        also withdraws that cancellation, so code that catches the
+        ``KeyboardInterrupt`` goes on as on desktop); any other cancellation
+        (``wait_for``'s timeout, a task the user cancels, the end of an
+        ``asyncio.run``) stays a ``CancelledError``.
+        """
+        __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
+        try:
+            return await awaitable
+        except asyncio.CancelledError:
+            if self.take_stop():
+                raise KeyboardInterrupt from None
+            raise
+
+    async def sleep(self, seconds: Any, /) -> None:
+        """``time.sleep(seconds)`` as an ``await``: refuses what it refuses, and a Stop raises ``KeyboardInterrupt``."""
+        __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
+        await self.stoppable(asyncio.sleep(sleep_length(seconds)))
+
+    async def wait(self, method: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """``await __sync__.wait(t.join)``: see :func:`sync_kernel.threads.wait`; a Stop raises ``KeyboardInterrupt``."""
+        __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
+        return await self.stoppable(threads.wait(method, *args, **kwargs))
 
     @staticmethod
     def noop(*args: object, **kwargs: object) -> None:
@@ -112,36 +153,19 @@ class Support:
         if rule is not None and rule.accepts_arguments(args, kwargs):
             hook = self.input_hook() if rule.asks_the_page and self.input_hook is not None else None
             if hook is not None or not rule.asks_the_page:
-                callee = rule.callee({"asyncio": asyncio, "support": self, "input_hook": hook})
+                callee = rule.callee({"support": self, "input_hook": hook})
                 return await callee(*args, **kwargs)
         return await self.settle(function(*args, **kwargs))
 
-    @staticmethod
-    async def run(main: Any, *, debug: bool | None = None, loop_factory: Any = None) -> Any:
-        """``asyncio.run(main)`` on the running loop, ending as ``asyncio.run`` ends.
+    async def run(self, main: Any, *, debug: bool | None = None, loop_factory: Any = None) -> Any:
+        """``asyncio.run(main)`` on the running loop (see :func:`run_main`).
 
-        ``main`` runs as a task of its own (in a copy of the current context).
-        When it is done, however it ends, the tasks created while it ran that
-        are still pending are cancelled and awaited, then the async generators
-        first iterated while it ran are closed; then its result is returned
-        or its exception raised. Tasks that existed before (started by earlier
-        cells) keep running. ``debug`` and ``loop_factory`` are accepted and
-        ignored: the kernel's loop is the only one.
+        ``debug`` and ``loop_factory`` are accepted and ignored: the kernel's loop
+        is the only one. A Stop cancels ``main``, and this raises
+        ``KeyboardInterrupt`` once it has ended, as on desktop.
         """
         __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
-        loop = asyncio.get_running_loop()
-        coro = _main_coroutine(main)
-        tasks_before = asyncio.all_tasks(loop)
-        generators = getattr(loop, "_asyncgens", None)  # the loop's record of async generators
-        generators_before = weakref.WeakSet(generators) if generators is not None else None
-        task = loop.create_task(coro)
-        try:
-            return await task
-        finally:
-            task.cancel()  # only when this wait itself was cancelled (an interrupt)
-            await _cancel_new_tasks(loop, tasks_before)
-            if generators is not None and generators_before is not None:
-                await _close_new_generators(loop, generators, generators_before)
+        return await self.stoppable(run_main(main))
 
     def blocking(self, obj: Any) -> Any:
         """The blocking twin of a converted function or bound method; anything else unchanged."""
@@ -186,6 +210,64 @@ class Support:
         twin.__dict__.update(function.__dict__)
         self._twins[id(function)] = (function, twin)
         return twin
+
+
+#: ``time.sleep`` as Python started with it (the kernel replaces the module's; see :func:`sleep_length`).
+_TIME_SLEEP = time.sleep
+#: Longest sleep ``time.sleep`` takes: its clock counts nanoseconds in 64 bits.
+_LONGEST_SLEEP = 2**63 / 1e9
+
+
+def sleep_length(seconds: Any) -> float:
+    """How long ``time.sleep(seconds)`` sleeps; what it refuses raises its own error.
+
+    It takes a ``float`` or an integer (anything with ``__index__``), not negative,
+    not NaN, not longer than its clock counts: for anything else the real
+    ``time.sleep`` is called, which raises at once, with desktop's message.
+
+    >>> sleep_length(0.5), sleep_length(True)
+    (0.5, 1)
+    >>> sleep_length(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: sleep length must be non-negative
+    """
+    if isinstance(seconds, float):
+        length: float = float(seconds)
+    elif hasattr(type(seconds), "__index__"):
+        length = operator.index(seconds)
+    else:
+        length = math.nan
+    if not 0 <= length < _LONGEST_SLEEP:
+        _TIME_SLEEP(seconds)
+        return 0.0  # it took the value after all (on another platform), and has slept
+    return length
+
+
+async def run_main(main: Any) -> Any:
+    """``asyncio.run(main)`` on the running loop, ending as ``asyncio.run`` ends.
+
+    ``main`` runs as a task of its own (in a copy of the current context).
+    When it is done, however it ends, the tasks created while it ran that
+    are still pending are cancelled and awaited, then the async generators
+    first iterated while it ran are closed; then its result is returned
+    or its exception raised. Tasks that existed before (started by earlier
+    cells) keep running.
+    """
+    __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of tracebacks
+    loop = asyncio.get_running_loop()
+    coro = _main_coroutine(main)
+    tasks_before = asyncio.all_tasks(loop)
+    generators = getattr(loop, "_asyncgens", None)  # the loop's record of async generators
+    generators_before = weakref.WeakSet(generators) if generators is not None else None
+    task = loop.create_task(coro)
+    try:
+        return await task
+    finally:
+        task.cancel()  # only when this wait itself was cancelled (a Stop)
+        await _cancel_new_tasks(loop, tasks_before)
+        if generators is not None and generators_before is not None:
+            await _close_new_generators(loop, generators, generators_before)
 
 
 def _main_coroutine(main: Any) -> Coroutine[Any, Any, Any]:

@@ -70,6 +70,9 @@ class KernelApi:
         self._running: asyncio.Task[Any] | None = None
         #: The cell a ``SIGINT`` has already interrupted (see :meth:`interrupt`).
         self._signalled: asyncio.Task[Any] | None = None
+        # A Stop raises KeyboardInterrupt in the waits that stand in for blocking calls (see take_stop).
+        self.shell.pipeline.session.support.take_stop = self.take_stop
+        self.shell.input_hook.take_stop = self.take_stop
         self.comm_manager = install_comms(self.outputs)
         #: Comm messages from the front end handled so far (``jupyter_ui_poll`` polls until none come).
         self.front_end_messages = 0
@@ -295,6 +298,23 @@ class KernelApi:
         """Whether a Stop has cancelled the running cell, which has not ended yet."""
         return self.shell.interrupt_requested and self._running is not None and not self._running.done()
 
+    def take_stop(self) -> bool:
+        """Whether a Stop is what cancelled the code running now, in the running cell's own task.
+
+        Asked where a wait that stands in for a blocking call (a rewritten
+        ``time.sleep``, ``input()``, ``t.join()``, ``asyncio.run``) ends with
+        ``CancelledError``; if so, the Stop is taken here: the task's cancellation
+        is withdrawn and the wait raises ``KeyboardInterrupt`` instead, as desktop's
+        does on Ctrl-C, so a cell that catches it goes on (and a second Stop stops it again).
+        A Stop cancels threads (tasks) too, and those just end, as before.
+        """
+        task = self._running
+        if not self.stopping() or task is None or _current_task() is not task:
+            return False
+        self.shell.interrupt_requested = False
+        task.uncancel()
+        return True
+
     def _cancel(self, task: asyncio.Task[Any]) -> None:
         self.shell.interrupt_requested = True
         self.shell.input_hook.cancel()
@@ -366,7 +386,7 @@ def start(emit: Emit, *, transform: bool = True, location: str | None = None, fe
     threads.configure_blocking(run_sync, can_run_sync)  # waits that could not be awaited, under JSPI
     blocking_run.install()  # an asyncio.run left as written runs to its end, with JSPI or without
     # A time.sleep left as written heeds Stop, and holds up the loop in the user's own async def.
-    time.sleep = interruptible_sleep(time.sleep, can_run_sync, kernel.stopping)
+    time.sleep = interruptible_sleep(time.sleep, can_run_sync, kernel.stopping, kernel.take_stop)
     install_io(kernel)
     if fetch_sync is not None:
         web.install(web.fetch_from_host(fetch_sync))

@@ -57,6 +57,8 @@ class InputHook:
         self._pending: asyncio.Future[str] | None = None
         #: Whether the current request allows ``input()`` (set per cell by the kernel).
         self.allowed = True
+        #: Set by the kernel: whether a Stop is what cancelled the waiting task (see ``KernelApi.take_stop``).
+        self.take_stop: Callable[[], bool] = lambda: False
 
     async def __call__(self, prompt: object = "", /) -> str:
         """Ask for one line, like ``input(prompt)``; returns it without its newline."""
@@ -99,6 +101,10 @@ class InputHook:
         try:
             self._request(prompt, password)
             return await future
+        except asyncio.CancelledError:
+            if self.take_stop():  # Stop while waiting: as ipykernel's input() on an interrupt
+                raise KeyboardInterrupt("Interrupted by user") from None
+            raise
         finally:
             self._pending = None
 

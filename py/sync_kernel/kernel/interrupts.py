@@ -23,8 +23,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import math
-import numbers
 import sys
 import time
 import types
@@ -34,6 +32,7 @@ from typing import Any
 from IPython.core.interactiveshell import InteractiveShell
 
 from ..codemod import blocking_run
+from ..codemod.support import sleep_length
 
 #: The code of IPython's ``run_code``, which runs a cell's code under a bare ``except:``.
 _RUN_CODE = InteractiveShell.run_code.__code__
@@ -73,7 +72,10 @@ SLEEP_SLICE = 0.05
 
 
 def interruptible_sleep(
-    sleep: Callable[[float], None], can_switch: Callable[[], bool], stopping: Callable[[], bool] = lambda: False
+    sleep: Callable[[float], None],
+    can_switch: Callable[[], bool],
+    stopping: Callable[[], bool] = lambda: False,
+    take_stop: Callable[[], bool] = lambda: False,
 ) -> Callable[[Any], None]:
     """``time.sleep`` that Stop can end, for the calls the codemod kept as written.
 
@@ -86,22 +88,28 @@ def interruptible_sleep(
     switches stacks too), and it waits in Python, where Stop is seen. A Stop that
     lands outside the cell's own code (in a task of the user's ``asyncio.run``) cancels
     the cell (``stopping()`` is then true): the sleep ends at once with
-    ``CancelledError``, as the ``await`` the cell waits at would. What ``time.sleep``
-    refuses (negative, NaN, not a real number) goes to ``sleep`` itself.
+    ``CancelledError``, as the ``await`` the cell waits at would. Where the Stop is
+    the running cell's own (``take_stop()``) it raises ``KeyboardInterrupt`` instead,
+    as desktop's sleep does on Ctrl-C. What ``time.sleep`` refuses (negative, NaN,
+    not a number) raises its error (see :func:`~sync_kernel.codemod.support.sleep_length`).
     """
+
+    def stopped() -> BaseException:
+        return KeyboardInterrupt() if take_stop() else asyncio.CancelledError()
 
     @functools.wraps(sleep)
     def interruptible(seconds: Any) -> None:
-        length = float(seconds) if isinstance(seconds, numbers.Real) else math.nan
-        if not length >= 0:
-            return sleep(seconds)
+        length = sleep_length(seconds)
         switching = can_switch()
         if switching and not called_from_async_def(sys._getframe(1)):
-            return blocking_run.wait_through_run_sync(asyncio.sleep(length))
+            try:
+                return blocking_run.wait_through_run_sync(asyncio.sleep(length))
+            except asyncio.CancelledError:
+                raise stopped() from None
         deadline = time.monotonic() + length
         while (remaining := deadline - time.monotonic()) > 0:
             if stopping():
-                raise asyncio.CancelledError
+                raise stopped()
             if not switching:  # Pyodide's sleep, in slices; with JSPI it would let other tasks run
                 sleep(min(remaining, SLEEP_SLICE))
         return None

@@ -54,9 +54,9 @@ INPUT_HOOK_NAME = "__input__"
 
 NotesMode = Literal["all", "warnings", "off"]
 
-_PACKAGE_DIR = str(Path(__file__).resolve().parent)
-#: Threads as tasks: how ``join``, ``get``, ``with lock`` wait is the kernel's business, not the user's.
-_THREADS_DIR = str(Path(__file__).resolve().parent.parent / "threads")
+#: The kernel, the rewritten code's run-time support (``__sync__``), threads as tasks: how a
+#: ``join``, a ``get``, a rewritten sleep wait is the kernel's business, not the user's.
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 _ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent)
 _TRANSFORM_MAGIC = re.compile(r"\s*%%?transform\b")
 
@@ -248,7 +248,7 @@ class SyncShell(InteractiveShell):
         except ValueError:
             return super().showtraceback(exc_tuple, filename, tb_offset, exception_only, running_compiled_code)
         shown = value
-        internal: tuple[str, ...] = (_PACKAGE_DIR, _THREADS_DIR)
+        internal: tuple[str, ...] = (_PACKAGE_DIR,)
         if isinstance(value, asyncio.CancelledError) and self.interrupt_requested:
             interrupt = KeyboardInterrupt()
             etype, value, internal = KeyboardInterrupt, interrupt, (*internal, _ASYNCIO_DIR)
