@@ -135,6 +135,25 @@ CAUGHT = {
             t.join()
         print("alive", t.is_alive())
     """,
+    "a worker thread shut down cleanly after the main loop catches the Stop (the thread runs on)": """
+        import threading, time
+        stop = threading.Event()
+        def worker():
+            while not stop.is_set():
+                time.sleep(0.01)
+            print("worker exiting")
+        t = threading.Thread(target=worker)
+        t.start()
+        try:
+            print("tick")
+            while True:
+                time.sleep(0.05)
+        except KeyboardInterrupt:
+            print("stopping")
+            stop.set()
+            t.join()
+        print("done", t.is_alive())
+    """,
     "asyncio.run: main is cancelled first, then asyncio.run raises KeyboardInterrupt": """
         import asyncio
         async def main():
@@ -177,6 +196,26 @@ def test_an_uncaught_stop_in_a_sleep_reports_keyboardinterrupt_at_the_users_line
     traceback = plain(reply["traceback"])  # type: ignore[arg-type]
     assert "pause()" in traceback and "time.sleep(5)" in traceback
     assert "support.py" not in traceback and "asyncio" not in traceback
+
+
+def test_a_stop_that_ends_the_cell_ends_the_threads_it_left_running(harness: Harness) -> None:
+    # Desktop cannot stop a thread at all; here a Stop the cell does not catch ends them with it.
+    code = textwrap.dedent(
+        """
+        import threading, time
+        def worker():
+            while True:
+                time.sleep(0.01)
+        t = threading.Thread(target=worker, daemon=True)
+        t.start()
+        print("tick")
+        t.join()
+        """
+    )
+    reply, _ = kernel_run(harness, code, 1)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    reply, events = harness.run("print(t.is_alive(), threading.active_count())")
+    assert stream_text(events) == "False 1\n"
 
 
 def test_a_stop_while_input_waits_raises_keyboardinterrupt_in_input_as_ipykernel(harness: Harness) -> None:

@@ -70,6 +70,8 @@ class KernelApi:
         self._running: asyncio.Task[Any] | None = None
         #: The cell a ``SIGINT`` has already interrupted (see :meth:`interrupt`).
         self._signalled: asyncio.Task[Any] | None = None
+        #: The cell a Stop reached: if it ends by it, the threads end too (see :meth:`_reply`).
+        self._stopped: asyncio.Task[Any] | None = None
         # A Stop raises KeyboardInterrupt in the waits that stand in for blocking calls (see take_stop).
         self.shell.pipeline.session.support.take_stop = self.take_stop
         self.shell.input_hook.take_stop = self.take_stop
@@ -138,6 +140,12 @@ class KernelApi:
     def _reply(self, task: asyncio.Task[Any], content: dict[str, Any]) -> str:
         shell = self.shell
         shell.disarm_interrupt()  # an interrupt that came after the cell's last statement is dropped
+        if self._stopped is task:
+            self._stopped = None
+            if task.cancelled() or (shell.last_error or {}).get("ename") == "KeyboardInterrupt":
+                # Stop ended the cell: it ends the threads (tasks) cells started, too. A cell that
+                # caught the KeyboardInterrupt leaves them running, as on desktop, to shut them down.
+                threads.cancel_all()
         if task.cancelled():
             self.outputs.flush()
             shell.show_interrupted()
@@ -279,15 +287,16 @@ class KernelApi:
             # Raising here could land in run_sync's own conversions: cancel the wait, which raises in the cell.
             self._cancel(task)
             return
+        self._stopped = task
         if in_cell_code(frame) and (in_cell_task or threads.in_thread()):
             # In the cell's code, or in a thread's first step, which runs inside its `start()`
-            # there: the cell stops at its line, and so do the other threads.
-            threads.cancel_all()
+            # there: the cell stops at its line (the threads too, if it does not catch it).
+            if threads.in_thread():
+                threads.cancel_all()
             raise KeyboardInterrupt
         if in_cell_task and not threads.in_thread():
             # In the shell's own code around the cell's statements (IPython runs them one by one):
             # the next statement stops at its line instead, which may never await.
-            threads.cancel_all()
             self.shell.interrupt_next_statement()
             return
         self._cancel(task)
@@ -306,7 +315,8 @@ class KernelApi:
         ``CancelledError``; if so, the Stop is taken here: the task's cancellation
         is withdrawn and the wait raises ``KeyboardInterrupt`` instead, as desktop's
         does on Ctrl-C, so a cell that catches it goes on (and a second Stop stops it again).
-        A Stop cancels threads (tasks) too, and those just end, as before.
+        Only the cell takes a Stop: the threads (tasks) it started run on, as on desktop,
+        unless the Stop ends the cell (see :meth:`_reply`).
         """
         task = self._running
         if not self.stopping() or task is None or _current_task() is not task:
@@ -316,9 +326,9 @@ class KernelApi:
         return True
 
     def _cancel(self, task: asyncio.Task[Any]) -> None:
+        self._stopped = task
         self.shell.interrupt_requested = True
         self.shell.input_hook.cancel()
-        threads.cancel_all()  # Stop stops the threads (tasks) cells started, too
         if task in blocking_run.cancel_waits():
             return  # the cell waits through run_sync (JSPI): CancelledError comes in its code, at its line
         task.cancel()
