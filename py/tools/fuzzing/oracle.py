@@ -119,6 +119,10 @@ def original_errors(notebook: Notebook, timeout: float = 10.0) -> int:
 def _check(cells: list[str], answers: list[str], checks: frozenset[str]) -> list[Failure]:
     failures: list[Failure] = []
     expected = harness.run_original(cells, answers) if checks & {"behaviour", "memory"} else None
+    if expected is not None and any(cell.error and cell.error[0] == "RecursionError" for cell in expected.cells):
+        # Where the limit hits (what was printed, the line, the message) depends on how deep the
+        # stack already was, and every await adds frames: such a program has no one right output.
+        expected = None
     actual = harness.run_rewritten(cells, answers, session=_session())
     if "internal" in checks:
         internal = [
