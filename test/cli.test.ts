@@ -201,6 +201,14 @@ describe('running notebooks', () => {
     expect(stdout).toMatch(/^Note: you may need to restart the kernel to use updated packages\.\nipywidgets\n$/);
   });
 
+  test("the worker's console goes to stderr: standard output holds only what the cells print", async () => {
+    const nb = tempFile('console.py', '# %%\nimport js\njs.console.log("from the worker console")\nprint("printed")\n');
+    const { code, stdout, stderr } = await runCli(['run', nb]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('printed\n');
+    expect(stderr).toMatch(/^from the worker console$/m);
+  });
+
   test('notes go to stderr, and --no-transform runs cells as written', async () => {
     const nb = tempFile('sleepy.py', '# %%\nimport time\ntime.sleep(0.01)\nprint("slept")\n');
     const rewritten = await runCli(['run', nb]);

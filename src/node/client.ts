@@ -80,7 +80,10 @@ export async function startRuntime(
   onStep?: BootStepHandler,
   { prepareFirst = false } = {},
 ): Promise<NodeRuntime> {
-  const worker = new Worker(paths.workerPath);
+  // The worker's own console (Pyodide's loading messages, the runtime's notices) is diagnostics:
+  // it goes to stderr, so that standard output holds only what the cells print.
+  const worker = new Worker(paths.workerPath, { stdout: true });
+  worker.stdout.pipe(process.stderr, { end: false });
   let stopping = false;
   const died = new Promise<never>((_, reject) => {
     worker.once('error', (error) => reject(new RuntimeDiedError(error.message)));
