@@ -154,6 +154,21 @@ CAUGHT = {
             t.join()
         print("done", t.is_alive())
     """,
+    "a thread pool's map: the calls not yet started are cancelled, so leaving the pool is quick": """
+        from concurrent.futures import ThreadPoolExecutor
+        import time
+        done = []
+        def work(i):
+            time.sleep(0.05)
+            done.append(i)
+            return i
+        try:
+            with ThreadPoolExecutor(2) as pool:
+                print("tick")
+                print(list(pool.map(work, range(200))))
+        except KeyboardInterrupt:
+            print("stopped with", len(done) < 10, "calls done")
+    """,
     "asyncio.run: main is cancelled first, then asyncio.run raises KeyboardInterrupt": """
         import asyncio
         async def main():

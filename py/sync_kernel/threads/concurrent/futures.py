@@ -230,7 +230,14 @@ class ThreadPoolExecutor(Executor):
     ) -> Iterator[Any]:
         end_time = None if timeout is None else time.monotonic() + timeout
         fs = [self.submit(fn, *args) for args in zip(*iterables, strict=False)]
-        await _wait_async(fs, timeout)
+        try:
+            await _wait_async(fs, timeout)
+        except BaseException:
+            # Stopped while waiting (KeyboardInterrupt): as desktop's result iterator, closed
+            # there, the calls not yet started are cancelled, so leaving the pool waits for no more.
+            for future in fs:
+                future.cancel()
+            raise
         # Everything is done (or the time is up): iterating never waits.
         return _results_in_order(fs, end_time)
 
