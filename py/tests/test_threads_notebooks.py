@@ -239,3 +239,22 @@ def main():
 main()
 """)
     assert "await __sync__.wait(w.join)" in outcome.results[0].code
+
+
+def test_a_loop_over_pool_map_gets_each_result_as_it_comes():
+    # `for r in pool.map(...)` becomes `async for`: each result is printed once it is ready,
+    # between the workers' own prints, not all at the end.
+    outcome = same_as_desktop("""
+from concurrent.futures import ThreadPoolExecutor
+import time
+def work(i):
+    time.sleep(0.1 * (i + 1))
+    print("done", i)
+    return i * i
+with ThreadPoolExecutor(4) as pool:
+    for square in pool.map(work, range(4)):
+        print("got", square)
+    print([r for r in pool.map(work, [0])])
+del pool, square
+""")
+    assert "async for square in pool.map(work, range(4))" in outcome.results[0].code

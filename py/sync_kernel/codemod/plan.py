@@ -65,6 +65,7 @@ from .values import (
 )
 from .waits import (
     ITERATED,
+    ITERATED_METHODS,
     SPAWNS,
     THREAD_TARGETS,
     WAIT_FUNCTIONS,
@@ -440,6 +441,8 @@ class Planner:
             return target
         if isinstance(value, BoundAttr) and isinstance(value.owner, Primitive):
             wait = _primitive_wait(value)
+            if wait in ITERATED_METHODS and _async_iterable(site):
+                return Blocking(site, "iterate", wait)
             return Blocking(site, "wait", wait) if wait is not None else None
         if isinstance(value, Primitive):  # `poll(10)`: calling the object waits (unless already awaited)
             if "__call__" in WAIT_METHODS.get(value.kind, ()) and not site.awaited:

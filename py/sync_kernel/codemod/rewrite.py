@@ -42,6 +42,7 @@ _MESSAGES: dict[str, str] = {
     "asyncio.set_event_loop": "the kernel keeps its event loop",
     "wait": "waits as a task, so threads keep running",
     "iterate": "waits for each future as a task, so threads keep running",
+    "Executor.map": "waits for each result as a task, so threads keep running",
     "with": "waits as a task, so threads keep running",
     "asyncio.to_thread": "runs the function as a thread of the kernel's event loop",
     "loop.run_in_executor": "runs the function as a thread of the kernel's event loop",

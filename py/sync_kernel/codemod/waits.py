@@ -126,6 +126,9 @@ RETURNS: dict[tuple[str, str], str] = {
 WAIT_FUNCTIONS = frozenset({"concurrent.futures.wait", "concurrent.futures.as_completed", RUN_UI_POLL_LOOP})
 AS_COMPLETED = "concurrent.futures.as_completed"
 ITERATED = frozenset({AS_COMPLETED, WITH_UI_EVENTS})
+#: Waiting methods whose result a ``for`` iterates with ``async for`` when it can, awaiting each
+#: item (``for r in pool.map(f, xs):`` prints each result as it comes, as on desktop).
+ITERATED_METHODS = frozenset({"Executor.map"})
 
 #: Every method name that may wait: statements mentioning one are analysed once threads are in use.
 WAIT_NAMES = frozenset(name for names in WAIT_METHODS.values() for name in names if name != "__call__") | {

@@ -245,10 +245,11 @@ class ThreadPoolExecutor(Executor):
     def map(
         self, fn: Callable[..., Any], *iterables: Iterable[Any], timeout: float | None = None, chunksize: int = 1
     ) -> Iterator[Any]:
-        """Submit every call now; the results in order, each waited for as it is reached."""
+        """Submit every call now; the results in order, each waited for as it is reached
+        (``async for`` awaits each, so a loop over them prints each result as it comes)."""
         end_time = None if timeout is None else time.monotonic() + timeout
         fs = [self.submit(fn, *args) for args in zip(*iterables, strict=False)]
-        return _results_in_order(fs, end_time)
+        return _MapResults(fs, end_time)
 
     def _begin_shutdown(self, cancel_futures: bool) -> None:
         self._shutdown = True
@@ -306,6 +307,48 @@ def _results_in_order(fs: list[Future], end_time: float | None) -> Iterator[Any]
             future = fs.pop()
             try:
                 yield future.result(None if end_time is None else end_time - time.monotonic())
+            finally:
+                future.cancel()
+    finally:
+        for future in fs:
+            future.cancel()
+
+
+class _MapResults(Iterator[Any], AsyncIterator[Any]):
+    """What ``pool.map`` returns: the results in order, with ``for`` (see :func:`_results_in_order`)
+    or ``async for`` (the codemod's ``for r in pool.map(...)``), each waited for as it is reached."""
+
+    def __init__(self, fs: list[Future], end_time: float | None) -> None:
+        self._fs = fs
+        self._end_time = end_time
+        self._results: Iterator[Any] | None = None
+        self._awaited: AsyncIterator[Any] | None = None
+
+    def __iter__(self) -> _MapResults:
+        return self
+
+    def __next__(self) -> Any:
+        if self._results is None:
+            self._results = _results_in_order(self._fs, self._end_time)
+        return next(self._results)
+
+    def __aiter__(self) -> _MapResults:
+        return self
+
+    def __anext__(self) -> Any:
+        if self._awaited is None:
+            self._awaited = _results_in_order_async(self._fs, self._end_time)
+        return self._awaited.__anext__()
+
+
+async def _results_in_order_async(fs: list[Future], end_time: float | None) -> AsyncIterator[Any]:
+    """:func:`_results_in_order`, awaiting each result on the loop."""
+    try:
+        fs.reverse()
+        while fs:
+            future = fs.pop()
+            try:
+                yield await future._result_async(None if end_time is None else end_time - time.monotonic())
             finally:
                 future.cancel()
     finally:
